@@ -1,0 +1,150 @@
+"""Score a folder of returned bids: every file is read (in parallel if asked), scored, and accounted for.
+
+The library entry point behind ``socialvalue score``: no terminal, no exit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from socialvalue.bid import Bid, PanelScore
+from socialvalue.intake.bid_reader import BidReading, read_bid
+from socialvalue.intake.consensus import read_consensus
+from socialvalue.problems import Problem, Severity
+from socialvalue.rubric import Rubric, RubricSource
+from socialvalue.scoring import TenderResult, score_tender
+
+CHUNK = 16
+"""Files per task when reading in parallel (per-task overhead is about one read)."""
+
+
+@dataclass
+class Batch:
+    """Everything one scoring run read and produced."""
+
+    source: RubricSource
+    files: list[Path]
+    readings: list[BidReading]
+    result: TenderResult
+    problems: list[Problem] = field(default_factory=list)
+    evaluations: list[tuple[str, str]] = field(default_factory=list)  # (file, sha256)
+
+    @property
+    def bids(self) -> list[Bid]:
+        return [r.bid for r in self.readings if r.bid is not None]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity is Severity.ERROR for p in self.problems)
+
+    def outcome(self, file: str) -> str:
+        for b in self.result.bids:
+            if b.file == file:
+                return b.status.value
+        return "not a bid"
+
+
+def list_bid_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """Every regular file in ``folder`` (sorted), and notes on what was set aside and why."""
+    files: list[Path] = []
+    notes: list[Problem] = []
+    for path in sorted(folder.iterdir()):
+        if path.is_dir():
+            notes.append(
+                Problem(code="subfolder-skipped", file=path.name, severity=Severity.WARNING,
+                        reason="a folder inside the bids folder was not read: put each bid file directly in the bids folder")
+            )  # fmt: skip
+        elif path.name.startswith("~$"):
+            notes.append(
+                Problem(code="lock-file-skipped", file=path.name, severity=Severity.INFO,
+                        reason="an Excel lock file (left while a workbook is open), not a bid: skipped")
+            )  # fmt: skip
+        elif path.is_file():
+            files.append(path)
+    return files, notes
+
+
+def _read_chunk(paths: Sequence[Path], rubric: Rubric) -> list[BidReading]:
+    return [read_bid(p, rubric) for p in paths]
+
+
+def read_bids(
+    files: Sequence[Path], rubric: Rubric, jobs: int = 1, progress: Callable[[int], None] | None = None
+) -> list[BidReading]:
+    """Read every file; ``jobs`` > 1 spreads the reading over processes. Results keep the files' order."""
+    if jobs <= 1 or len(files) < 2 * CHUNK:
+        out = []
+        for p in files:
+            out.append(read_bid(p, rubric))
+            if progress:
+                progress(1)
+        return out
+    chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
+    results: list[BidReading] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for chunk_result in pool.map(_read_chunk, chunks, [rubric] * len(chunks)):
+            results += chunk_result
+            if progress:
+                progress(len(chunk_result))
+    return results
+
+
+def duplicate_suppliers(bids: Sequence[Bid]) -> list[Problem]:
+    """Two bids from the same (or a look-alike) supplier name or company number."""
+    from .intake.names import same_supplier
+
+    problems: list[Problem] = []
+    for i, a in enumerate(bids):
+        for b in bids[i + 1 :]:
+            why = same_supplier(a, b)
+            if why:
+                problems.append(
+                    Problem(code="duplicate-supplier", file=b.file, severity=Severity.WARNING, raw=b.supplier_name,
+                            reason=f"{why} as {a.file}: check whether one organisation submitted twice")
+                )  # fmt: skip
+    return problems
+
+
+def score_folder(
+    folder: Path,
+    source: RubricSource,
+    evaluations: Sequence[Path] = (),
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Batch:
+    """Read, validate and score every file in ``folder``; nothing is dropped silently."""
+    files, notes = list_bid_files(folder)
+    return score_files(files, source, evaluations, jobs, progress, notes)
+
+
+def score_files(
+    files: Sequence[Path],
+    source: RubricSource,
+    evaluations: Sequence[Path] = (),
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    notes: Sequence[Problem] = (),
+) -> Batch:
+    rubric = source.rubric
+    readings = read_bids(files, rubric, jobs, progress)
+    problems: list[Problem] = list(notes)
+    for r in readings:
+        problems += r.problems
+    bids = [r.bid for r in readings if r.bid is not None]
+    problems += duplicate_suppliers(bids)
+    panel: list[PanelScore] = []
+    evaluated: list[tuple[str, str]] = []
+    ids = {b.bid_id for b in bids}
+    for path in evaluations:
+        scores, eval_problems, digest = read_consensus(path, rubric, ids)
+        panel += scores
+        problems += eval_problems
+        evaluated.append((path.name, digest))
+    unreadable = {r.file: r.sha256 for r in readings if r.bid is None}
+    result = score_tender(rubric, source.value_set, bids, panel, unreadable)
+    problems += result.problems
+    result.problems = problems
+    return Batch(source=source, files=list(files), readings=readings, result=result, problems=problems, evaluations=evaluated)

@@ -1,0 +1,74 @@
+"""What a bid says, once read: the model that intake builds and scoring consumes.
+
+Every value keeps the cell it came from, so a score can be traced back to the supplier's input.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Commitment(_Model):
+    """A quantity the bidder commits to for one measure (None when blank or unreadable)."""
+
+    code: str
+    quantity: float | None
+    raw: str = Field(default="", description="What the supplier typed, when it was not already a plain number.")
+    evidence: str = ""
+    cell: str = ""
+    counted: bool = Field(default=True, description="False when a problem stops the commitment being counted.")
+
+
+class Answer(_Model):
+    """A written answer to a question."""
+
+    code: str
+    text: str
+    words: int
+    cell: str = ""
+
+
+class GateAnswer(_Model):
+    code: str
+    passed: bool | None
+    evidence: str = ""
+    cell: str = ""
+
+
+class Bid(_Model):
+    """One supplier's returned response workbook."""
+
+    bid_id: str = Field(description="The bid's file name: the key that panel scores refer to.")
+    file: str
+    sha256: str = ""
+    supplier_name: str = ""
+    company_number: str = ""
+    postcode: str = ""
+    is_sme: bool | None = None
+    is_vcse: bool | None = None
+    contact_email: str = ""
+    price: float | None = None
+    price_cell: str = ""
+    commitments: dict[str, Commitment] = Field(default_factory=dict)
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    gates: dict[str, GateAnswer] = Field(default_factory=dict)
+    template_rubric: str = Field(default="", description="Rubric id, version and fingerprint the template recorded.")
+    macro_enabled: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.supplier_name or self.bid_id
+
+
+class PanelScore(_Model):
+    """The panel's consensus score for one question of one bid, with the recorded reason."""
+
+    bid_id: str
+    code: str
+    score: float
+    reason: str
+    source: str = Field(default="", description="Where the score was read from, e.g. 'consensus.xlsx Consensus!E7'.")

@@ -1,0 +1,298 @@
+"""The ``socialvalue`` command: parse arguments, call the library, print, exit with a code scripts can trust.
+
+Exit codes: 0 every input read and scored; 1 some inputs had errors (results still written);
+2 usage or rubric errors (nothing scored). Heavy libraries are imported inside the commands so
+``socialvalue --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from socialvalue import __version__
+
+if TYPE_CHECKING:
+    from socialvalue.problems import Problem
+    from socialvalue.rubric import RubricSource
+
+EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _fail(problems: Sequence[Problem], what: str) -> NoReturn:
+    click.secho(f"{what}:", fg="red", err=True)
+    for p in problems:
+        click.echo(f"  {p}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _load(rubric: str, values: str | None) -> RubricSource:
+    from socialvalue.rubric import load_rubric
+
+    source, problems = load_rubric(rubric, values)
+    if source is None:
+        _fail(problems, f"The rubric {rubric} cannot be used ({len(problems)} problem(s))")
+    return source
+
+
+def _print_problems(problems: Sequence[Problem], limit: int = 25) -> None:
+    from socialvalue.problems import Severity
+
+    shown = [p for p in problems if p.severity is not Severity.INFO]
+    for p in shown[:limit]:
+        colour = "red" if p.severity is Severity.ERROR else "yellow"
+        click.secho(f"  {p.severity.value:7} {p}", fg=colour, err=True)
+    if len(shown) > limit:
+        click.echo(f"  … and {len(shown) - limit} more: see the Errors sheet", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="socialvalue")
+def main() -> None:
+    """Score supplier bids on social value, Excel in and Excel out.
+
+    \b
+    A tender, start to finish:
+      socialvalue rubric list                              pick a rubric
+      socialvalue template --rubric local-measures -o response.xlsx
+                                                           issue this to suppliers
+      socialvalue template --evaluation bids/ --rubric local-measures -o consensus.xlsx
+                                                           the panel's score sheet
+      socialvalue score bids/ --rubric local-measures --evaluations consensus.xlsx -o results.xlsx
+
+    \b
+    Try it on example data:  socialvalue example demo/  (then follow what it prints)
+    Exit codes: 0 all bids scored; 1 some inputs had errors (results still written);
+    2 usage or rubric errors.
+    """
+
+
+# --- rubric ----------------------------------------------------------------------------
+
+
+@main.group()
+def rubric() -> None:
+    """List, show and check rubrics (the published evaluation method)."""
+
+
+@rubric.command("list")
+def rubric_list() -> None:
+    """List the built-in rubrics."""
+    from socialvalue.rubric import builtin_rubrics, load_rubric
+
+    for name in builtin_rubrics():
+        source, _ = load_rubric(name)
+        if source is None:
+            click.echo(f"{name:28} (does not load: run `socialvalue rubric check {name}`)")
+            continue
+        r = source.rubric
+        weights = ", ".join(f"{c.name} {c.weight:g}%" for c in r.criteria)
+        click.echo(f"{name:28} {r.title}\n{'':28} {weights}; policy {r.policy.value}")
+
+
+@rubric.command("show")
+@click.argument("name")
+@click.option("--values", help="Value set (built-in id, YAML or CSV) instead of the rubric's own.")
+def rubric_show(name: str, values: str | None) -> None:
+    """Show a rubric: criteria, weights, methods, themes, measures, questions and gates."""
+    from socialvalue.rubric import CriterionKind
+
+    source = _load(name, values)
+    r = source.rubric
+    click.secho(f"{r.title}  ({r.id} v{r.version}, policy {r.policy.value})", bold=True)
+    click.echo(f"file: {source.path}\nfingerprint: {r.fingerprint()}")
+    for c in r.criteria:
+        click.echo(f"  {c.name:28} {c.weight:5g}%  ({c.kind.value})")
+    if r.weight(CriterionKind.PRICE):
+        click.echo(f"price method: {r.price_method.method}")
+    if r.quality:
+        click.secho("Quality questions", bold=True)
+        for q in r.quality.questions:
+            hurdle = f", minimum {q.minimum_score:g}" if q.minimum_score is not None else ""
+            click.echo(f"  {q.code:6} {q.weight:g}% on {r.scale_for(q).id}{hurdle}: {q.text[:90]}")
+    if r.social_value:
+        sv = r.social_value
+        click.secho(
+            f"Social value: {sv.quantitative_share_pct:g}% commitments ({sv.quantitative_method.method}, {sv.score_on}), "
+            f"{100 - sv.quantitative_share_pct:g}% questions",
+            bold=True,
+        )
+        if source.value_set:
+            click.echo(f"value set: {source.value_set.label}")
+        for t in sv.themes:
+            click.echo(f"  {t.name}" + (f"  [{t.model_theme.value}]" if t.model_theme else ""))
+            for m in t.measures:
+                row = source.value_set.get(m.value_ref) if source.value_set and m.value_ref else None
+                value = f"£{row.value_gbp:,.2f}/{row.unit}" if row else "count only"
+                click.echo(f"    {m.code:6} {m.unit:9} {value:18} {m.description[:70]}")
+            for q in t.questions:
+                click.echo(f"    {q.code:6} question {q.weight:g}%: {q.text.strip()[:80]}")
+            for g in t.gates:
+                click.echo(f"    {g.code:6} pass/fail: {g.text[:80]}")
+    click.echo(f"tie-break: {', '.join(t.value for t in r.tie_break)}; abnormally low below mean by {r.abnormally_low_pct:g}%")
+
+
+@rubric.command("check")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--values", help="Check against this value set instead of the rubric's own.")
+def rubric_check(files: tuple[str, ...], values: str | None) -> None:
+    """Check rubric files; every problem at once, with file, line and field path."""
+    from socialvalue.rubric import load_rubric
+
+    bad = 0
+    for f in files:
+        source, problems = load_rubric(f, values)
+        if source is None:
+            bad += 1
+            click.secho(f"{f}: {len(problems)} problem(s)", fg="red")
+            for p in problems:
+                click.echo(f"  {p}")
+        else:
+            click.secho(f"{f}: OK ({source.rubric.id} v{source.rubric.version}, fingerprint {source.rubric.fingerprint()[:12]})", fg="green")
+    sys.exit(EXIT_USAGE if bad else EXIT_OK)
+
+
+@rubric.command("schema")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (default: print).")
+def rubric_schema(output: Path | None) -> None:
+    """Print the JSON Schema of the rubric format (for editor autocompletion)."""
+    from socialvalue.rubric.schema import rubric_schema_json
+
+    text = rubric_schema_json()
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text)
+
+
+# --- template --------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--rubric", "rubric_name", required=True, help="Built-in rubric id or rubric YAML file.")
+@click.option("--values", help="Value set (built-in id, YAML or CSV) instead of the rubric's own.")
+@click.option(
+    "--evaluation",
+    "bids_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Instead of the supplier workbook, make the panel's consensus score workbook for the bids in this folder.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def template(rubric_name: str, values: str | None, bids_dir: Path | None, output: Path) -> None:
+    """Make the supplier response workbook for a rubric (or, with --evaluation, the consensus score workbook)."""
+    source = _load(rubric_name, values)
+    if bids_dir is None:
+        from socialvalue.output.template import write_response_template
+
+        write_response_template(source.rubric, source.value_set, output)
+        click.echo(f"Supplier response workbook: {output}")
+        return
+    from socialvalue.batch import list_bid_files, read_bids
+    from socialvalue.output.consensus import write_consensus_template
+
+    files, _ = list_bid_files(bids_dir)
+    readings = read_bids(files, source.rubric)
+    bids = [r.bid for r in readings if r.bid is not None]
+    write_consensus_template(source.rubric, bids, output, inputs=files)
+    skipped = [r.file for r in readings if r.bid is None]
+    click.echo(f"Consensus score workbook for {len(bids)} bid(s): {output}")
+    if skipped:
+        click.secho(f"Not readable as bids (left out): {', '.join(skipped)}", fg="yellow", err=True)
+
+
+# --- score -----------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("bids_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--rubric", "rubric_name", required=True, help="Built-in rubric id or rubric YAML file.")
+@click.option("--values", help="Value set (built-in id, YAML or CSV) instead of the rubric's own.")
+@click.option(
+    "--evaluations",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The panel's consensus score workbook (repeatable).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Results workbook.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write everything as JSON.")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write one CSV row per bid.")
+@click.option("-j", "--jobs", default=1, show_default=True, help="Processes reading bids in parallel.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
+def score(
+    bids_dir: Path,
+    rubric_name: str,
+    values: str | None,
+    evaluations: tuple[Path, ...],
+    output: Path,
+    json_out: Path | None,
+    csv_out: Path | None,
+    jobs: int,
+    quiet: bool,
+) -> None:
+    """Score every workbook in BIDS_DIR and write a ranked, explained results workbook.
+
+    Every file in the folder is a bid: each one ends up scored or listed on the Errors sheet with
+    file, sheet, cell and reason. One bad file never stops the batch.
+    """
+    from socialvalue.batch import list_bid_files, score_files
+    from socialvalue.output.atomic import OutputError
+    from socialvalue.output.export import write_csv, write_json
+    from socialvalue.output.results import AuditInfo, write_results
+
+    source = _load(rubric_name, values)
+    files, notes = list_bid_files(bids_dir)
+    inputs = [*files, *evaluations]
+    with click.progressbar(length=len(files), label="Reading bids", file=sys.stderr) as bar:
+        batch = score_files(files, source, evaluations, max(1, jobs), bar.update, notes)
+    audit = AuditInfo(
+        rubric_file=str(source.path),
+        inputs=[(r.file, r.sha256, batch.outcome(r.file)) for r in batch.readings],
+        evaluations=batch.evaluations,
+        command="socialvalue " + " ".join(sys.argv[1:]),
+    )
+    try:
+        write_results(batch.result, source.rubric, source.value_set, output, batch.problems, audit, inputs)
+        if json_out:
+            write_json(batch.result, json_out, inputs)
+        if csv_out:
+            write_csv(batch.result, csv_out, inputs)
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if not quiet:
+        for b in batch.result.bids:
+            total = f"{b.total:6.2f}" if b.total is not None else "     -"
+            rank = f"{b.rank:>3}" if b.rank else "  -"
+            click.echo(f"{rank}  {total}  {b.status.value:10} {b.supplier or b.file}")
+    if batch.problems:
+        _print_problems(batch.problems)
+    scored = sum(1 for b in batch.result.bids if b.total is not None)
+    click.echo(f"Scored {scored} of {len(files)} file(s); results: {output}")
+    sys.exit(EXIT_INPUT_ERRORS if batch.has_errors else EXIT_OK)
+
+
+# --- example ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def example(folder: Path) -> None:
+    """Make an example tender in FOLDER: filled supplier bids (one with mistakes) and the panel's scores."""
+    from socialvalue.example import build_example
+
+    made = build_example(folder)
+    click.echo(f"Example tender ({made.rubric}) in {folder}:")
+    click.echo(f"  {len(made.bids)} supplier bids in {made.bids_dir}")
+    click.echo(f"  panel consensus scores in {made.consensus}")
+    click.echo(
+        f"Score it:\n  socialvalue score {made.bids_dir} --rubric {made.rubric} "
+        f"--evaluations {made.consensus} -o {folder / 'results.xlsx'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

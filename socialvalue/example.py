@@ -1,0 +1,70 @@
+"""Build the bundled example tender (``templates/example/tender.yaml``): filled bids and panel scores.
+
+Uses the same path as a real tender: the response template is generated from the rubric, then
+filled cell by cell as a supplier would (:mod:`socialvalue.fill`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from socialvalue.fill import fill_consensus, fill_response
+from socialvalue.rubric import data_dir, load_rubric
+
+
+@dataclass
+class ExampleTender:
+    rubric: str
+    bids_dir: Path
+    bids: list[Path]
+    consensus: Path
+
+
+def example_spec() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((data_dir("templates") / "example" / "tender.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def build_example(folder: Path) -> ExampleTender:
+    from socialvalue.batch import list_bid_files, read_bids
+    from socialvalue.output.consensus import write_consensus_template
+    from socialvalue.output.template import write_response_template
+
+    spec = example_spec()
+    source, problems = load_rubric(spec["rubric"])
+    if source is None:
+        raise RuntimeError("; ".join(str(p) for p in problems))  # a broken bundled rubric is a bug
+    bids_dir = folder / "bids"
+    bids_dir.mkdir(parents=True, exist_ok=True)
+    made: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        template = write_response_template(source.rubric, source.value_set, Path(tmp) / "response.xlsx")
+        for bid in spec["bids"]:
+            made.append(
+                fill_response(
+                    template,
+                    bids_dir / bid["file"],
+                    supplier=bid.get("supplier"),
+                    commitments=bid.get("commitments"),
+                    evidence=bid.get("evidence"),
+                    answers=bid.get("answers"),
+                    gates=bid.get("gates"),
+                )
+            )
+    for other in spec.get("not_workbooks", []):
+        path = bids_dir / other["file"]
+        path.write_text(other["text"], encoding="utf-8")
+        made.append(path)
+    files, _ = list_bid_files(bids_dir)
+    readable = [r.bid for r in read_bids(files, source.rubric) if r.bid is not None]
+    blank = folder / "consensus-blank.xlsx"
+    write_consensus_template(source.rubric, readable, blank)
+    scores = {(bid["file"], code): (s[0], s[1]) for bid in spec["bids"] for code, s in bid.get("scores", {}).items()}
+    consensus = fill_consensus(blank, folder / "consensus.xlsx", scores)
+    blank.unlink()
+    return ExampleTender(rubric=spec["rubric"], bids_dir=bids_dir, bids=made, consensus=consensus)

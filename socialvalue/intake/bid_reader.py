@@ -1,0 +1,403 @@
+"""Read one returned supplier response workbook into a :class:`~socialvalue.bid.Bid` and its problems.
+
+guard (real format, zip and XML limits) → calamine (values) → rows matched by code → values read by
+the documented rules in :mod:`socialvalue.intake.values`. Nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+from socialvalue import layout as L
+from socialvalue.bid import Answer, Bid, Commitment, GateAnswer
+from socialvalue.problems import Problem, Severity, shorten
+from socialvalue.rubric import Rubric
+
+from .guard import guard_bytes
+from .values import ValueIssue, is_blank, read_company_number, read_money, read_postcode, read_quantity, read_text
+from .values import read_yes_no as _read_yes_no
+
+Grid = list[list[Any]]
+
+
+@dataclass
+class BidReading:
+    """What reading one file gave: the bid (None when it could not be read) and every problem."""
+
+    file: str
+    sha256: str
+    bid: Bid | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Sheet:
+    """One sheet's values with A1 addressing and problem helpers bound to file and sheet."""
+
+    def __init__(self, file: str, name: str, grid: Grid, problems: list[Problem]) -> None:
+        self.file, self.name, self.grid, self.problems = file, name, grid, problems
+
+    def value(self, row0: int, col: L.Column) -> Any:
+        if row0 < len(self.grid) and col.index < len(self.grid[row0]):
+            return self.grid[row0][col.index]
+        return ""
+
+    def problem(
+        self, code: str, row0: int, col: L.Column | None, reason: str, raw: object = "", severity: Severity = Severity.ERROR
+    ) -> None:
+        self.problems.append(
+            Problem(
+                code=code,
+                file=self.file,
+                sheet=self.name,
+                cell=L.cell_ref(col, row0 + 1) if col is not None else "",
+                raw=shorten(raw) if not is_blank(raw) else "",
+                reason=reason,
+                severity=severity,
+            )
+        )
+
+    def issue(self, issue: ValueIssue, row0: int, col: L.Column, raw: object, severity: Severity = Severity.ERROR) -> None:
+        self.problem(issue.code, row0, col, issue.reason, raw, severity)
+
+    def rows_by_key(self, key_col: L.Column, what: str) -> dict[str, int]:
+        """Key in ``key_col`` → 0-based row, for data rows; duplicated keys are reported, first one wins."""
+        found: dict[str, int] = {}
+        for row0 in range(L.FIRST_DATA_ROW - 1, len(self.grid)):
+            raw = self.value(row0, key_col)
+            if is_blank(raw):
+                continue
+            key = str(raw).strip()
+            if isinstance(raw, float) and raw.is_integer():
+                key = str(int(raw))
+            if key in found:
+                self.problem(
+                    "duplicate-row",
+                    row0,
+                    key_col,
+                    f"{what} {key} appears more than once (first at row {found[key] + 1}); this row was ignored",
+                    raw,
+                )
+                continue
+            found[key] = row0
+        return found
+
+
+def _open(file: str, data: bytes, problems: list[Problem]) -> CalamineWorkbook | None:
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types for malformed content
+        problems.append(
+            Problem(
+                code="unreadable-workbook",
+                file=file,
+                reason=f"the workbook could not be read ({shorten(exc, 120)}); save it again from Excel and resubmit",
+            )
+        )
+        return None
+
+
+def _sheet(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem], required: bool) -> _Sheet | None:
+    if name not in wb.sheet_names:
+        if required:
+            problems.append(
+                Problem(
+                    code="sheet-missing",
+                    file=file,
+                    sheet=name,
+                    reason=f"the sheet '{name}' is missing: use the response workbook issued for this tender",
+                )
+            )
+        return None
+    return _Sheet(file, name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False), problems)
+
+
+def _check_meta(wb: CalamineWorkbook, file: str, rubric: Rubric, problems: list[Problem]) -> tuple[str, bool]:
+    """Which rubric made this template; False when it was another rubric altogether."""
+    if L.META not in wb.sheet_names:
+        problems.append(
+            Problem(
+                code="template-unknown",
+                file=file,
+                severity=Severity.WARNING,
+                reason="the workbook has no record of the rubric that made it (not our template, or the record was removed); rows were matched by code",
+            )
+        )
+        return "", True
+    grid = wb.get_sheet_by_name(L.META).to_python(skip_empty_area=False)
+    meta = {str(r[0]): str(r[1]) for r in grid if len(r) >= 2 and r[0]}
+    made_by = f"{meta.get('rubric_id', '?')} v{meta.get('rubric_version', '?')} ({meta.get('rubric_fingerprint', '')[:12]})"
+    if meta.get("rubric_id") != rubric.id:
+        problems.append(
+            Problem(
+                code="template-wrong-rubric",
+                file=file,
+                sheet=L.META,
+                raw=meta.get("rubric_id", ""),
+                reason=f"this response was made for rubric {meta.get('rubric_id')!r}, not {rubric.id!r}: it belongs to another tender",
+            )
+        )
+        return made_by, False
+    if meta.get("rubric_fingerprint") != rubric.fingerprint():
+        problems.append(
+            Problem(
+                code="template-other-version",
+                file=file,
+                sheet=L.META,
+                severity=Severity.WARNING,
+                raw=meta.get("rubric_version", ""),
+                reason=(
+                    f"this response was made from rubric version {meta.get('rubric_version')!r} "
+                    f"(fingerprint {meta.get('rubric_fingerprint', '')[:12]}), which differs from the one used to score "
+                    f"(version {rubric.version!r}, {rubric.fingerprint()[:12]}); rows were matched by code"
+                ),
+            )
+        )
+    return made_by, True
+
+
+def _hidden_sheets(wb: CalamineWorkbook, file: str, problems: list[Problem]) -> None:
+    for meta in wb.sheets_metadata:
+        if meta.name != L.META and meta.visible != SheetVisibleEnum.Visible:
+            problems.append(
+                Problem(
+                    code="hidden-sheet",
+                    file=file,
+                    sheet=meta.name,
+                    severity=Severity.WARNING,
+                    reason=f"the sheet '{meta.name}' is hidden; hidden content is not read as part of the bid",
+                )
+            )
+
+
+def _read_supplier(sheet: _Sheet, bid: dict[str, Any]) -> None:
+    rows = sheet.rows_by_key(L.SUP_KEY, "field")
+    for f in L.SUPPLIER_FIELDS:
+        row0 = rows.get(f.key)
+        if row0 is None:
+            sheet.problem("row-missing", L.FIRST_DATA_ROW - 1, None, f"the row for '{f.label}' ({f.key}) is missing")
+            continue
+        raw = sheet.value(row0, L.SUP_VALUE)
+        if is_blank(raw):
+            if f.required:
+                sheet.problem("required-missing", row0, L.SUP_VALUE, f"'{f.label}' is required but blank")
+            continue
+        if f.kind == "money":
+            result: Any = read_money(raw)
+            bid["price_cell"] = f"{sheet.name}!{L.cell_ref(L.SUP_VALUE, row0 + 1)}"
+        elif f.kind == "yes_no":
+            result = _read_yes_no(raw)
+        elif f.kind == "company_number":
+            result = read_company_number(raw)
+        elif f.kind == "postcode":
+            result = read_postcode(raw)
+        else:
+            result = read_text(raw)
+        if result.issue is not None:
+            sev = Severity.ERROR if f.required or f.kind == "money" else Severity.WARNING
+            sheet.issue(result.issue, row0, L.SUP_VALUE, raw, sev)
+            continue
+        target = "price" if f.key == "bid_price" else f.key
+        bid[target] = result.value
+
+
+def _locked_changed(sheet: _Sheet, row0: int, checks: Sequence[tuple[L.Column, str]]) -> list[str]:
+    changed = []
+    for col, expected in checks:
+        found = sheet.value(row0, col)
+        if str(found).strip() != expected.strip():
+            changed.append(L.cell_ref(col, row0 + 1))
+            sheet.problem(
+                "locked-cell-changed",
+                row0,
+                col,
+                f"a protected cell was changed: expected {shorten(expected, 60)!r}",
+                found,
+                Severity.WARNING,
+            )
+    return changed
+
+
+def _unknown_rows(sheet: _Sheet, rows: dict[str, int], known: set[str], key_col: L.Column, what: str) -> None:
+    for key, row0 in rows.items():
+        if key not in known:
+            sheet.problem(
+                "row-not-in-rubric",
+                row0,
+                key_col,
+                f"{what} {key!r} is not in this tender's rubric; the row was ignored",
+                key,
+                Severity.WARNING,
+            )
+
+
+def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
+    rows = sheet.rows_by_key(L.COM_CODE, "measure")
+    out: dict[str, Commitment] = {}
+    for theme, m in rubric.measures():
+        row0 = rows.get(m.code)
+        if row0 is None:
+            sheet.problem(
+                "row-missing",
+                L.FIRST_DATA_ROW - 1,
+                L.COM_CODE,
+                f"the row for measure {m.code} ({m.description}) is missing; nothing was counted for it",
+            )
+            continue
+        cell = f"{sheet.name}!{L.cell_ref(L.COM_QUANTITY, row0 + 1)}"
+        _locked_changed(sheet, row0, [(L.COM_MEASURE, m.description)])
+        unit_found = str(sheet.value(row0, L.COM_UNIT)).strip()
+        raw = sheet.value(row0, L.COM_QUANTITY)
+        evidence = read_text(sheet.value(row0, L.COM_EVIDENCE)).value or ""
+        if unit_found != m.unit:
+            sheet.problem(
+                "unit-changed",
+                row0,
+                L.COM_UNIT,
+                f"the unit of measure {m.code} was changed from {m.unit!r}; the commitment was not counted",
+                unit_found,
+            )
+            out[m.code] = Commitment(code=m.code, quantity=None, raw=shorten(raw), evidence=evidence, cell=cell, counted=False)
+            continue
+        if is_blank(raw):
+            out[m.code] = Commitment(code=m.code, quantity=None, evidence=evidence, cell=cell)
+            continue
+        result = read_quantity(raw, m.unit)
+        raw_text = "" if isinstance(raw, float | int) and not isinstance(raw, bool) else shorten(raw)
+        if result.issue is not None:
+            sheet.issue(result.issue, row0, L.COM_QUANTITY, raw)
+            out[m.code] = Commitment(code=m.code, quantity=None, raw=raw_text, evidence=evidence, cell=cell, counted=False)
+            continue
+        qty = result.value
+        assert qty is not None
+        counted = True
+        lowest = m.min if m.min is not None else 0.0
+        if qty < lowest or (m.max is not None and qty > m.max):
+            limits = f"from {lowest:,g}" + (f" to {m.max:,g}" if m.max is not None else "")
+            sheet.problem(
+                "out-of-range",
+                row0,
+                L.COM_QUANTITY,
+                f"{qty:,g} {m.unit} is outside the accepted range ({limits} {m.unit}) for measure {m.code}; not counted",
+                raw,
+            )
+            counted = False
+        out[m.code] = Commitment(
+            code=m.code, quantity=qty, raw=raw_text, evidence=evidence, cell=cell, counted=counted
+        )
+        del theme
+    _unknown_rows(sheet, rows, {m.code for _, m in rubric.measures()}, L.COM_CODE, "measure")
+    return out
+
+
+def _read_answers(sheet: _Sheet, rubric: Rubric) -> dict[str, Answer]:
+    from .values import count_words
+
+    rows = sheet.rows_by_key(L.ST_CODE, "question")
+    out: dict[str, Answer] = {}
+    for q in rubric.all_questions():
+        row0 = rows.get(q.code)
+        if row0 is None:
+            sheet.problem("row-missing", L.FIRST_DATA_ROW - 1, L.ST_CODE, f"the row for question {q.code} is missing")
+            continue
+        raw = sheet.value(row0, L.ST_ANSWER)
+        result = read_text(raw)
+        if result.issue is not None:
+            sheet.issue(result.issue, row0, L.ST_ANSWER, raw)
+        text = result.value or ""
+        words = count_words(text)
+        cell = f"{sheet.name}!{L.cell_ref(L.ST_ANSWER, row0 + 1)}"
+        if not text.strip():
+            sheet.problem(
+                "answer-blank", row0, L.ST_ANSWER, f"question {q.code} was not answered", severity=Severity.WARNING
+            )
+        elif q.word_limit and words > q.word_limit:
+            sheet.problem(
+                "over-word-limit",
+                row0,
+                L.ST_ANSWER,
+                f"the answer to {q.code} has {words:,} words, over the limit of {q.word_limit:,}: the panel should apply the published rule",
+                severity=Severity.WARNING,
+            )
+        out[q.code] = Answer(code=q.code, text=text, words=words, cell=cell)
+    _unknown_rows(sheet, rows, {q.code for q in rubric.all_questions()}, L.ST_CODE, "question")
+    return out
+
+
+def _read_gates(sheet: _Sheet, rubric: Rubric) -> dict[str, GateAnswer]:
+    rows = sheet.rows_by_key(L.GATE_CODE, "requirement")
+    out: dict[str, GateAnswer] = {}
+    for g in rubric.all_gates():
+        row0 = rows.get(g.code)
+        if row0 is None:
+            sheet.problem("row-missing", L.FIRST_DATA_ROW - 1, L.GATE_CODE, f"the row for requirement {g.code} is missing")
+            out[g.code] = GateAnswer(code=g.code, passed=None)
+            continue
+        raw = sheet.value(row0, L.GATE_ANSWER)
+        cell = f"{sheet.name}!{L.cell_ref(L.GATE_ANSWER, row0 + 1)}"
+        evidence = read_text(sheet.value(row0, L.GATE_EVIDENCE)).value or ""
+        if is_blank(raw):
+            sheet.problem("gate-blank", row0, L.GATE_ANSWER, f"requirement {g.code} was not answered (Yes or No)")
+            out[g.code] = GateAnswer(code=g.code, passed=None, evidence=evidence, cell=cell)
+            continue
+        result = _read_yes_no(raw)
+        if result.issue is not None:
+            sheet.issue(result.issue, row0, L.GATE_ANSWER, raw)
+        out[g.code] = GateAnswer(code=g.code, passed=result.value, evidence=evidence, cell=cell)
+    _unknown_rows(sheet, rows, {g.code for g in rubric.all_gates()}, L.GATE_CODE, "requirement")
+    return out
+
+
+def read_bid(path: Path, rubric: Rubric, display_name: str | None = None) -> BidReading:
+    """Guard and read one bid file. Never raises for bad input: problems come back as data."""
+    name = display_name or path.name
+    problems: list[Problem] = []
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return BidReading(name, "", None, [Problem(code="unreadable-file", file=name, reason=f"could not open the file: {exc.strerror}")])
+    guard = guard_bytes(data, name)
+    problems += guard.problems
+    if not guard.readable:
+        return BidReading(name, guard.sha256, None, problems)
+    wb = _open(name, data, problems)
+    if wb is None:
+        return BidReading(name, guard.sha256, None, problems)
+    made_by, same_rubric = _check_meta(wb, name, rubric, problems)
+    if not same_rubric:
+        return BidReading(name, guard.sha256, None, problems)
+    _hidden_sheets(wb, name, problems)
+    fields: dict[str, Any] = {}
+    supplier = _sheet(wb, name, L.SUPPLIER, problems, required=True)
+    if supplier is None:
+        return BidReading(name, guard.sha256, None, problems)
+    _read_supplier(supplier, fields)
+    commitments: dict[str, Commitment] = {}
+    if rubric.measures():
+        sheet = _sheet(wb, name, L.COMMITMENTS, problems, required=True)
+        commitments = _read_commitments(sheet, rubric) if sheet else {}
+    answers: dict[str, Answer] = {}
+    if rubric.all_questions():
+        sheet = _sheet(wb, name, L.STATEMENTS, problems, required=True)
+        answers = _read_answers(sheet, rubric) if sheet else {}
+    gates: dict[str, GateAnswer] = {}
+    if rubric.all_gates():
+        sheet = _sheet(wb, name, L.GATES, problems, required=True)
+        gates = _read_gates(sheet, rubric) if sheet else {g.code: GateAnswer(code=g.code, passed=None) for g in rubric.all_gates()}
+    bid = Bid(
+        bid_id=name,
+        file=name,
+        sha256=guard.sha256,
+        commitments=commitments,
+        answers=answers,
+        gates=gates,
+        template_rubric=made_by,
+        macro_enabled=guard.macro_enabled,
+        **fields,
+    )
+    return BidReading(name, guard.sha256, bid, problems)

@@ -1,0 +1,114 @@
+"""The supplier response workbook's layout, defined once for the writer and the reader.
+
+Documented for other tools in ``docs/response-workbook.md``. Rows are found by the key or code
+in column A, never by position, so a supplier who sorts or inserts rows does not move a score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LAYOUT_VERSION = "1"
+
+INSTRUCTIONS = "Instructions"
+SUPPLIER = "Supplier"
+COMMITMENTS = "Commitments"
+STATEMENTS = "Method statements"
+GATES = "Gates"
+META = "_socialvalue"
+"""Very hidden sheet: key in column A, value in column B."""
+
+HEADER_ROW = 3
+"""1-based row of the column headings on the Supplier, Commitments, Method statements and Gates sheets."""
+FIRST_DATA_ROW = HEADER_ROW + 1
+
+
+@dataclass(frozen=True)
+class Column:
+    letter: str
+    heading: str
+    width: float
+    is_input: bool = False
+
+    @property
+    def index(self) -> int:
+        """0-based column index."""
+        return ord(self.letter) - ord("A")
+
+
+@dataclass(frozen=True)
+class SupplierField:
+    key: str
+    label: str
+    kind: str  # text | company_number | postcode | money | yes_no | email
+    required: bool
+    help: str
+
+
+SUPPLIER_FIELDS: tuple[SupplierField, ...] = (
+    SupplierField("supplier_name", "Supplier legal name", "text", True, "As registered."),
+    SupplierField(
+        "company_number", "Company or charity number", "company_number", False, "Kept as text: keep leading zeros."
+    ),
+    SupplierField("postcode", "Postcode of the office delivering the contract", "postcode", False, "e.g. L3 8EN"),
+    SupplierField("bid_price", "Total bid price (£, whole contract, excluding VAT)", "money", True, "A number in £."),
+    SupplierField("is_sme", "Are you a small or medium-sized enterprise (SME)?", "yes_no", False, "Yes or No."),
+    SupplierField("is_vcse", "Are you a voluntary, community or social enterprise (VCSE)?", "yes_no", False, "Yes or No."),
+    SupplierField("contact_email", "Contact email for clarifications", "email", False, ""),
+)
+
+# Supplier sheet columns
+SUP_KEY = Column("A", "Key", 16)
+SUP_LABEL = Column("B", "Question", 58)
+SUP_VALUE = Column("C", "Your answer", 42, is_input=True)
+SUP_HELP = Column("D", "Guidance", 40)
+SUPPLIER_COLUMNS = (SUP_KEY, SUP_LABEL, SUP_VALUE, SUP_HELP)
+
+# Commitments sheet columns
+COM_CODE = Column("A", "Code", 9)
+COM_THEME = Column("B", "Theme", 24)
+COM_MEASURE = Column("C", "Measure", 60)
+COM_UNIT = Column("D", "Unit", 11)
+COM_QUANTITY = Column("E", "Your commitment (quantity)", 18, is_input=True)
+COM_EVIDENCE = Column("F", "How you will deliver and evidence it", 50, is_input=True)
+COM_RULES = Column("G", "How it is counted", 48)
+COMMITMENT_COLUMNS = (COM_CODE, COM_THEME, COM_MEASURE, COM_UNIT, COM_QUANTITY, COM_EVIDENCE, COM_RULES)
+
+# Method statements sheet columns
+ST_CODE = Column("A", "Code", 9)
+ST_THEME = Column("B", "Criterion / theme", 24)
+ST_QUESTION = Column("C", "Question", 60)
+ST_LIMIT = Column("D", "Word limit", 10)
+ST_ANSWER = Column("E", "Your answer", 90, is_input=True)
+ST_WORDS = Column("F", "Words used", 10)
+STATEMENT_COLUMNS = (ST_CODE, ST_THEME, ST_QUESTION, ST_LIMIT, ST_ANSWER, ST_WORDS)
+
+# Gates sheet columns
+GATE_CODE = Column("A", "Code", 9)
+GATE_TEXT = Column("B", "Requirement", 70)
+GATE_ANSWER = Column("C", "Your answer (Yes/No)", 18, is_input=True)
+GATE_EVIDENCE = Column("D", "Evidence or reference (e.g. web address)", 50, is_input=True)
+GATE_COLUMNS = (GATE_CODE, GATE_TEXT, GATE_ANSWER, GATE_EVIDENCE)
+
+META_KEYS = ("layout_version", "rubric_id", "rubric_version", "rubric_fingerprint", "generator", "created")
+
+# The panel's consensus score workbook (read by `score --evaluations`)
+CONSENSUS = "Consensus"
+CON_BID = Column("A", "Bid file", 28)
+CON_SUPPLIER = Column("B", "Supplier", 28)
+CON_CODE = Column("C", "Question code", 10)
+CON_QUESTION = Column("D", "Question", 50)
+CON_SCORE = Column("E", "Consensus score", 12, is_input=True)
+CON_REASON = Column("F", "Reason for the score", 70, is_input=True)
+CONSENSUS_COLUMNS = (CON_BID, CON_SUPPLIER, CON_CODE, CON_QUESTION, CON_SCORE, CON_REASON)
+
+
+def cell_ref(col: Column | int, row: int) -> str:
+    """A1-style reference from a column (or 0-based index) and a 1-based row."""
+    index = col.index if isinstance(col, Column) else col
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return f"{letters}{row}"

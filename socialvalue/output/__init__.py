@@ -1,0 +1,1 @@
+"""Writing what people open: the supplier template, results workbooks, CSV and JSON."""

@@ -1,0 +1,47 @@
+"""Machine-readable results: JSON (everything) and CSV (one row per bid), written atomically."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from socialvalue import __version__
+from socialvalue.scoring import TenderResult
+
+from .atomic import atomic_path
+from .safe import csv_text
+
+CSV_COLUMNS = (
+    "rank", "bid_id", "supplier", "status", "status_reason", "price", "price_points", "quality_points",
+    "sv_gross", "sv_net", "sv_percent_of_price", "sv_quant_points", "sv_qual_points", "total", "flags", "sha256",
+)  # fmt: skip
+
+
+def write_json(result: TenderResult, target: Path, inputs: Sequence[Path] = ()) -> Path:
+    payload: dict[str, Any] = {"tool": f"socialvalue {__version__}", **result.model_dump(mode="json")}
+    with atomic_path(target, inputs) as tmp:
+        tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str):
+        return csv_text(value)
+    if isinstance(value, list):
+        return csv_text("; ".join(str(v) for v in value))
+    return "" if value is None else value
+
+
+def write_csv(result: TenderResult, target: Path, inputs: Sequence[Path] = ()) -> Path:
+    """One row per bid; text that a spreadsheet could run as a formula is neutralised."""
+    with atomic_path(target, inputs) as tmp:
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(CSV_COLUMNS)
+            for b in result.bids:
+                data = b.model_dump()
+                writer.writerow([_cell(data.get(col)) for col in CSV_COLUMNS])
+    return target

@@ -1,0 +1,286 @@
+"""Loading rubrics and value sets from files, with every problem located (file, line, field path)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from socialvalue.problems import Problem
+
+from .models import Rubric
+from .policy import policy_problems
+from .valueset import ProxyValue, ValueSet
+
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir(name: str) -> Path:
+    """A folder of bundled data (``rubrics``, ``templates``), installed or in a source checkout."""
+    installed = _PACKAGE_ROOT / "_data" / name
+    return installed if installed.is_dir() else _PACKAGE_ROOT.parent / name
+
+
+def builtin_rubrics() -> dict[str, Path]:
+    """Built-in rubric id → file."""
+    return {p.stem: p for p in sorted(data_dir("rubrics").glob("*.yaml"))}
+
+
+def builtin_value_sets() -> dict[str, Path]:
+    return {p.stem: p for p in sorted((data_dir("rubrics") / "values").glob("*.*"))}
+
+
+# --- YAML with line numbers --------------------------------------------------------------
+
+
+def _line_index(node: yaml.Node, path: str, index: dict[str, int]) -> None:
+    index[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = f"{path}.{key.value}" if path else str(key.value)
+            index[child] = key.start_mark.line + 1
+            _line_index(value, child, index)
+            index[child] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _line_index(item, f"{path}.{i}" if path else str(i), index)
+
+
+def _line_for(path: str, index: dict[str, int]) -> int | None:
+    """The line of the deepest part of ``path`` found in the file."""
+    parts = path.split(".") if path else []
+    while parts:
+        key = ".".join(parts)
+        if key in index:
+            return index[key]
+        parts.pop()
+    return index.get("")
+
+
+@dataclass
+class Loaded:
+    data: Any
+    lines: dict[str, int]
+
+
+def _read_yaml(text: str, file: str) -> tuple[Loaded | None, list[Problem]]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return None, [
+            Problem(
+                code="yaml-syntax",
+                file=file,
+                line=mark.line + 1 if mark else None,
+                reason=f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
+            )
+        ]
+    lines: dict[str, int] = {}
+    if node is not None:
+        _line_index(node, "", lines)
+    return Loaded(data, lines), []
+
+
+def _validation_problems(exc: ValidationError, file: str, lines: dict[str, int]) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        # drop discriminator tags pydantic adds to the path (e.g. 'relative-to-mean')
+        loc = [p for p in loc if not p.startswith(("lowest-over", "relative-to", "linear-", "price-per", "target"))]
+        path = ".".join(loc)
+        message = err["msg"]
+        if err["type"] == "value_error":
+            message = message.removeprefix("Value error, ")
+            for line in message.split("\n"):
+                sub_path, _, text = line.partition("|") if "|" in line else ("", "", line)
+                full = ".".join(p for p in (path, sub_path) if p)
+                problems.append(
+                    Problem(code="rubric-invalid", file=file, line=_line_for(full, lines), field=full, reason=text)
+                )
+            continue
+        if err["type"] == "extra_forbidden":
+            message = f"unknown field {loc[-1]!r} (check the spelling; see the rubric schema)"
+        problems.append(
+            Problem(
+                code="rubric-invalid",
+                file=file,
+                line=_line_for(path, lines),
+                field=path,
+                raw=str(err.get("input", ""))[:80] if err["type"] != "missing" else "",
+                reason=message,
+            )
+        )
+    return problems
+
+
+# --- rubrics -----------------------------------------------------------------------------
+
+
+@dataclass
+class RubricSource:
+    """A loaded rubric with where it came from and the value set it uses."""
+
+    rubric: Rubric
+    path: Path
+    value_set: ValueSet | None
+
+
+def resolve_rubric_path(name_or_path: str) -> Path | None:
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    return builtin_rubrics().get(name_or_path)
+
+
+def load_rubric(name_or_path: str, values: str | None = None) -> tuple[RubricSource | None, list[Problem]]:
+    """Load a built-in rubric by id, or a rubric file; with its value set (or the one given).
+
+    Returns every problem found at once: syntax, schema, structure and policy.
+    """
+    path = resolve_rubric_path(name_or_path)
+    if path is None:
+        known = ", ".join(builtin_rubrics()) or "none"
+        return None, [
+            Problem(
+                code="rubric-not-found",
+                file=name_or_path,
+                reason=f"no such rubric file or built-in rubric (built-in: {known})",
+            )
+        ]
+    file = str(path)
+    loaded, problems = _read_yaml(path.read_text(encoding="utf-8"), file)
+    if loaded is None:
+        return None, problems
+    if not isinstance(loaded.data, dict):
+        return None, [Problem(code="rubric-invalid", file=file, line=1, reason="a rubric file must be a YAML mapping")]
+    try:
+        rubric = Rubric.model_validate(loaded.data)
+    except ValidationError as exc:
+        return None, _validation_problems(exc, file, loaded.lines)
+    problems += [p.model_copy(update={"line": _line_for(p.field, loaded.lines)}) for p in policy_problems(rubric, file)]
+
+    value_set = None
+    wanted = values or (rubric.social_value.value_set if rubric.social_value else None)
+    if wanted:
+        value_set, vs_problems = load_value_set(wanted, relative_to=path.parent)
+        problems += vs_problems
+        if value_set is not None:
+            problems += value_set_gaps(rubric, value_set, file, loaded.lines)
+    if problems:
+        return None, problems
+    return RubricSource(rubric=rubric, path=path, value_set=value_set), []
+
+
+def value_set_gaps(rubric: Rubric, value_set: ValueSet, file: str, lines: dict[str, int]) -> list[Problem]:
+    """Measures whose value_ref is missing from the value set, or whose units disagree."""
+    problems: list[Problem] = []
+    paths = dict(rubric._code_paths())
+    for _, m in rubric.measures():
+        if not m.value_ref:
+            continue
+        field = paths[m.code] + ".value_ref"
+        row = value_set.get(m.value_ref)
+        if row is None:
+            problems.append(
+                Problem(
+                    code="value-missing",
+                    file=file,
+                    line=_line_for(field, lines),
+                    field=field,
+                    raw=m.value_ref,
+                    reason=f"measure {m.code} refers to value {m.value_ref!r}, which value set {value_set.id!r} does not have",
+                )
+            )
+        elif row.unit.strip().lower() != m.unit.strip().lower():
+            problems.append(
+                Problem(
+                    code="value-unit-mismatch",
+                    file=file,
+                    line=_line_for(field, lines),
+                    field=field,
+                    raw=f"{m.unit} vs {row.unit}",
+                    reason=(
+                        f"measure {m.code} is in {m.unit!r} but value {m.value_ref!r} is £ per {row.unit!r}: "
+                        "the units must match"
+                    ),
+                )
+            )
+    return problems
+
+
+# --- value sets --------------------------------------------------------------------------
+
+VALUE_SET_COLUMNS = ("code", "unit", "value_gbp", "price_year", "source", "licence", "description")
+
+
+def load_value_set(name_or_path: str, relative_to: Path | None = None) -> tuple[ValueSet | None, list[Problem]]:
+    """A value set by built-in id, or from a YAML or CSV file."""
+    path = Path(name_or_path)
+    if not path.is_absolute() and relative_to is not None and (relative_to / path).is_file():
+        path = relative_to / path
+    if not path.is_file():
+        builtin = builtin_value_sets().get(name_or_path)
+        if builtin is None:
+            return None, [
+                Problem(
+                    code="values-not-found",
+                    file=name_or_path,
+                    reason=f"no such value set file or built-in value set (built-in: {', '.join(builtin_value_sets())})",
+                )
+            ]
+        path = builtin
+    file = str(path)
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        return _value_set_from_csv(text, path)
+    loaded, problems = _read_yaml(text, file)
+    if loaded is None:
+        return None, problems
+    try:
+        return ValueSet.model_validate(loaded.data), []
+    except ValidationError as exc:
+        return None, [p.model_copy(update={"code": "values-invalid"}) for p in _validation_problems(exc, file, loaded.lines)]
+
+
+def _value_set_from_csv(text: str, path: Path) -> tuple[ValueSet | None, list[Problem]]:
+    """CSV value sets: one row per value with the columns in VALUE_SET_COLUMNS (code, unit, value_gbp required)."""
+    file = str(path)
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("code", "unit", "value_gbp") if c not in header]
+    if missing:
+        return None, [
+            Problem(code="values-invalid", file=file, line=1, reason=f"CSV value set lacks column(s): {', '.join(missing)}")
+        ]
+    problems: list[Problem] = []
+    values: list[ProxyValue] = []
+    for line_no, row in enumerate(reader, start=2):
+        clean = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        data: dict[str, Any] = {k: clean[k] for k in VALUE_SET_COLUMNS if clean.get(k)}
+        try:
+            values.append(ProxyValue.model_validate(data))
+        except ValidationError as exc:
+            for err in exc.errors():
+                problems.append(
+                    Problem(
+                        code="values-invalid",
+                        file=file,
+                        line=line_no,
+                        field=".".join(str(p) for p in err["loc"]),
+                        raw=str(err.get("input", ""))[:80],
+                        reason=err["msg"],
+                    )
+                )
+    if problems:
+        return None, problems
+    try:
+        return ValueSet(id=path.stem, title=path.stem, source=file, values=values), []
+    except ValidationError as exc:
+        return None, [Problem(code="values-invalid", file=file, reason=e["msg"].removeprefix("Value error, ")) for e in exc.errors()]

@@ -1,0 +1,521 @@
+"""The rubric: award criteria and weights, social value themes, measures, questions and gates.
+
+A rubric is the published evaluation method of one tender. It holds no proxy values itself:
+measures point at rows of a separate :class:`~socialvalue.rubric.valueset.ValueSet`.
+Percentages are written as numbers from 0 to 100 throughout (``weight: 10`` is 10%).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .scales import PRESETS, Scale
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+Code = Annotated[
+    str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Policy(StrEnum):
+    NONE = "none"
+    NHS_2022 = "nhs-2022"  # NHS net zero and social value, from 1 April 2022
+    PPN_06_20 = "ppn-06-20"  # Cabinet Office, from January 2021
+    PPN_002 = "ppn-002"  # Procurement Act 2023 successor to PPN 06/20
+
+
+class ModelTheme(StrEnum):
+    """Themes of the government Social Value Model (PPN 06/20)."""
+
+    COVID_RECOVERY = "covid-19-recovery"
+    ECONOMIC_INEQUALITY = "tackling-economic-inequality"
+    CLIMATE = "fighting-climate-change"
+    EQUAL_OPPORTUNITY = "equal-opportunity"
+    WELLBEING = "wellbeing"
+
+
+class CriterionKind(StrEnum):
+    PRICE = "price"
+    QUALITY = "quality"
+    SOCIAL_VALUE = "social_value"
+
+
+class AwardCriterion(_Model):
+    id: Code
+    name: str
+    kind: CriterionKind
+    weight: Annotated[float, Field(gt=0, le=100)] = Field(
+        description="% of the total score"
+    )
+
+
+# --- price methods -------------------------------------------------------------------------
+
+
+class LowestOverBid(_Model):
+    """points = weight × lowest price ÷ bid price."""
+
+    method: Literal["lowest-over-bid"] = "lowest-over-bid"
+
+
+class RelativeToMean(_Model):
+    """points = weight × (1 − (bid − mean) ÷ mean), clipped to 0..weight."""
+
+    method: Literal["relative-to-mean"]
+
+
+class LinearDeduction(_Model):
+    """points = weight × max(0, 1 − deduction × % above lowest ÷ 100)."""
+
+    method: Literal["linear-deduction"]
+    deduction_pct_per_pct: Annotated[float, Field(gt=0)] = Field(
+        default=1.0,
+        description="% of the price marks lost for each 1% a bid is above the lowest",
+    )
+
+
+class PricePerQualityPoint(_Model):
+    """ratio = price ÷ (quality + social value points); points = weight × lowest ratio ÷ ratio."""
+
+    method: Literal["price-per-quality-point"]
+
+
+PriceMethod = Annotated[
+    LowestOverBid | RelativeToMean | LinearDeduction | PricePerQualityPoint,
+    Field(discriminator="method"),
+]
+
+
+# --- quantitative social value methods -----------------------------------------------------
+
+
+class RelativeToBest(_Model):
+    """points = weight × SV ÷ best SV among compliant bids (by £ or by % of bid price)."""
+
+    method: Literal["relative-to-best"] = "relative-to-best"
+    basis: Literal["gbp", "percent-of-price"] = "gbp"
+
+
+class AgainstTarget(_Model):
+    """points = weight × min(1, SV ÷ target); the target is in £ or in % of the bid price."""
+
+    method: Literal["target"]
+    target_gbp: Annotated[float, Field(gt=0)] | None = None
+    target_percent_of_price: Annotated[float, Field(gt=0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> AgainstTarget:
+        if (self.target_gbp is None) == (self.target_percent_of_price is None):
+            raise ValueError(
+                "give exactly one of target_gbp or target_percent_of_price"
+            )
+        return self
+
+
+SvMethod = Annotated[RelativeToBest | AgainstTarget, Field(discriminator="method")]
+
+
+# --- what bidders answer -------------------------------------------------------------------
+
+
+class Measure(_Model):
+    """A quantitative commitment: the bidder states a quantity in the measure's unit."""
+
+    code: Code
+    description: str
+    unit: str
+    value_ref: str | None = Field(
+        default=None,
+        description="Code in the value set; none means the measure is reported as a count only.",
+    )
+    guidance: str = ""
+    min: float | None = Field(
+        default=None, description="Smallest quantity accepted (default 0)."
+    )
+    max: float | None = Field(
+        default=None, description="Largest quantity accepted; above it is an error."
+    )
+    cap: float | None = Field(
+        default=None, ge=0, description="Largest quantity counted towards the score."
+    )
+    deadweight_pct: Percent = 0
+    displacement_pct: Percent = 0
+    attribution_pct: Percent = 0
+    overlaps_with: list[str] = Field(
+        default_factory=list,
+        description="Codes of measures that may count the same people or spend.",
+    )
+
+    @property
+    def additionality_factor(self) -> float:
+        return (
+            (1 - self.deadweight_pct / 100)
+            * (1 - self.displacement_pct / 100)
+            * (1 - self.attribution_pct / 100)
+        )
+
+
+class Question(_Model):
+    """A written method statement, scored by the evaluation panel on a scale."""
+
+    code: Code
+    text: str
+    guidance: str = ""
+    word_limit: Annotated[int, Field(gt=0)] | None = None
+    scale: str | None = Field(
+        default=None, description="Scale id; the rubric's default_scale when absent."
+    )
+    weight: Annotated[float, Field(gt=0, le=100)] = Field(
+        description="% of its part (quality, or social value qualitative)"
+    )
+    minimum_score: float | None = Field(
+        default=None,
+        description="Hurdle: a consensus score below this excludes the bid.",
+    )
+
+
+class Gate(_Model):
+    """A pass/fail requirement; a bid that does not pass is excluded."""
+
+    code: Code
+    text: str
+    guidance: str = ""
+
+
+class Theme(_Model):
+    id: Code
+    name: str
+    model_theme: ModelTheme | None = None
+    measures: list[Measure] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    gates: list[Gate] = Field(default_factory=list)
+
+
+class QualitySection(_Model):
+    questions: list[Question] = Field(min_length=1)
+    gates: list[Gate] = Field(default_factory=list)
+
+
+class SocialValueSection(_Model):
+    value_set: str | None = Field(
+        default=None,
+        description="Built-in value set id or path (relative to the rubric file).",
+    )
+    quantitative_share_pct: Percent = Field(
+        default=100,
+        description="Share of the social value weight scored on commitments; the rest on questions.",
+    )
+    quantitative_method: SvMethod = Field(default_factory=RelativeToBest)
+    score_on: Literal["net", "gross"] = Field(
+        default="net", description="Score the net (additional) or gross £."
+    )
+    themes: list[Theme] = Field(min_length=1)
+
+
+class TieBreak(StrEnum):
+    HIGHER_QUALITY = "higher-quality"
+    HIGHER_SOCIAL_VALUE = "higher-social-value"
+    LOWER_PRICE = "lower-price"
+
+
+class Rubric(_Model):
+    """One tender's published evaluation method."""
+
+    id: Code
+    version: str = "1"
+    title: str
+    description: str = ""
+    policy: Policy = Policy.NONE
+    criteria: list[AwardCriterion] = Field(min_length=1)
+    price_method: PriceMethod = Field(default_factory=LowestOverBid)
+    quality: QualitySection | None = None
+    social_value: SocialValueSection | None = None
+    scales: list[Scale] = Field(
+        default_factory=list, description="Custom scales; presets need no entry."
+    )
+    default_scale: str = "0-5"
+    tie_break: list[TieBreak] = Field(
+        default_factory=lambda: [TieBreak.HIGHER_QUALITY, TieBreak.LOWER_PRICE]
+    )
+    abnormally_low_pct: Annotated[float, Field(gt=0, lt=100)] = Field(
+        default=20,
+        description="Flag a price more than this % below the mean of the other compliant bids.",
+    )
+
+    # --- structural checks (policy checks live in policy.py) ---------------------------------
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rubric:
+        errors: list[tuple[str, str]] = []
+        paths = dict(self._code_paths())
+        total = sum(c.weight for c in self.criteria)
+        if abs(total - 100) > 1e-6:
+            errors.append(
+                ("criteria", f"criteria weights must sum to 100; they sum to {total:g}")
+            )
+        kinds = [c.kind for c in self.criteria]
+        for kind in CriterionKind:
+            if kinds.count(kind) > 1:
+                errors.append(
+                    (
+                        "criteria",
+                        f"only one criterion of kind {kind.value!r} is allowed",
+                    )
+                )
+        ids = [c.id for c in self.criteria]
+        if len(set(ids)) != len(ids):
+            errors.append(("criteria", "criterion ids must be unique"))
+        if CriterionKind.QUALITY in kinds and self.quality is None:
+            errors.append(
+                (
+                    "criteria",
+                    "a quality criterion needs a 'quality' section with its questions",
+                )
+            )
+        if CriterionKind.QUALITY not in kinds and self.quality is not None:
+            errors.append(
+                (
+                    "quality",
+                    "a 'quality' section needs a criterion of kind 'quality' to carry its weight",
+                )
+            )
+        if CriterionKind.SOCIAL_VALUE in kinds and self.social_value is None:
+            errors.append(
+                (
+                    "criteria",
+                    "a social_value criterion needs a 'social_value' section with its themes",
+                )
+            )
+        if CriterionKind.SOCIAL_VALUE not in kinds and self.social_value is not None:
+            errors.append(
+                (
+                    "social_value",
+                    "a 'social_value' section needs a criterion of kind 'social_value' to carry its weight",
+                )
+            )
+        if (
+            isinstance(self.price_method, PricePerQualityPoint)
+            and CriterionKind.PRICE not in kinds
+        ):
+            errors.append(
+                ("price_method", "price-per-quality-point needs a price criterion")
+            )
+
+        codes = [c for c, _ in self._all_codes()]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            errors.append(
+                (
+                    paths.get(dupes[0], ""),
+                    f"measure, question and gate codes must be unique; repeated: {', '.join(dupes)}",
+                )
+            )
+
+        scale_ids = {s.id for s in self.scales} | set(PRESETS)
+        if self.default_scale not in scale_ids:
+            errors.append(
+                (
+                    "default_scale",
+                    f"default_scale {self.default_scale!r} is neither a preset nor a custom scale",
+                )
+            )
+        for q in self.all_questions():
+            if q.scale is not None and q.scale not in scale_ids:
+                errors.append(
+                    (
+                        paths[q.code] + ".scale",
+                        f"question {q.code}: unknown scale {q.scale!r} (presets: {', '.join(PRESETS)})",
+                    )
+                )
+            elif q.minimum_score is not None:
+                scale = self.scale_for(q)
+                if q.minimum_score not in scale.scores:
+                    errors.append(
+                        (
+                            paths[q.code] + ".minimum_score",
+                            f"question {q.code}: minimum_score {q.minimum_score:g} is not a point on scale {scale.id!r}",
+                        )
+                    )
+
+        if self.quality is not None:
+            errors += _weights_sum(
+                "quality.questions", "quality questions", self.quality.questions
+            )
+        sv = self.social_value
+        if sv is not None:
+            measures = [m for t in sv.themes for m in t.measures]
+            questions = [q for t in sv.themes for q in t.questions]
+            if sv.quantitative_share_pct > 0 and not measures:
+                errors.append(
+                    (
+                        "social_value.quantitative_share_pct",
+                        "social value: quantitative_share_pct > 0 but no theme has measures",
+                    )
+                )
+            if sv.quantitative_share_pct < 100 and not questions:
+                errors.append(
+                    (
+                        "social_value.quantitative_share_pct",
+                        "social value: quantitative_share_pct < 100 but no theme has questions",
+                    )
+                )
+            if sv.quantitative_share_pct < 100:
+                errors += _weights_sum(
+                    "social_value.themes", "social value questions", questions
+                )
+            if sv.quantitative_share_pct > 0 and not any(m.value_ref for m in measures):
+                errors.append(
+                    (
+                        "social_value.themes",
+                        "social value: quantitative scoring needs at least one measure with a value_ref",
+                    )
+                )
+            if any(m.value_ref for m in measures) and sv.value_set is None:
+                errors.append(
+                    (
+                        "social_value",
+                        "social value: measures have value_ref but no value_set is named",
+                    )
+                )
+            measure_codes = {m.code for m in measures}
+            for m in measures:
+                if m.min is not None and m.max is not None and m.min > m.max:
+                    errors.append(
+                        (
+                            paths[m.code] + ".min",
+                            f"measure {m.code}: min is greater than max",
+                        )
+                    )
+                for other in m.overlaps_with:
+                    if other not in measure_codes:
+                        errors.append(
+                            (
+                                paths[m.code] + ".overlaps_with",
+                                f"measure {m.code}: overlaps_with names unknown measure {other!r}",
+                            )
+                        )
+        if errors:
+            # One line per problem, "path|message", so the loader can point at each one's line.
+            raise ValueError("\n".join(f"{path}|{msg}" for path, msg in errors))
+        return self
+
+    # --- navigation ---------------------------------------------------------------------------
+
+    def criterion(self, kind: CriterionKind) -> AwardCriterion | None:
+        for c in self.criteria:
+            if c.kind is kind:
+                return c
+        return None
+
+    def weight(self, kind: CriterionKind) -> float:
+        c = self.criterion(kind)
+        return c.weight if c else 0.0
+
+    def themes(self) -> list[Theme]:
+        return list(self.social_value.themes) if self.social_value else []
+
+    def measures(self) -> list[tuple[Theme, Measure]]:
+        return [(t, m) for t in self.themes() for m in t.measures]
+
+    def sv_questions(self) -> list[tuple[Theme, Question]]:
+        return [(t, q) for t in self.themes() for q in t.questions]
+
+    def quality_questions(self) -> list[Question]:
+        return list(self.quality.questions) if self.quality else []
+
+    def all_questions(self) -> list[Question]:
+        return self.quality_questions() + [q for _, q in self.sv_questions()]
+
+    def all_gates(self) -> list[Gate]:
+        gates = list(self.quality.gates) if self.quality else []
+        return gates + [g for t in self.themes() for g in t.gates]
+
+    def scale_for(self, question: Question) -> Scale:
+        wanted = question.scale or self.default_scale
+        for s in self.scales:
+            if s.id == wanted:
+                return s
+        return PRESETS[wanted]
+
+    def question_part(self, question: Question) -> CriterionKind:
+        return (
+            CriterionKind.QUALITY
+            if question in self.quality_questions()
+            else CriterionKind.SOCIAL_VALUE
+        )
+
+    def question_max_points(self, question: Question) -> float:
+        """Weighted points a top score on this question is worth, out of 100 overall."""
+        if self.question_part(question) is CriterionKind.QUALITY:
+            part = self.weight(CriterionKind.QUALITY)
+        else:
+            part = self.sv_qualitative_weight
+        return part * question.weight / 100
+
+    @property
+    def sv_quantitative_weight(self) -> float:
+        sv = self.social_value
+        return (
+            self.weight(CriterionKind.SOCIAL_VALUE) * sv.quantitative_share_pct / 100
+            if sv
+            else 0.0
+        )
+
+    @property
+    def sv_qualitative_weight(self) -> float:
+        return self.weight(CriterionKind.SOCIAL_VALUE) - self.sv_quantitative_weight
+
+    def _all_codes(self) -> Iterator[tuple[str, str]]:
+        for _, m in self.measures():
+            yield m.code, "measure"
+        for q in self.all_questions():
+            yield q.code, "question"
+        for g in self.all_gates():
+            yield g.code, "gate"
+
+    def _code_paths(self) -> Iterator[tuple[str, str]]:
+        """(code, field path in the rubric file) for every measure, question and gate."""
+        if self.quality:
+            for i, q in enumerate(self.quality.questions):
+                yield q.code, f"quality.questions.{i}"
+            for i, g in enumerate(self.quality.gates):
+                yield g.code, f"quality.gates.{i}"
+        for t_i, t in enumerate(self.themes()):
+            for kind, items in (
+                ("measures", t.measures),
+                ("questions", t.questions),
+                ("gates", t.gates),
+            ):
+                for i, item in enumerate(items):
+                    yield item.code, f"social_value.themes.{t_i}.{kind}.{i}"
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the rubric's canonical JSON: any change to the method changes it."""
+        canonical = json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _weights_sum(
+    path: str, what: str, questions: list[Question]
+) -> list[tuple[str, str]]:
+    total = sum(q.weight for q in questions)
+    if questions and abs(total - 100) > 1e-6:
+        return [
+            (
+                path,
+                f"{what}: weights must sum to 100 (% of their part); they sum to {total:g}",
+            )
+        ]
+    return []

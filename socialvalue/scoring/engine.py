@@ -1,0 +1,375 @@
+"""The scoring engine: pure functions from rubric + bids + panel scores to a scored tender.
+
+No I/O. Deterministic, and independent of the order the bids come in: every comparison is over
+the set of compared bids, and the output is sorted by rank then bid file name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from socialvalue.bid import Bid, PanelScore
+from socialvalue.problems import Problem, Severity
+from socialvalue.rubric import CriterionKind, Rubric, TieBreak, ValueSet
+from socialvalue.rubric.models import PricePerQualityPoint
+
+from . import methods
+from .results import BidResult, BidStatus, GateLine, MeasureLine, QuestionLine, TenderResult
+
+TOLERANCE = 1e-9
+"""Totals closer than this are a tie (floating-point noise, not a difference in merit)."""
+
+
+def value_measures(rubric: Rubric, value_set: ValueSet | None, bid: Bid) -> list[MeasureLine]:
+    """Gross and net £ of each commitment: gross = counted quantity × £ per unit; net = gross × additionality."""
+    lines: list[MeasureLine] = []
+    for theme, m in rubric.measures():
+        c = bid.commitments.get(m.code)
+        qty = c.quantity if c else None
+        note = ""
+        if c is None:
+            note = "row missing: nothing counted"
+        elif not c.counted:
+            note = "not counted: see Errors"
+        counted = qty if (c is not None and c.counted and qty is not None) else 0.0
+        if m.cap is not None and counted > m.cap:
+            note = f"capped at {m.cap:,g} {m.unit}"
+            counted = m.cap
+        row = value_set.get(m.value_ref) if value_set and m.value_ref else None
+        gross = counted * row.value_gbp if row else None
+        net = gross * m.additionality_factor if gross is not None else None
+        lines.append(
+            MeasureLine(
+                bid_id=bid.bid_id,
+                theme=theme.name,
+                code=m.code,
+                description=m.description,
+                unit=m.unit,
+                quantity=qty,
+                raw=c.raw if c else "",
+                counted_quantity=counted,
+                cap=m.cap,
+                value_code=m.value_ref or "",
+                unit_value=row.value_gbp if row else None,
+                value_source=f"{value_set.id} v{value_set.version}: {row.source}" if row and value_set else "",
+                gross=gross,
+                deadweight_pct=m.deadweight_pct,
+                displacement_pct=m.displacement_pct,
+                attribution_pct=m.attribution_pct,
+                net=net,
+                cell=c.cell if c else "",
+                evidence=c.evidence if c else "",
+                note=note or ("count only: no £ value" if row is None else ""),
+            )
+        )
+    return lines
+
+
+def score_questions(rubric: Rubric, bid: Bid, panel: Mapping[tuple[str, str], PanelScore]) -> list[QuestionLine]:
+    """Points per question = the question's maximum points × consensus score ÷ the scale's top score."""
+    theme_of = {q.code: t.name for t, q in rubric.sv_questions()}
+    lines: list[QuestionLine] = []
+    for q in rubric.all_questions():
+        scale = rubric.scale_for(q)
+        ps = panel.get((bid.bid_id, q.code))
+        score = ps.score if ps else None
+        part = rubric.question_part(q)
+        criterion = rubric.criterion(part)
+        max_points = rubric.question_max_points(q)
+        answer = bid.answers.get(q.code)
+        lines.append(
+            QuestionLine(
+                bid_id=bid.bid_id,
+                code=q.code,
+                part=criterion.id if criterion else part.value,
+                theme=theme_of.get(q.code, criterion.name if criterion else ""),
+                text=q.text,
+                weight_pct=q.weight,
+                max_points=max_points,
+                scale_id=scale.id,
+                scale_max=scale.max,
+                score=score,
+                descriptor=scale.describe(score) if score is not None else "",
+                reason=ps.reason if ps else "",
+                score_source=ps.source if ps else "",
+                points=max_points * score / scale.max if score is not None else None,
+                minimum_score=q.minimum_score,
+                below_minimum=score is not None and q.minimum_score is not None and score < q.minimum_score,
+                words=answer.words if answer else 0,
+                word_limit=q.word_limit,
+            )
+        )
+    return lines
+
+
+def check_gates(rubric: Rubric, bid: Bid) -> list[GateLine]:
+    lines = []
+    for g in rubric.all_gates():
+        a = bid.gates.get(g.code)
+        passed = a.passed if a else None
+        answer = "Yes" if passed else ("No" if passed is False else "not answered")
+        lines.append(
+            GateLine(
+                bid_id=bid.bid_id,
+                code=g.code,
+                text=g.text,
+                answer=answer,
+                passed=passed,
+                evidence=a.evidence if a else "",
+                cell=a.cell if a else "",
+            )
+        )
+    return lines
+
+
+def _sum_points(lines: Iterable[QuestionLine]) -> float | None:
+    """Sum of points, or None while any question has no consensus score (never scored as 0)."""
+    total = 0.0
+    for line in lines:
+        if line.points is None:
+            return None
+        total += line.points
+    return total
+
+
+def _status(bid: Bid, gates: Sequence[GateLine], questions: Sequence[QuestionLine]) -> tuple[BidStatus, str]:
+    failed = [g for g in gates if g.passed is not True]
+    if failed:
+        return BidStatus.EXCLUDED, "; ".join(f"pass/fail {g.code}: {g.answer}" for g in failed)
+    if bid.price is None or bid.price <= 0:
+        return BidStatus.EXCLUDED, "no usable bid price"
+    below = [q for q in questions if q.below_minimum]
+    if below:
+        return BidStatus.EXCLUDED, "; ".join(
+            f"{q.code} scored {q.score:g}, below the minimum of {q.minimum_score:g}" for q in below
+        )
+    unscored = [q.code for q in questions if q.score is None]
+    if unscored:
+        return BidStatus.INCOMPLETE, f"no consensus score for {', '.join(unscored)}"
+    return BidStatus.RANKED, ""
+
+
+def _tie_key(rubric: Rubric, r: BidResult) -> tuple[float, ...]:
+    key: list[float] = [-(r.total or 0.0)]
+    for rule in rubric.tie_break:
+        if rule is TieBreak.HIGHER_QUALITY:
+            key.append(-(r.quality_points or 0.0))
+        elif rule is TieBreak.HIGHER_SOCIAL_VALUE:
+            key.append(-((r.sv_quant_points or 0.0) + (r.sv_qual_points or 0.0)))
+        else:
+            key.append(r.price or 0.0)
+    return tuple(round(k / TOLERANCE) * TOLERANCE if abs(k) > 0 else 0.0 for k in key)
+
+
+def rank(rubric: Rubric, results: list[BidResult]) -> None:
+    """Rank complete bids by total; equal totals are separated by the rubric's tie-break rules in order."""
+    ranked = [r for r in results if r.status is BidStatus.RANKED and r.total is not None]
+    ranked.sort(key=lambda r: (_tie_key(rubric, r), r.bid_id))
+    position = 0
+    previous: tuple[float, ...] | None = None
+    for i, r in enumerate(ranked, start=1):
+        key = _tie_key(rubric, r)
+        if key != previous:
+            position = i
+        r.rank = position
+        previous = key
+    for a in ranked:
+        tied = [b for b in ranked if b is not a and abs((b.total or 0) - (a.total or 0)) <= TOLERANCE]
+        if not tied:
+            continue
+        names = ", ".join(b.supplier for b in tied)
+        if any(b.rank == a.rank for b in tied):
+            a.flags.append(f"tie with {names} not broken by the tie-break rules: decide by the published fallback")
+        else:
+            rules = ", then ".join(t.value for t in rubric.tie_break)
+            a.flags.append(f"equal total with {names}: placed by the tie-break ({rules})")
+
+
+def _flag_low_prices(rubric: Rubric, pool: list[BidResult]) -> None:
+    for r in pool:
+        others = [o.price for o in pool if o is not r and o.price is not None]
+        if not others or r.price is None:
+            continue
+        mean = sum(others) / len(others)
+        if r.price < mean * (1 - rubric.abnormally_low_pct / 100):
+            below = (1 - r.price / mean) * 100
+            r.flags.append(
+                f"abnormally low price: £{r.price:,.2f} is {below:.0f}% below the mean of the other compared bids "
+                f"(£{mean:,.2f}; threshold {rubric.abnormally_low_pct:g}%): investigate before award, do not reject outright"
+            )
+
+
+def score_tender(
+    rubric: Rubric,
+    value_set: ValueSet | None,
+    bids: Sequence[Bid],
+    panel: Iterable[PanelScore] = (),
+    unreadable: Mapping[str, str] | None = None,
+) -> TenderResult:
+    """Score every bid. ``unreadable`` maps file names that could not be read to their SHA-256."""
+    panel_map = {(p.bid_id, p.code): p for p in panel}
+    ordered = sorted(bids, key=lambda b: b.bid_id)
+    measures: list[MeasureLine] = []
+    questions: list[QuestionLine] = []
+    gates: list[GateLine] = []
+    results: list[BidResult] = []
+    problems: list[Problem] = []
+    sv = rubric.social_value
+    quality = rubric.criterion(CriterionKind.QUALITY)
+
+    for bid in ordered:
+        m_lines = value_measures(rubric, value_set, bid)
+        q_lines = score_questions(rubric, bid, panel_map)
+        g_lines = check_gates(rubric, bid)
+        measures += m_lines
+        questions += q_lines
+        gates += g_lines
+        status, why = _status(bid, g_lines, q_lines)
+        gross = sum(m.gross or 0.0 for m in m_lines)
+        net = sum(m.net or 0.0 for m in m_lines)
+        scored = net if (sv is None or sv.score_on == "net") else gross
+        r = BidResult(
+            bid_id=bid.bid_id,
+            supplier=bid.label,
+            file=bid.file,
+            sha256=bid.sha256,
+            status=status,
+            status_reason=why,
+            price=bid.price,
+            price_cell=bid.price_cell,
+            sv_gross=gross,
+            sv_net=net,
+            sv_scored=scored,
+            sv_percent_of_price=scored / bid.price * 100 if bid.price else None,
+            is_sme=bid.is_sme,
+            is_vcse=bid.is_vcse,
+            postcode=bid.postcode,
+        )
+        if quality:
+            r.quality_points = _sum_points(q for q in q_lines if q.part == quality.id)
+        if sv is not None and sv.quantitative_share_pct < 100:
+            r.sv_qual_points = _sum_points(q for q in q_lines if q.part != (quality.id if quality else None))
+        for q in q_lines:
+            if q.score is None:
+                problems.append(
+                    Problem(
+                        code="score-missing",
+                        file=bid.file,
+                        field=q.code,
+                        severity=Severity.ERROR,
+                        reason=f"no consensus score for question {q.code}: the bid cannot be totalled or ranked until the panel scores it",
+                    )
+                )
+        if bid.macro_enabled:
+            r.flags.append("macro-enabled workbook: values read only")
+        results.append(r)
+
+    pool = [r for r in results if r.status is not BidStatus.EXCLUDED and r.price is not None]
+    for r in pool:
+        r.in_pool = True
+
+    # social value commitments, relative to the compared bids (or to a target)
+    if sv is not None and sv.quantitative_share_pct > 0 and pool:
+        bases = {r.bid_id: methods.sv_basis(sv.quantitative_method, r.sv_scored, r.price or 0) for r in pool}
+        for r in pool:
+            r.sv_quant_points = methods.sv_points(
+                sv.quantitative_method, rubric.sv_quantitative_weight, bases[r.bid_id], list(bases.values())
+            )
+    elif sv is not None and pool:
+        for r in pool:
+            r.sv_quant_points = None
+
+    # price
+    w_price = rubric.weight(CriterionKind.PRICE)
+    if w_price and pool:
+        if isinstance(rubric.price_method, PricePerQualityPoint):
+            for r in pool:
+                non_price = _non_price(rubric, r)
+                r.price_per_point = (r.price or 0) / non_price if non_price else None
+            ratios = [r.price_per_point for r in pool if r.price_per_point is not None]
+            for r in pool:
+                if r.price_per_point is not None:
+                    r.price_points = methods.ratio_points(w_price, r.price_per_point, ratios)
+        else:
+            prices = [r.price for r in pool if r.price is not None]
+            for r in pool:
+                assert r.price is not None
+                r.price_points = methods.price_points(rubric.price_method, w_price, r.price, prices)
+        _flag_low_prices(rubric, pool)
+
+    for r in results:
+        if r.status is BidStatus.RANKED:
+            parts = _parts(rubric, r)
+            r.total = sum(p for p in parts if p is not None) if all(p is not None for p in parts) else None
+            if r.total is None:
+                r.status, r.status_reason = BidStatus.INCOMPLETE, "a part of the score could not be computed"
+    rank(rubric, results)
+
+    for name, digest in sorted((unreadable or {}).items()):
+        results.append(
+            BidResult(bid_id=name, supplier="", file=name, sha256=digest, status=BidStatus.UNREADABLE,
+                      status_reason="could not be read as a bid: see Errors")
+        )  # fmt: skip
+    if value_set is not None and value_set.illustrative:
+        for r in results:
+            if r.status is not BidStatus.UNREADABLE and rubric.measures():
+                r.flags.append("£ values use ILLUSTRATIVE proxy values: not for award decisions")
+
+    results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.bid_id))
+    return TenderResult(
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
+        rubric_title=rubric.title,
+        rubric_fingerprint=rubric.fingerprint(),
+        value_set=value_set.label if value_set else "",
+        value_set_illustrative=bool(value_set and value_set.illustrative),
+        bids=results,
+        measures=measures,
+        questions=questions,
+        gates=gates,
+        problems=problems,
+        explanations=explain(rubric),
+    )
+
+
+def _non_price(rubric: Rubric, r: BidResult) -> float | None:
+    parts = _parts(rubric, r)[1:]
+    return sum(p for p in parts if p is not None) if all(p is not None for p in parts) else None
+
+
+def _parts(rubric: Rubric, r: BidResult) -> list[float | None]:
+    """Price, quality, SV commitments and SV questions points, for the criteria this rubric has."""
+    parts: list[float | None] = []
+    if rubric.weight(CriterionKind.PRICE):
+        parts.append(r.price_points)
+    else:
+        parts.append(0.0)
+    if rubric.criterion(CriterionKind.QUALITY):
+        parts.append(r.quality_points)
+    sv = rubric.social_value
+    if sv is not None:
+        if sv.quantitative_share_pct > 0:
+            parts.append(r.sv_quant_points)
+        if sv.quantitative_share_pct < 100:
+            parts.append(r.sv_qual_points)
+    return parts
+
+
+def explain(rubric: Rubric) -> dict[str, str]:
+    """Each results column's formula in words (shown on the Method sheet)."""
+    out = {
+        "price_points": methods.price_explanation(rubric.price_method),
+        "question_points": "Question points = criterion weight × question weight % × consensus score ÷ top of scale",
+        "quality_points": "Quality points = sum of the quality questions' points (blank until every question is scored)",
+        "gross": "Gross £ = counted quantity × £ per unit from the value set (quantity capped where the rubric caps it)",
+        "net": "Net £ = gross × (1 − deadweight%) × (1 − displacement%) × (1 − attribution%)",
+        "total": "Total = sum of the criterion points; ranked highest first among compared, complete bids",
+        "tie_break": "Equal totals: " + ", then ".join(t.value for t in rubric.tie_break),
+        "pool": "Compared bids: every bid that passed the pass/fail requirements and hurdles and gave a usable price",
+        "abnormally_low": f"Abnormally low: a price more than {rubric.abnormally_low_pct:g}% below the mean of the other compared bids (flagged, not rejected)",
+    }
+    sv = rubric.social_value
+    if sv is not None:
+        out["sv_points"] = methods.sv_explanation(sv.quantitative_method, sv.score_on)
+        out["sv_question_points"] = "Social value (questions) points = sum of the social value questions' points"
+    return out

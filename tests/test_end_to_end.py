@@ -1,0 +1,186 @@
+"""A tender end to end, the way an officer runs it: template → filled bids → score → results workbook."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from socialvalue.batch import score_folder
+from socialvalue.cli import main
+from socialvalue.example import ExampleTender
+from socialvalue.fill import fill_response
+from socialvalue.rubric import RubricSource
+from socialvalue.scoring import BidStatus
+
+from .recalc import cached_values, formula_cells, recalc_formulas_package, recalc_libreoffice, same, soffice
+
+
+@pytest.fixture(scope="module")
+def scored(example_tender: ExampleTender, hybrid: RubricSource):  # type: ignore[no-untyped-def]
+    return score_folder(example_tender.bids_dir, hybrid, [example_tender.consensus])
+
+
+@pytest.fixture(scope="module")
+def results_xlsx(example_tender: ExampleTender, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("results") / "results.xlsx"
+    res = CliRunner().invoke(
+        main,
+        ["score", str(example_tender.bids_dir), "--rubric", "hybrid-commitments-plan",
+         "--evaluations", str(example_tender.consensus), "-o", str(out)],
+    )  # fmt: skip
+    assert res.exit_code == 1, res.output  # the example has a bid with mistakes: results written, exit 1
+    return out
+
+
+def test_every_input_file_is_scored_or_listed(scored, example_tender: ExampleTender) -> None:  # type: ignore[no-untyped-def]
+    files = sorted(p.name for p in example_tender.bids_dir.iterdir())
+    assert sorted(b.file for b in scored.result.bids) == files
+    statuses = {b.file: b.status for b in scored.result.bids}
+    assert statuses["late-bid-saved-as-csv.xlsx"] is BidStatus.UNREADABLE
+    assert all(s is BidStatus.RANKED for f, s in statuses.items() if f != "late-bid-saved-as-csv.xlsx")
+    csv_problem = [p for p in scored.problems if p.file == "late-bid-saved-as-csv.xlsx"]
+    assert csv_problem and csv_problem[0].code == "csv-not-xlsx"
+
+
+def test_mistakes_are_located_and_explained(scored) -> None:  # type: ignore[no-untyped-def]
+    found = {(p.file, p.sheet, p.cell): p for p in scored.problems if p.file == "sefton-cleaning.xlsx"}
+    twelve = found[("sefton-cleaning.xlsx", "Commitments", "E4")]  # LE01 is the first measure row
+    assert twelve.code == "not-a-number"
+    assert '"twelve" is not a number' in twelve.reason
+    assert str(twelve).startswith("sefton-cleaning.xlsx Commitments!E4: ")
+    about = found[("sefton-cleaning.xlsx", "Commitments", "E8")]  # EN01
+    assert about.code in ("not-a-number", "range-not-number")
+    lines = {m.code: m for m in scored.result.measures if m.bid_id == "sefton-cleaning.xlsx"}
+    assert lines["LE01"].counted_quantity == 0 and lines["LE01"].note.startswith("not counted")
+    assert lines["LE02"].quantity == 2  # "2 FTE" in an FTE-year measure
+    assert lines["SK01"].quantity == 1040  # "1,040"
+    assert lines["LS01"].quantity == 150_000  # "£150k" in a GBP measure
+
+
+def test_ranking_matches_the_worked_numbers(scored, hybrid: RubricSource) -> None:  # type: ignore[no-untyped-def]
+    bids = {b.supplier: b for b in scored.result.bids}
+    mersey = bids["Mersey Care Services Ltd"]
+    # price: 40 × 1,420,000 / 1,850,000
+    assert mersey.price_points == pytest.approx(40 * 1_420_000 / 1_850_000)
+    # quality: Q1 4/5 of 40; SV questions: SV1 4/5 of 10
+    assert mersey.quality_points == pytest.approx(32)
+    assert mersey.sv_qual_points == pytest.approx(8)
+    # net £: LE01 12 × 20,000 × 0.8 × 0.9 = 172,800 ; LE02 4 × 25,000 × 0.9 = 90,000 ; SK01 520 × 250 × 0.9 = 117,000
+    # SK03 60 × 150 = 9,000 ; EN01 180 × 250 × 0.9 = 40,500 ; EN03 40 × 100 × 0.7 = 2,800 ; CB01 900 × 15 = 13,500
+    # LS01 350,000 × 0.2 × 0.75 = 52,500 ; SK04 count only
+    assert mersey.sv_net == pytest.approx(172_800 + 90_000 + 117_000 + 9_000 + 40_500 + 2_800 + 13_500 + 52_500)
+    ranks = [b.rank for b in scored.result.bids if b.rank is not None]
+    assert sorted(ranks) == [1, 2, 3, 4]
+    assert scored.result.winner is not None
+
+
+def test_results_workbook_has_the_promised_sheets(results_xlsx: Path) -> None:
+    wb = load_workbook(results_xlsx, read_only=True)
+    assert wb.sheetnames == ["Summary", "Social value", "Questions", "Gates", "Errors", "Method", "Audit"]
+    audit = {r[0]: r[1] for r in wb["Audit"].iter_rows(values_only=True) if r and r[0]}
+    assert audit["Rubric id"] == "hybrid-commitments-plan"
+    assert len(audit["Rubric fingerprint (SHA-256)"]) == 64
+    assert "ILLUSTRATIVE" in audit["Value set"]
+    rows = list(wb["Audit"].iter_rows(values_only=True))
+    hashed = {r[0]: r[1] for r in rows if r and r[1] and len(str(r[1])) == 64}
+    assert "late-bid-saved-as-csv.xlsx" in hashed and "sefton-cleaning.xlsx" in hashed
+    errors = [r for r in wb["Errors"].iter_rows(min_row=6, values_only=True) if r[0]]
+    assert any(r[0] == "sefton-cleaning.xlsx" and r[1] == "Commitments" and r[2] == "E4" for r in errors)
+
+
+def test_formulas_recompute_to_the_stored_values_in_python(results_xlsx: Path) -> None:
+    cells = formula_cells(results_xlsx)
+    assert len(cells) > 50
+    recomputed = recalc_formulas_package(results_xlsx)
+    mismatches = []
+    for (sheet, ref), (formula, cached) in cells.items():
+        got = recomputed.get((sheet.upper(), ref))
+        if not same(cached, got):
+            mismatches.append(f"{sheet}!{ref} {formula}: stored {cached!r}, recomputed {got!r}")
+    assert not mismatches, "\n".join(mismatches[:20])
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed (CI installs it: .ci/run)")
+def test_formulas_recompute_to_the_stored_values_in_libreoffice(results_xlsx: Path, tmp_path: Path) -> None:
+    # sanity: LibreOffice really recalculates (a deliberately wrong cached value is corrected)
+    import xlsxwriter
+
+    probe = tmp_path / "probe.xlsx"
+    wb = xlsxwriter.Workbook(str(probe))
+    wb.add_worksheet("S").write_formula("A1", "=1+1", None, 5)
+    wb.close()
+    assert cached_values(recalc_libreoffice(probe, tmp_path))[("S", "A1")] == 2
+
+    cells = formula_cells(results_xlsx)
+    recalculated = cached_values(recalc_libreoffice(results_xlsx, tmp_path))
+    mismatches = [
+        f"{sheet}!{ref} {formula}: stored {cached!r}, LibreOffice {recalculated.get((sheet, ref))!r}"
+        for (sheet, ref), (formula, cached) in cells.items()
+        if not same(cached, recalculated.get((sheet, ref)))
+    ]
+    assert not mismatches, "\n".join(mismatches[:20])
+
+
+def test_json_and_csv_outputs(example_tender: ExampleTender, tmp_path: Path) -> None:
+    out = tmp_path / "r.xlsx"
+    res = CliRunner().invoke(
+        main,
+        ["score", str(example_tender.bids_dir), "--rubric", "hybrid-commitments-plan", "--evaluations",
+         str(example_tender.consensus), "-o", str(out), "--json", str(tmp_path / "r.json"), "--csv", str(tmp_path / "r.csv")],
+    )  # fmt: skip
+    assert res.exit_code == 1
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert {b["file"] for b in data["bids"]} == {p.name for p in example_tender.bids_dir.iterdir()}
+    assert (tmp_path / "r.csv").read_text().splitlines()[0].startswith("rank,bid_id,supplier")
+
+
+def test_exit_code_zero_when_every_bid_is_clean(example_tender: ExampleTender, tmp_path: Path) -> None:
+    clean = tmp_path / "bids"
+    clean.mkdir()
+    for name in ("mersey-care-services.xlsx", "northwest-facilities.xlsx"):
+        shutil.copy(example_tender.bids_dir / name, clean / name)
+    res = CliRunner().invoke(
+        main, ["score", str(clean), "--rubric", "hybrid-commitments-plan", "--evaluations", str(example_tender.consensus),
+               "-o", str(tmp_path / "r.xlsx")],
+    )  # fmt: skip
+    # the consensus file also scores bids not in this folder: those rows are warnings, not errors
+    assert res.exit_code == 0, res.output
+
+
+def test_exit_code_two_for_a_broken_rubric(example_tender: ExampleTender, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: X\ncriteria:\n  - {id: price, name: Price, kind: price, weight: 90}\n")
+    res = CliRunner().invoke(main, ["score", str(example_tender.bids_dir), "--rubric", str(bad), "-o", str(tmp_path / "r.xlsx")])
+    assert res.exit_code == 2
+    assert "weights must sum to 100" in res.output
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_refuses_to_overwrite_an_input(example_tender: ExampleTender) -> None:
+    target = example_tender.bids_dir / "mersey-care-services.xlsx"
+    before = target.read_bytes()
+    res = CliRunner().invoke(main, ["score", str(example_tender.bids_dir), "--rubric", "hybrid-commitments-plan", "-o", str(target)])
+    assert res.exit_code == 2
+    assert target.read_bytes() == before
+
+
+def test_a_supplier_filling_cells_gets_scored(hybrid_template: Path, hybrid: RubricSource, tmp_path: Path) -> None:
+    """Only input cells are written, rows found by code, and the values come back."""
+    bids = tmp_path / "bids"
+    fill_response(
+        hybrid_template, bids / "acme.xlsx",
+        supplier={"supplier_name": "=HYPERLINK(\"http://evil\",\"click\")", "bid_price": 1000},
+        commitments={"LE01": 1.5, "CB01": "1 200 hours"}, gates={"G1": "Yes"},
+    )  # fmt: skip
+    batch = score_folder(bids, hybrid)
+    b = batch.result.bids[0]
+    assert b.supplier.startswith("=HYPERLINK")  # kept as text, never run
+    lines = {m.code: m for m in batch.result.measures}
+    assert lines["LE01"].quantity == 1.5
+    assert lines["CB01"].quantity == 1200

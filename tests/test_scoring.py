@@ -1,0 +1,288 @@
+"""Hand-worked examples for every scoring formula, and property tests for the engine's invariants."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from socialvalue.scoring import BidStatus, score_tender
+from socialvalue.scoring.results import BidResult, TenderResult
+from tests.builders import VALUES, bid, rubric, scores
+
+
+def by_name(result: TenderResult) -> dict[str, BidResult]:
+    return {b.supplier: b for b in result.bids}
+
+
+def panel(*names: str, q1: float = 5) -> list:  # type: ignore[type-arg]
+    out = []
+    for n in names:
+        out += scores(n, Q1=q1)
+    return out
+
+
+# --- price methods ----------------------------------------------------------------------
+
+
+def test_lowest_over_bid() -> None:
+    # 40 × 100/100 = 40; 40 × 100/125 = 32; 40 × 100/200 = 20
+    r = rubric()
+    bids = [bid("a", 100), bid("b", 125), bid("c", 200)]
+    res = by_name(score_tender(r, VALUES, bids, panel("a", "b", "c")))
+    assert [res[n].price_points for n in "abc"] == pytest.approx([40, 32, 20])
+
+
+def test_relative_to_mean_is_clipped() -> None:
+    # mean 100: a = 40 × (1 − (80−100)/100) = 48 → clipped to 40; b = 40; c = 40 × 0.8 = 32
+    r = rubric(price_method={"method": "relative-to-mean"})
+    res = by_name(score_tender(r, VALUES, [bid("a", 80), bid("b", 100), bid("c", 120)], panel("a", "b", "c")))
+    assert [res[n].price_points for n in "abc"] == pytest.approx([40, 40, 32])
+
+
+def test_linear_deduction() -> None:
+    # 2% of marks per 1% above lowest: b is 10% above → 40 × 0.8 = 32; c is 60% above → 40 × (1 − 1.2) → 0
+    r = rubric(price_method={"method": "linear-deduction", "deduction_pct_per_pct": 2})
+    res = by_name(score_tender(r, VALUES, [bid("a", 100), bid("b", 110), bid("c", 160)], panel("a", "b", "c")))
+    assert [res[n].price_points for n in "abc"] == pytest.approx([40, 32, 0])
+
+
+def test_price_per_quality_point() -> None:
+    # no social value commitments: SV points 0 for both (best is 0), so non-price points = quality only.
+    # a: quality 5/5 × 40 = 40 → £100 / 40 = 2.5 per point; b: quality 4/5 × 40 = 32 → £96 / 32 = 3.0
+    # price points: a = 40 × 2.5/2.5 = 40; b = 40 × 2.5/3 = 33.33
+    r = rubric(price_method={"method": "price-per-quality-point"})
+    ps = scores("a", Q1=5) + scores("b", Q1=4)
+    res = by_name(score_tender(r, VALUES, [bid("a", 100), bid("b", 96)], ps))
+    assert res["a"].price_per_point == pytest.approx(2.5)
+    assert res["b"].price_per_point == pytest.approx(3.0)
+    assert res["a"].price_points == pytest.approx(40)
+    assert res["b"].price_points == pytest.approx(40 * 2.5 / 3)
+    assert res["a"].rank == 1
+
+
+# --- social value --------------------------------------------------------------------------
+
+
+def test_gross_and_net_of_additionality() -> None:
+    # 10 FTE-years × £20,000 = £200,000 gross; net = 200,000 × (1 − 0.2) × (1 − 0.1) × (1 − 0) = £144,000
+    measures = [
+        {"code": "M1", "description": "Jobs", "unit": "FTE-year", "value_ref": "fte", "deadweight_pct": 20, "displacement_pct": 10}
+    ]
+    r = rubric(measures=measures)
+    res = score_tender(r, VALUES, [bid("a", 1_000_000, {"M1": 10})], panel("a"))
+    line = res.measures[0]
+    assert line.gross == pytest.approx(200_000)
+    assert line.net == pytest.approx(144_000)
+    assert res.bids[0].sv_net == pytest.approx(144_000)
+    assert res.bids[0].sv_percent_of_price == pytest.approx(14.4)
+
+
+def test_cap_limits_the_counted_quantity() -> None:
+    # 30,000 hours committed, capped at 20,000: 20,000 × £20 = £400,000
+    measures = [{"code": "M2", "description": "Training", "unit": "hour", "value_ref": "hour", "cap": 20000}]
+    res = score_tender(rubric(measures=measures), VALUES, [bid("a", 1_000_000, {"M2": 30_000})], panel("a"))
+    assert res.measures[0].counted_quantity == 20_000
+    assert res.measures[0].gross == pytest.approx(400_000)
+    assert "capped" in res.measures[0].note
+
+
+def test_count_only_measure_has_no_pounds() -> None:
+    measures = [
+        {"code": "M1", "description": "Jobs", "unit": "FTE-year", "value_ref": "fte"},
+        {"code": "C1", "description": "School hours", "unit": "hour"},
+    ]
+    res = score_tender(rubric(measures=measures), VALUES, [bid("a", 100, {"M1": 1, "C1": 50})], panel("a"))
+    count = next(m for m in res.measures if m.code == "C1")
+    assert count.gross is None and count.net is None
+    assert count.quantity == 50
+    assert res.bids[0].sv_gross == pytest.approx(20_000)
+
+
+def test_relative_to_best_by_pounds() -> None:
+    # a: 1 FTE = £20,000; b: 0.5 FTE = £10,000 → 20 × 1 and 20 × 0.5
+    res = by_name(score_tender(rubric(), VALUES, [bid("a", 100, {"M1": 1}), bid("b", 100, {"M1": 0.5})], panel("a", "b")))
+    assert res["a"].sv_quant_points == pytest.approx(20)
+    assert res["b"].sv_quant_points == pytest.approx(10)
+
+
+def test_relative_to_best_by_percent_of_price() -> None:
+    # a: £20,000 on £200,000 = 10%; b: £20,000 on £100,000 = 20% → a = 20 × 10/20 = 10, b = 20
+    r = rubric(sv_method={"method": "relative-to-best", "basis": "percent-of-price"})
+    res = by_name(score_tender(r, VALUES, [bid("a", 200_000, {"M1": 1}), bid("b", 100_000, {"M1": 1})], panel("a", "b")))
+    assert res["a"].sv_quant_points == pytest.approx(10)
+    assert res["b"].sv_quant_points == pytest.approx(20)
+
+
+def test_against_target_in_pounds_and_percent() -> None:
+    r = rubric(sv_method={"method": "target", "target_gbp": 40_000})
+    res = by_name(score_tender(r, VALUES, [bid("a", 100, {"M1": 1}), bid("b", 100, {"M1": 3})], panel("a", "b")))
+    assert res["a"].sv_quant_points == pytest.approx(10)  # 20 × 20,000/40,000
+    assert res["b"].sv_quant_points == pytest.approx(20)  # capped at the weight
+    r = rubric(sv_method={"method": "target", "target_percent_of_price": 10})
+    res = by_name(score_tender(r, VALUES, [bid("a", 400_000, {"M1": 1})], panel("a")))
+    assert res["a"].sv_quant_points == pytest.approx(10)  # 5% of price against 10% target
+
+
+def test_split_between_commitments_and_questions() -> None:
+    # SV weight 20 split 50/50: commitments 10 (best bid), SV1 scored 3/5 → 10 × 3/5 = 6
+    r = rubric(quant_share=50)
+    ps = scores("a", Q1=5, SV1=3)
+    res = score_tender(r, VALUES, [bid("a", 100, {"M1": 1})], ps).bids[0]
+    assert res.sv_quant_points == pytest.approx(10)
+    assert res.sv_qual_points == pytest.approx(6)
+    assert res.total == pytest.approx(40 + 40 + 10 + 6)
+
+
+def test_question_points() -> None:
+    # quality weight 40, Q1 scored 3 on 0-5 → 40 × 100% × 3/5 = 24
+    res = score_tender(rubric(), VALUES, [bid("a", 100)], scores("a", Q1=3))
+    assert res.bids[0].quality_points == pytest.approx(24)
+    assert res.questions[0].descriptor.startswith("Acceptable")
+
+
+# --- gates, hurdles, missing scores ---------------------------------------------------------
+
+
+def test_failed_gate_excludes_and_leaves_the_comparison() -> None:
+    # c fails the gate: the lowest compared price is then b's 125, so b gets the full 40
+    r = rubric(gates=True)
+    bids = [bid("b", 125, gates={"G1": True}), bid("c", 100, gates={"G1": False})]
+    res = by_name(score_tender(r, VALUES, bids, panel("b", "c")))
+    assert res["c"].status is BidStatus.EXCLUDED
+    assert "G1" in res["c"].status_reason
+    assert res["c"].rank is None and res["c"].total is None
+    assert res["b"].price_points == pytest.approx(40)
+
+
+def test_unanswered_gate_excludes() -> None:
+    res = score_tender(rubric(gates=True), VALUES, [bid("a", 100, gates={"G1": None})], panel("a"))
+    assert res.bids[0].status is BidStatus.EXCLUDED
+    assert "not answered" in res.bids[0].status_reason
+
+
+def test_hurdle_below_minimum_excludes() -> None:
+    r = rubric(minimum=2)
+    ps = scores("a", Q1=1) + scores("b", Q1=2)
+    res = by_name(score_tender(r, VALUES, [bid("a", 100), bid("b", 120)], ps))
+    assert res["a"].status is BidStatus.EXCLUDED
+    assert "below the minimum of 2" in res["a"].status_reason
+    assert res["b"].rank == 1
+    assert res["b"].price_points == pytest.approx(40)
+
+
+def test_missing_score_is_reported_never_zero() -> None:
+    res = score_tender(rubric(), VALUES, [bid("a", 100), bid("b", 100)], scores("a", Q1=4))
+    b = by_name(res)["b"]
+    assert b.status is BidStatus.INCOMPLETE
+    assert b.total is None and b.quality_points is None and b.rank is None
+    assert any(p.code == "score-missing" and p.file == "b.xlsx" for p in res.problems)
+    assert b.price_points == pytest.approx(40)  # its price is still compared
+
+
+def test_no_price_excludes() -> None:
+    res = score_tender(rubric(), VALUES, [bid("a", None)], panel("a"))
+    assert res.bids[0].status is BidStatus.EXCLUDED
+    assert "price" in res.bids[0].status_reason
+
+
+# --- ties and flags --------------------------------------------------------------------------
+
+
+def test_tie_broken_by_higher_quality() -> None:
+    # a: price 40 + quality 40×3/5=24 = 64 (+ SV 0); b: price 40×100/125=32 + quality 40×4/5=32 = 64
+    r = rubric(tie_break=["higher-quality", "lower-price"])
+    ps = scores("a", Q1=3) + scores("b", Q1=4)
+    res = by_name(score_tender(r, VALUES, [bid("a", 100), bid("b", 125)], ps))
+    assert res["a"].total == pytest.approx(res["b"].total)
+    assert res["b"].rank == 1 and res["a"].rank == 2
+    assert any("tie-break" in f for f in res["b"].flags)
+
+
+def test_unbreakable_tie_shares_the_rank() -> None:
+    res = by_name(score_tender(rubric(), VALUES, [bid("a", 100), bid("b", 100)], panel("a", "b")))
+    assert res["a"].rank == res["b"].rank == 1
+    assert any("not broken" in f for f in res["a"].flags)
+
+
+def test_abnormally_low_price_is_flagged_not_rejected() -> None:
+    # others' mean is 100; 70 is 30% below, over the 20% threshold
+    res = by_name(score_tender(rubric(), VALUES, [bid("a", 70), bid("b", 100), bid("c", 100)], panel("a", "b", "c")))
+    assert any("abnormally low" in f for f in res["a"].flags)
+    assert res["a"].status is BidStatus.RANKED
+    assert not any("abnormally low" in f for f in res["b"].flags)
+
+
+# --- properties --------------------------------------------------------------------------------
+
+bid_specs = st.lists(
+    st.tuples(
+        st.floats(min_value=1_000, max_value=10_000_000),  # price
+        st.floats(min_value=0, max_value=500),  # M1 FTE-years
+        st.floats(min_value=0, max_value=100_000),  # M2 hours
+        st.sampled_from([0, 1, 2, 3, 4, 5]),  # Q1 score
+    ),
+    min_size=1,
+    max_size=7,
+)
+
+
+def _tender(specs: list[tuple[float, float, float, int]]) -> tuple[list, list]:  # type: ignore[type-arg]
+    bids, ps = [], []
+    for i, (price, m1, m2, q) in enumerate(specs):
+        bids.append(bid(f"s{i}", price, {"M1": m1, "M2": m2}))
+        ps += scores(f"s{i}", Q1=q)
+    return bids, ps
+
+
+@settings(max_examples=60, deadline=None)
+@given(bid_specs, st.randoms())
+def test_order_of_bids_does_not_change_scores(specs: list[tuple[float, float, float, int]], rnd: random.Random) -> None:
+    r = rubric()
+    bids, ps = _tender(specs)
+    first = score_tender(r, VALUES, bids, ps)
+    shuffled = bids[:]
+    rnd.shuffle(shuffled)
+    again = score_tender(r, VALUES, shuffled, list(reversed(ps)))
+    assert first.model_dump() == again.model_dump()
+
+
+@settings(max_examples=60, deadline=None)
+@given(bid_specs, st.floats(min_value=0.01, max_value=1000))
+def test_scaling_quantities_scales_pounds(specs: list[tuple[float, float, float, int]], k: float) -> None:
+    r = rubric()
+    bids, ps = _tender(specs)
+    scaled = [bid(b.supplier_name, b.price, {c: (m.quantity or 0) * k for c, m in b.commitments.items()}) for b in bids]
+    base, big = score_tender(r, VALUES, bids, ps), score_tender(r, VALUES, scaled, ps)
+    for a, b in zip(base.measures, big.measures, strict=True):
+        assert b.gross == pytest.approx((a.gross or 0) * k, rel=1e-9, abs=1e-6)
+        assert b.net == pytest.approx((a.net or 0) * k, rel=1e-9, abs=1e-6)
+    # relative scoring is scale-free: the points do not change
+    for a, b in zip(base.bids, big.bids, strict=True):
+        assert b.sv_quant_points == pytest.approx(a.sv_quant_points, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    bid_specs,
+    st.floats(min_value=0.5, max_value=1.0),
+    st.floats(min_value=1.0, max_value=3.0),
+    st.integers(min_value=0, max_value=5),
+)
+def test_a_better_bid_never_ranks_lower(
+    specs: list[tuple[float, float, float, int]], price_factor: float, sv_factor: float, q_gain: int
+) -> None:
+    """Cheaper, more social value and a higher score for bid 0: its rank can only improve or hold."""
+    r = rubric()
+    bids, ps = _tender(specs)
+    before = by_name(score_tender(r, VALUES, bids, ps))["s0"]
+    price, m1, m2, q = specs[0]
+    better = [(price * price_factor, m1 * sv_factor, m2 * sv_factor, min(5, q + q_gain)), *specs[1:]]
+    bids2, ps2 = _tender(better)
+    after = by_name(score_tender(r, VALUES, bids2, ps2))["s0"]
+    assert before.rank is not None and after.rank is not None
+    assert after.rank <= before.rank
+    assert after.total is not None and before.total is not None
+    assert after.total >= before.total - 1e-9
