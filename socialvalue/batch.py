@@ -145,6 +145,15 @@ def score_files(
         evaluated.append((path.name, digest))
     unreadable = {r.file: r.sha256 for r in readings if r.bid is None}
     result = score_tender(rubric, source.value_set, bids, panel, unreadable)
+    for r in readings:
+        errors = sum(1 for p in r.problems if p.severity is Severity.ERROR)
+        bid_result = next((b for b in result.bids if b.file == r.file), None)
+        if errors and r.bid is not None and bid_result is not None:
+            bid_result.flags.insert(
+                0, f"{errors} input error(s) in this bid: see Errors (those entries were not counted)"
+            )
     problems += result.problems
     result.problems = problems
-    return Batch(source=source, files=list(files), readings=readings, result=result, problems=problems, evaluations=evaluated)
+    return Batch(
+        source=source, files=list(files), readings=readings, result=result, problems=problems, evaluations=evaluated
+    )

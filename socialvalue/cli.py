@@ -133,7 +133,9 @@ def rubric_show(name: str, values: str | None) -> None:
                 click.echo(f"    {q.code:6} question {q.weight:g}%: {q.text.strip()[:80]}")
             for g in t.gates:
                 click.echo(f"    {g.code:6} pass/fail: {g.text[:80]}")
-    click.echo(f"tie-break: {', '.join(t.value for t in r.tie_break)}; abnormally low below mean by {r.abnormally_low_pct:g}%")
+    click.echo(
+        f"tie-break: {', '.join(t.value for t in r.tie_break)}; abnormally low below mean by {r.abnormally_low_pct:g}%"
+    )
 
 
 @rubric.command("check")
@@ -152,12 +154,17 @@ def rubric_check(files: tuple[str, ...], values: str | None) -> None:
             for p in problems:
                 click.echo(f"  {p}")
         else:
-            click.secho(f"{f}: OK ({source.rubric.id} v{source.rubric.version}, fingerprint {source.rubric.fingerprint()[:12]})", fg="green")
+            click.secho(
+                f"{f}: OK ({source.rubric.id} v{source.rubric.version}, fingerprint {source.rubric.fingerprint()[:12]})",
+                fg="green",
+            )
     sys.exit(EXIT_USAGE if bad else EXIT_OK)
 
 
 @rubric.command("schema")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (default: print).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (default: print)."
+)
 def rubric_schema(output: Path | None) -> None:
     """Print the JSON Schema of the rubric format (for editor autocompletion)."""
     from socialvalue.rubric.schema import rubric_schema_json
@@ -218,9 +225,15 @@ def template(rubric_name: str, values: str | None, bids_dir: Path | None, output
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The panel's consensus score workbook (repeatable).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Results workbook.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write everything as JSON.")
-@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write one CSV row per bid.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Results workbook."
+)
+@click.option(
+    "--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write everything as JSON."
+)
+@click.option(
+    "--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write one CSV row per bid."
+)
 @click.option("-j", "--jobs", default=1, show_default=True, help="Processes reading bids in parallel.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
 def score(

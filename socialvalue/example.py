@@ -26,7 +26,9 @@ class ExampleTender:
 
 
 def example_spec() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((data_dir("templates") / "example" / "tender.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(
+        (data_dir("templates") / "example" / "tender.yaml").read_text(encoding="utf-8")
+    )
     return data
 
 

@@ -80,7 +80,10 @@ def fill_consensus(workbook: Path, target: Path, scores: Mapping[tuple[str, str]
     wb = load_workbook(workbook)
     ws = wb[L.CONSENSUS]
     for row in range(L.FIRST_DATA_ROW, ws.max_row + 1):
-        key = (str(ws.cell(row=row, column=L.CON_BID.index + 1).value), str(ws.cell(row=row, column=L.CON_CODE.index + 1).value))
+        key = (
+            str(ws.cell(row=row, column=L.CON_BID.index + 1).value),
+            str(ws.cell(row=row, column=L.CON_CODE.index + 1).value),
+        )
         if key in scores:
             score, reason = scores[key]
             ws.cell(row=row, column=L.CON_SCORE.index + 1).value = score

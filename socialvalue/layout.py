@@ -53,7 +53,9 @@ SUPPLIER_FIELDS: tuple[SupplierField, ...] = (
     SupplierField("postcode", "Postcode of the office delivering the contract", "postcode", False, "e.g. L3 8EN"),
     SupplierField("bid_price", "Total bid price (£, whole contract, excluding VAT)", "money", True, "A number in £."),
     SupplierField("is_sme", "Are you a small or medium-sized enterprise (SME)?", "yes_no", False, "Yes or No."),
-    SupplierField("is_vcse", "Are you a voluntary, community or social enterprise (VCSE)?", "yes_no", False, "Yes or No."),
+    SupplierField(
+        "is_vcse", "Are you a voluntary, community or social enterprise (VCSE)?", "yes_no", False, "Yes or No."
+    ),
     SupplierField("contact_email", "Contact email for clarifications", "email", False, ""),
 )
 

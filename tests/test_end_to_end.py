@@ -156,7 +156,9 @@ def test_exit_code_zero_when_every_bid_is_clean(example_tender: ExampleTender, t
 def test_exit_code_two_for_a_broken_rubric(example_tender: ExampleTender, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\ntitle: X\ncriteria:\n  - {id: price, name: Price, kind: price, weight: 90}\n")
-    res = CliRunner().invoke(main, ["score", str(example_tender.bids_dir), "--rubric", str(bad), "-o", str(tmp_path / "r.xlsx")])
+    res = CliRunner().invoke(
+        main, ["score", str(example_tender.bids_dir), "--rubric", str(bad), "-o", str(tmp_path / "r.xlsx")]
+    )
     assert res.exit_code == 2
     assert "weights must sum to 100" in res.output
     assert not (tmp_path / "r.xlsx").exists()
@@ -165,7 +167,9 @@ def test_exit_code_two_for_a_broken_rubric(example_tender: ExampleTender, tmp_pa
 def test_refuses_to_overwrite_an_input(example_tender: ExampleTender) -> None:
     target = example_tender.bids_dir / "mersey-care-services.xlsx"
     before = target.read_bytes()
-    res = CliRunner().invoke(main, ["score", str(example_tender.bids_dir), "--rubric", "hybrid-commitments-plan", "-o", str(target)])
+    res = CliRunner().invoke(
+        main, ["score", str(example_tender.bids_dir), "--rubric", "hybrid-commitments-plan", "-o", str(target)]
+    )
     assert res.exit_code == 2
     assert target.read_bytes() == before
 

@@ -69,7 +69,14 @@ def test_price_per_quality_point() -> None:
 def test_gross_and_net_of_additionality() -> None:
     # 10 FTE-years × £20,000 = £200,000 gross; net = 200,000 × (1 − 0.2) × (1 − 0.1) × (1 − 0) = £144,000
     measures = [
-        {"code": "M1", "description": "Jobs", "unit": "FTE-year", "value_ref": "fte", "deadweight_pct": 20, "displacement_pct": 10}
+        {
+            "code": "M1",
+            "description": "Jobs",
+            "unit": "FTE-year",
+            "value_ref": "fte",
+            "deadweight_pct": 20,
+            "displacement_pct": 10,
+        }
     ]
     r = rubric(measures=measures)
     res = score_tender(r, VALUES, [bid("a", 1_000_000, {"M1": 10})], panel("a"))
@@ -103,7 +110,9 @@ def test_count_only_measure_has_no_pounds() -> None:
 
 def test_relative_to_best_by_pounds() -> None:
     # a: 1 FTE = £20,000; b: 0.5 FTE = £10,000 → 20 × 1 and 20 × 0.5
-    res = by_name(score_tender(rubric(), VALUES, [bid("a", 100, {"M1": 1}), bid("b", 100, {"M1": 0.5})], panel("a", "b")))
+    res = by_name(
+        score_tender(rubric(), VALUES, [bid("a", 100, {"M1": 1}), bid("b", 100, {"M1": 0.5})], panel("a", "b"))
+    )
     assert res["a"].sv_quant_points == pytest.approx(20)
     assert res["b"].sv_quant_points == pytest.approx(10)
 
@@ -111,7 +120,9 @@ def test_relative_to_best_by_pounds() -> None:
 def test_relative_to_best_by_percent_of_price() -> None:
     # a: £20,000 on £200,000 = 10%; b: £20,000 on £100,000 = 20% → a = 20 × 10/20 = 10, b = 20
     r = rubric(sv_method={"method": "relative-to-best", "basis": "percent-of-price"})
-    res = by_name(score_tender(r, VALUES, [bid("a", 200_000, {"M1": 1}), bid("b", 100_000, {"M1": 1})], panel("a", "b")))
+    res = by_name(
+        score_tender(r, VALUES, [bid("a", 200_000, {"M1": 1}), bid("b", 100_000, {"M1": 1})], panel("a", "b"))
+    )
     assert res["a"].sv_quant_points == pytest.approx(10)
     assert res["b"].sv_quant_points == pytest.approx(20)
 

@@ -48,7 +48,13 @@ class _Sheet:
         return ""
 
     def problem(
-        self, code: str, row0: int, col: L.Column | None, reason: str, raw: object = "", severity: Severity = Severity.ERROR
+        self,
+        code: str,
+        row0: int,
+        col: L.Column | None,
+        reason: str,
+        raw: object = "",
+        severity: Severity = Severity.ERROR,
     ) -> None:
         self.problems.append(
             Problem(
@@ -62,7 +68,9 @@ class _Sheet:
             )
         )
 
-    def issue(self, issue: ValueIssue, row0: int, col: L.Column, raw: object, severity: Severity = Severity.ERROR) -> None:
+    def issue(
+        self, issue: ValueIssue, row0: int, col: L.Column, raw: object, severity: Severity = Severity.ERROR
+    ) -> None:
         self.problem(issue.code, row0, col, issue.reason, raw, severity)
 
     def rows_by_key(self, key_col: L.Column, what: str) -> dict[str, int]:
@@ -131,7 +139,9 @@ def _check_meta(wb: CalamineWorkbook, file: str, rubric: Rubric, problems: list[
         return "", True
     grid = wb.get_sheet_by_name(L.META).to_python(skip_empty_area=False)
     meta = {str(r[0]): str(r[1]) for r in grid if len(r) >= 2 and r[0]}
-    made_by = f"{meta.get('rubric_id', '?')} v{meta.get('rubric_version', '?')} ({meta.get('rubric_fingerprint', '')[:12]})"
+    made_by = (
+        f"{meta.get('rubric_id', '?')} v{meta.get('rubric_version', '?')} ({meta.get('rubric_fingerprint', '')[:12]})"
+    )
     if meta.get("rubric_id") != rubric.id:
         problems.append(
             Problem(
@@ -262,7 +272,9 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
                 f"the unit of measure {m.code} was changed from {m.unit!r}; the commitment was not counted",
                 unit_found,
             )
-            out[m.code] = Commitment(code=m.code, quantity=None, raw=shorten(raw), evidence=evidence, cell=cell, counted=False)
+            out[m.code] = Commitment(
+                code=m.code, quantity=None, raw=shorten(raw), evidence=evidence, cell=cell, counted=False
+            )
             continue
         if is_blank(raw):
             out[m.code] = Commitment(code=m.code, quantity=None, evidence=evidence, cell=cell)
@@ -271,7 +283,9 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
         raw_text = "" if isinstance(raw, float | int) and not isinstance(raw, bool) else shorten(raw)
         if result.issue is not None:
             sheet.issue(result.issue, row0, L.COM_QUANTITY, raw)
-            out[m.code] = Commitment(code=m.code, quantity=None, raw=raw_text, evidence=evidence, cell=cell, counted=False)
+            out[m.code] = Commitment(
+                code=m.code, quantity=None, raw=raw_text, evidence=evidence, cell=cell, counted=False
+            )
             continue
         qty = result.value
         assert qty is not None
@@ -287,9 +301,7 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
                 raw,
             )
             counted = False
-        out[m.code] = Commitment(
-            code=m.code, quantity=qty, raw=raw_text, evidence=evidence, cell=cell, counted=counted
-        )
+        out[m.code] = Commitment(code=m.code, quantity=qty, raw=raw_text, evidence=evidence, cell=cell, counted=counted)
         del theme
     _unknown_rows(sheet, rows, {m.code for _, m in rubric.measures()}, L.COM_CODE, "measure")
     return out
@@ -335,7 +347,9 @@ def _read_gates(sheet: _Sheet, rubric: Rubric) -> dict[str, GateAnswer]:
     for g in rubric.all_gates():
         row0 = rows.get(g.code)
         if row0 is None:
-            sheet.problem("row-missing", L.FIRST_DATA_ROW - 1, L.GATE_CODE, f"the row for requirement {g.code} is missing")
+            sheet.problem(
+                "row-missing", L.FIRST_DATA_ROW - 1, L.GATE_CODE, f"the row for requirement {g.code} is missing"
+            )
             out[g.code] = GateAnswer(code=g.code, passed=None)
             continue
         raw = sheet.value(row0, L.GATE_ANSWER)
@@ -360,7 +374,12 @@ def read_bid(path: Path, rubric: Rubric, display_name: str | None = None) -> Bid
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return BidReading(name, "", None, [Problem(code="unreadable-file", file=name, reason=f"could not open the file: {exc.strerror}")])
+        return BidReading(
+            name,
+            "",
+            None,
+            [Problem(code="unreadable-file", file=name, reason=f"could not open the file: {exc.strerror}")],
+        )
     guard = guard_bytes(data, name)
     problems += guard.problems
     if not guard.readable:
@@ -388,7 +407,11 @@ def read_bid(path: Path, rubric: Rubric, display_name: str | None = None) -> Bid
     gates: dict[str, GateAnswer] = {}
     if rubric.all_gates():
         sheet = _sheet(wb, name, L.GATES, problems, required=True)
-        gates = _read_gates(sheet, rubric) if sheet else {g.code: GateAnswer(code=g.code, passed=None) for g in rubric.all_gates()}
+        gates = (
+            _read_gates(sheet, rubric)
+            if sheet
+            else {g.code: GateAnswer(code=g.code, passed=None) for g in rubric.all_gates()}
+        )
     bid = Bid(
         bid_id=name,
         file=name,

@@ -36,11 +36,18 @@ def read_consensus(path: Path, rubric: Rubric, bid_ids: Collection[str]) -> tupl
         return [], problems, guard.sha256
     if L.CONSENSUS not in wb.sheet_names:
         problems.append(
-            Problem(code="sheet-missing", file=name, sheet=L.CONSENSUS, reason=f"no '{L.CONSENSUS}' sheet: is this the consensus score workbook?")
+            Problem(
+                code="sheet-missing",
+                file=name,
+                sheet=L.CONSENSUS,
+                reason=f"no '{L.CONSENSUS}' sheet: is this the consensus score workbook?",
+            )
         )
         return [], problems, guard.sha256
     if L.META in wb.sheet_names:
-        meta = {str(r[0]): str(r[1]) for r in wb.get_sheet_by_name(L.META).to_python(skip_empty_area=False) if len(r) > 1}
+        meta = {
+            str(r[0]): str(r[1]) for r in wb.get_sheet_by_name(L.META).to_python(skip_empty_area=False) if len(r) > 1
+        }
         if meta.get("rubric_id") not in (None, rubric.id):
             problems.append(
                 Problem(
@@ -59,9 +66,19 @@ def read_consensus(path: Path, rubric: Rubric, bid_ids: Collection[str]) -> tupl
     def cell(col: L.Column, row0: int) -> str:
         return L.cell_ref(col, row0 + 1)
 
-    def problem(code: str, row0: int, col: L.Column, reason: str, raw: object = "", sev: Severity = Severity.ERROR) -> None:
+    def problem(
+        code: str, row0: int, col: L.Column, reason: str, raw: object = "", sev: Severity = Severity.ERROR
+    ) -> None:
         problems.append(
-            Problem(code=code, file=name, sheet=L.CONSENSUS, cell=cell(col, row0), raw=shorten(raw) if raw != "" else "", reason=reason, severity=sev)
+            Problem(
+                code=code,
+                file=name,
+                sheet=L.CONSENSUS,
+                cell=cell(col, row0),
+                raw=shorten(raw) if raw != "" else "",
+                reason=reason,
+                severity=sev,
+            )
         )
 
     for row0 in range(L.FIRST_DATA_ROW - 1, len(grid)):
@@ -72,14 +89,34 @@ def read_consensus(path: Path, rubric: Rubric, bid_ids: Collection[str]) -> tupl
         if not bid_id and not code:
             continue
         if bid_id not in bid_ids:
-            problem("unknown-bid", row0, L.CON_BID, f"no bid file {bid_id!r} in this batch; the row was ignored", bid_id, Severity.WARNING)
+            problem(
+                "unknown-bid",
+                row0,
+                L.CON_BID,
+                f"no bid file {bid_id!r} in this batch; the row was ignored",
+                bid_id,
+                Severity.WARNING,
+            )
             continue
         q = questions.get(code)
         if q is None:
-            problem("unknown-question", row0, L.CON_CODE, f"question {code!r} is not in rubric {rubric.id}; ignored", code, Severity.WARNING)
+            problem(
+                "unknown-question",
+                row0,
+                L.CON_CODE,
+                f"question {code!r} is not in rubric {rubric.id}; ignored",
+                code,
+                Severity.WARNING,
+            )
             continue
         if (bid_id, code) in seen:
-            problem("duplicate-row", row0, L.CON_CODE, f"a second score for {bid_id} {code} (first at {seen[(bid_id, code)]}); ignored", code)
+            problem(
+                "duplicate-row",
+                row0,
+                L.CON_CODE,
+                f"a second score for {bid_id} {code} (first at {seen[(bid_id, code)]}); ignored",
+                code,
+            )
             continue
         seen[(bid_id, code)] = cell(L.CON_SCORE, row0)
         if is_blank(raw_score):
@@ -88,7 +125,13 @@ def read_consensus(path: Path, rubric: Rubric, bid_ids: Collection[str]) -> tupl
         scale = rubric.scale_for(q)
         if read.value is None or read.value not in scale.scores:
             allowed = ", ".join(f"{s:g}" for s in scale.scores)
-            problem("score-off-scale", row0, L.CON_SCORE, f"{shorten(raw_score)!r} is not a score on scale {scale.id} ({allowed})", raw_score)
+            problem(
+                "score-off-scale",
+                row0,
+                L.CON_SCORE,
+                f"{shorten(raw_score)!r} is not a score on scale {scale.id} ({allowed})",
+                raw_score,
+            )
             continue
         reason = (read_text(raw_reason).value or "").strip()
         if not reason:
@@ -97,5 +140,13 @@ def read_consensus(path: Path, rubric: Rubric, bid_ids: Collection[str]) -> tupl
                 f"the consensus score for {bid_id} {code} has no reason: record why the panel agreed it (score not used)",
             )  # fmt: skip
             continue
-        scores.append(PanelScore(bid_id=bid_id, code=code, score=read.value, reason=reason, source=f"{name} {L.CONSENSUS}!{cell(L.CON_SCORE, row0)}"))
+        scores.append(
+            PanelScore(
+                bid_id=bid_id,
+                code=code,
+                score=read.value,
+                reason=reason,
+                source=f"{name} {L.CONSENSUS}!{cell(L.CON_SCORE, row0)}",
+            )
+        )
     return scores, problems, guard.sha256

@@ -33,7 +33,9 @@ def write_consensus_template(
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         st = Styles(wb)
         ws = wb.add_worksheet(L.CONSENSUS)
-        ws.write_string(0, 0, clean_text(f"Consensus scores: {rubric.title} (rubric {rubric.id} v{rubric.version})"), st.title)
+        ws.write_string(
+            0, 0, clean_text(f"Consensus scores: {rubric.title} (rubric {rubric.id} v{rubric.version})"), st.title
+        )
         ws.write_string(
             1, 0, "Enter the moderated score for each bid and question, and the reason the panel agreed it. "
             "A score without a reason is not accepted.", st.wrap,
@@ -68,7 +70,10 @@ def write_consensus_template(
                 ws.write_string(row, L.CON_REASON.index + 1, legend, st.locked)
                 ws.set_row(row, 45)
                 row += 1
-        ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "format_rows": True})
+        ws.protect(
+            "",
+            {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "format_rows": True},
+        )
         write_meta(wb, {**template_meta(rubric), "kind": "consensus"})
         wb.close()
     return target

@@ -16,7 +16,7 @@ from .safe import csv_text
 
 CSV_COLUMNS = (
     "rank", "bid_id", "supplier", "status", "status_reason", "price", "price_points", "quality_points",
-    "sv_gross", "sv_net", "sv_percent_of_price", "sv_quant_points", "sv_qual_points", "total", "flags", "sha256",
+    "sv_gross", "sv_net", "sv_percent_of_price", "sv_quant_points", "sv_qual_points", "total", "flags", "sha256", "value_set",
 )  # fmt: skip
 
 
@@ -37,11 +37,10 @@ def _cell(value: object) -> object:
 
 def write_csv(result: TenderResult, target: Path, inputs: Sequence[Path] = ()) -> Path:
     """One row per bid; text that a spreadsheet could run as a formula is neutralised."""
-    with atomic_path(target, inputs) as tmp:
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(CSV_COLUMNS)
-            for b in result.bids:
-                data = b.model_dump()
-                writer.writerow([_cell(data.get(col)) for col in CSV_COLUMNS])
+    with atomic_path(target, inputs) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CSV_COLUMNS)
+        for b in result.bids:
+            data = {**b.model_dump(), "value_set": result.value_set}
+            writer.writerow([_cell(data.get(col)) for col in CSV_COLUMNS])
     return target

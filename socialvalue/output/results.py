@@ -23,7 +23,7 @@ from socialvalue.problems import Problem
 from socialvalue.rubric import CriterionKind, Rubric, ValueSet
 from socialvalue.rubric.models import AgainstTarget, LinearDeduction, PricePerQualityPoint, RelativeToBest
 from socialvalue.scoring import methods
-from socialvalue.scoring.results import BidResult, BidStatus, TenderResult
+from socialvalue.scoring.results import BidStatus, TenderResult
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS, clean_text
@@ -95,15 +95,32 @@ class _Col:
     fmt: str = "text"
 
 
+def _print_setup(ws: Worksheet) -> None:
+    """Landscape, one page wide, headings repeated: a sheet prints as people expect."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW)
+
+
 def _header(ws: Worksheet, cols: Sequence[_Col], title: str, notes: Sequence[str], f: _Formats) -> dict[str, int]:
+    _print_setup(ws)
     ws.write_string(0, 0, clean_text(title), f.title)
     for i, note in enumerate(notes[:3]):
         ws.write_string(1 + i, 0, clean_text(note), f.warn if "ILLUSTRATIVE" in note else f.note)
     for i, c in enumerate(cols):
         ws.set_column(i, i, c.width)
         ws.write_string(HEADER_ROW, i, c.heading, f.header)
+    ws.set_row(HEADER_ROW, 48)
     ws.freeze_panes(HEADER_ROW + 1, 2)
     return {c.key: i for i, c in enumerate(cols)}
+
+
+def _fit_height(ws: Worksheet, row: int, text: str, width: float) -> None:
+    """Give a wrapped cell enough height (spreadsheets do not grow rows written by a generator)."""
+    lines = sum(max(1, -(-len(part) // max(1, int(width * 1.1)))) for part in text.split("\n")) if text else 1
+    if lines > 1:
+        ws.set_row(row, 15 * min(lines, 20))
 
 
 def _ref(col: int, row0: int, absolute: bool = False) -> str:
@@ -123,9 +140,7 @@ class _Writer:
         self.wb, self.result, self.rubric, self.value_set = wb, result, rubric, value_set
         self.f = _Formats(wb)
         self.notes = [f"Rubric {rubric.id} v{rubric.version}: {rubric.title}"]
-        if result.value_set_illustrative:
-            self.notes.append(f"£ values use {result.value_set}: ILLUSTRATIVE ONLY, not for award decisions")
-        elif result.value_set:
+        if result.value_set:
             self.notes.append(f"£ values use value set {result.value_set}")
         # row blocks per bid on the detail sheets, filled as they are written
         self.sv_rows: dict[str, tuple[int, int]] = {}
@@ -145,6 +160,7 @@ class _Writer:
     def method(self) -> None:
         r, f = self.rubric, self.f
         ws = self.sheets[METHOD]
+        _print_setup(ws)
         ws.set_column(0, 0, 26)
         ws.set_column(1, 1, 16)
         ws.set_column(2, 2, 100)
@@ -162,7 +178,9 @@ class _Writer:
             ("AbnormallyLow", r.abnormally_low_pct, "Flag a price more than this % below the mean of the others"),
         ]
         if isinstance(r.price_method, LinearDeduction):
-            params.append(("Deduction", r.price_method.deduction_pct_per_pct, "% of price marks lost per 1% above lowest"))
+            params.append(
+                ("Deduction", r.price_method.deduction_pct_per_pct, "% of price marks lost per 1% above lowest")
+            )
         if sv is not None and isinstance(sv.quantitative_method, AgainstTarget):
             m = sv.quantitative_method
             if m.target_gbp is not None:
@@ -209,7 +227,9 @@ class _Writer:
         ]  # fmt: skip
         ws = self.sheets[SOCIAL_VALUE]
         c = _header(ws, cols, "Social value: each commitment valued, gross and net of additionality", self.notes, f)
-        self.sv_value_col = c["net"] if (self.rubric.social_value and self.rubric.social_value.score_on == "net") else c["gross"]
+        self.sv_value_col = (
+            c["net"] if (self.rubric.social_value and self.rubric.social_value.score_on == "net") else c["gross"]
+        )
         suppliers = {b.bid_id: b.supplier for b in self.result.bids}
         row = HEADER_ROW + 1
         for m in self.result.measures:
@@ -288,6 +308,7 @@ class _Writer:
             _formula(ws, row, c["points"], f'=IF({s}="","",{mx}*{s}/{top})', q.points, f.points)
             _put(ws, row, c["minimum"], q.minimum_score, f.number)
             _put(ws, row, c["reason"], q.reason if q.score is not None else "NOT YET SCORED", f.wrap)
+            _fit_height(ws, row, q.reason, cols[c["reason"]].width)
             _put(ws, row, c["source"], q.score_source)
             _put(ws, row, c["words"], q.words, f.number)
             _put(ws, row, c["limit"], q.word_limit, f.number)
@@ -327,7 +348,10 @@ class _Writer:
         qual = sv is not None and sv.quantitative_share_pct < 100
         pct_basis = sv is not None and (
             (isinstance(sv.quantitative_method, RelativeToBest) and sv.quantitative_method.basis == "percent-of-price")
-            or (isinstance(sv.quantitative_method, AgainstTarget) and sv.quantitative_method.target_percent_of_price is not None)
+            or (
+                isinstance(sv.quantitative_method, AgainstTarget)
+                and sv.quantitative_method.target_percent_of_price is not None
+            )
         )
         cols = [_Col("rank", "Rank", 6), _Col("supplier", "Supplier", 28), _Col("bid", "Bid file", 24),
                 _Col("status", "Status", 11), _Col("price", "Bid price £", 15, "money"),
@@ -340,9 +364,12 @@ class _Writer:
             cols.append(_Col("quality_pts", f"Quality points (of {quality.weight:g})", 12, "points"))
         if r.measures():
             label = "net" if sv is None or sv.score_on == "net" else "gross"
-            cols += [_Col("sv", f"Social value £ ({label})", 15, "money"), _Col("svpct", "Social value % of price", 11, "pct")]
+            cols += [
+                _Col("sv", f"Social value £ ({label})", 15, "money"),
+                _Col("svpct", "Social value % of price", 11, "pct"),
+            ]
         if quant:
-            cols += [_Col("basis", "Social value compared", 13, "number"),
+            cols += [_Col("basis", "Social value compared", 13, "pct" if pct_basis else "money"),
                      _Col("sv_pts", f"SV commitments points (of {r.sv_quantitative_weight:g})", 13, "points")]  # fmt: skip
         if qual:
             cols.append(_Col("sv_qual", f"SV questions points (of {r.sv_qualitative_weight:g})", 13, "points"))
@@ -359,7 +386,13 @@ class _Writer:
         fmts = {"money": f.money, "points": f.points, "pct": f.pct, "number": f.number, "text": f.text}
         winner_fmts = {
             key: self.wb.add_format({"bg_color": "#C6EFCE", "bold": True, "valign": "top", "num_format": num})
-            for key, num in (("money", "£#,##0.00"), ("points", "0.00"), ("pct", "0.00"), ("number", "#,##0.##"), ("text", "General"))
+            for key, num in (
+                ("money", "£#,##0.00"),
+                ("points", "0.00"),
+                ("pct", "0.00"),
+                ("number", "#,##0.##"),
+                ("text", "General"),
+            )
         }
         for b in res.bids:
             row = rows[b.bid_id]
@@ -397,10 +430,19 @@ class _Writer:
                 )  # fmt: skip
                 _formula(ws, row, c["price_pts"], formula, b.price_points, fmt(by["price_pts"]))
             if quality:
-                self._points_sum(ws, row, c["quality_pts"], (b.bid_id, quality.id), b.quality_points, fmt(by["quality_pts"]))
+                self._points_sum(
+                    ws, row, c["quality_pts"], (b.bid_id, quality.id), b.quality_points, fmt(by["quality_pts"])
+                )
             if "sv" in c:
                 a, z = self.sv_rows[b.bid_id]
-                _formula(ws, row, c["sv"], f"=SUM({_range(SOCIAL_VALUE, self.sv_value_col, a, z)})", b.sv_scored, fmt(by["sv"]))
+                _formula(
+                    ws,
+                    row,
+                    c["sv"],
+                    f"=SUM({_range(SOCIAL_VALUE, self.sv_value_col, a, z)})",
+                    b.sv_scored,
+                    fmt(by["sv"]),
+                )
                 pct = f'=IF(N({ref["price"]})>0,{ref["sv"]}/{ref["price"]}*100,"")'
                 _formula(ws, row, c["svpct"], pct, b.sv_percent_of_price, fmt(by["svpct"]))
             if quant and sv is not None:
@@ -416,15 +458,18 @@ class _Writer:
             parts_refs = [ref[k] for k in ("price_pts", "quality_pts", "sv_pts", "sv_qual") if k in c]
             total = (
                 f'=IF({ref["cprice"]}="","",IF(COUNT({",".join(parts_refs)})<{len(parts_refs)},"",'
-                f'{"+".join(parts_refs)}))'
+                f"{'+'.join(parts_refs)}))"
             )
             _formula(ws, row, c["total"], total, b.total, fmt(by["total"]))
             reason = "; ".join(x for x in [b.status_reason, *b.flags] if x)
             _put(ws, row, c["flags"], reason, f.wrap)
+            _fit_height(ws, row, reason, by["flags"].width)
         ws.autofilter(HEADER_ROW, 0, last, len(cols) - 1)
         self._chart(ws, c, rows)
 
-    def _points_sum(self, ws: Worksheet, row: int, col: int, key: tuple[str, str], value: float | None, fmt: Any) -> None:
+    def _points_sum(
+        self, ws: Worksheet, row: int, col: int, key: tuple[str, str], value: float | None, fmt: Any
+    ) -> None:
         """Sum of a block of question points; blank while any question in it lacks a score."""
         if key not in self.q_rows:
             _put(ws, row, col, 0.0, fmt)
@@ -457,9 +502,9 @@ class _Writer:
                 )
         chart.set_title({"name": "Points by criterion (ranked bids)"})
         chart.set_x_axis({"name": "Points (of 100)", "min": 0, "max": 100})
-        chart.set_y_axis({"reverse": True})
+        chart.set_y_axis({"reverse": True, "interval_unit": 1})
         chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 760, "height": 90 + 32 * len(ranked)})
+        chart.set_size({"width": 760, "height": 140 + 40 * len(ranked)})
         ws.insert_chart(HEADER_ROW + 3 + len(rows), 1, chart)
 
     # --- Errors and Audit ----------------------------------------------------------------
@@ -480,12 +525,14 @@ class _Writer:
                       "code": p.code, "raw": p.raw, "reason": p.reason}  # fmt: skip
             for key, value in values.items():
                 _put(ws, row, c[key], value, self.f.wrap if key == "reason" else None)
+            _fit_height(ws, row, p.reason, cols[c["reason"]].width)
         if problems:
             ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(problems), len(cols) - 1)
 
     def audit(self, info: AuditInfo) -> None:
         f, r, res = self.f, self.rubric, self.result
         ws = self.sheets[AUDIT]
+        _print_setup(ws)
         ws.set_column(0, 0, 30)
         ws.set_column(1, 1, 70)
         ws.set_column(2, 2, 16)
@@ -508,7 +555,9 @@ class _Writer:
         ]
         for i, (k, v) in enumerate(facts):
             ws.write_string(2 + i, 0, k, f.bold)
-            ws.write_string(2 + i, 1, clean_text(v), f.warn if k == "Illustrative values" and res.value_set_illustrative else f.text)
+            ws.write_string(
+                2 + i, 1, clean_text(v), f.warn if k == "Illustrative values" and res.value_set_illustrative else f.text
+            )
         row = 3 + len(facts)
         for label, items in (
             ("Panel score files", [(name, digest, "read") for name, digest in info.evaluations]),

@@ -32,18 +32,49 @@ class Styles:
     def __init__(self, wb: Workbook) -> None:
         self.title = wb.add_format({"bold": True, "font_size": 14, "font_color": HEADER_FILL})
         self.header = wb.add_format(
-            {"bold": True, "font_color": "white", "bg_color": HEADER_FILL, "text_wrap": True, "valign": "top", "border": 1}
+            {
+                "bold": True,
+                "font_color": "white",
+                "bg_color": HEADER_FILL,
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+            }
         )
-        self.locked = wb.add_format({"text_wrap": True, "valign": "top", "locked": True, "border": 1, "border_color": "#BFBFBF"})
+        self.locked = wb.add_format(
+            {"text_wrap": True, "valign": "top", "locked": True, "border": 1, "border_color": "#BFBFBF"}
+        )
         self.key = wb.add_format({"font_color": "#7F7F7F", "valign": "top", "locked": True, "font_size": 9})
         self.input = wb.add_format(
-            {"bg_color": INPUT_FILL, "locked": False, "text_wrap": True, "valign": "top", "border": 1, "border_color": "#BF9000"}
+            {
+                "bg_color": INPUT_FILL,
+                "locked": False,
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+                "border_color": "#BF9000",
+            }
         )
         self.input_text = wb.add_format(
-            {"bg_color": INPUT_FILL, "locked": False, "text_wrap": True, "valign": "top", "num_format": "@", "border": 1, "border_color": "#BF9000"}
+            {
+                "bg_color": INPUT_FILL,
+                "locked": False,
+                "text_wrap": True,
+                "valign": "top",
+                "num_format": "@",
+                "border": 1,
+                "border_color": "#BF9000",
+            }
         )
         self.input_number = wb.add_format(
-            {"bg_color": INPUT_FILL, "locked": False, "valign": "top", "num_format": "#,##0.##", "border": 1, "border_color": "#BF9000"}
+            {
+                "bg_color": INPUT_FILL,
+                "locked": False,
+                "valign": "top",
+                "num_format": "#,##0.##",
+                "border": 1,
+                "border_color": "#BF9000",
+            }
         )
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.bold = wb.add_format({"bold": True})
@@ -102,8 +133,14 @@ def _instructions(wb: Workbook, rubric: Rubric, value_set: ValueSet | None, styl
         (f"Rubric {rubric.id} version {rubric.version}", styles.bold),
         ("", None),
         ("How to complete this workbook", styles.bold),
-        ("1. Fill in only the shaded cells. Other cells are protected; do not add, delete or reorder rows.", styles.wrap),
-        (f"2. '{L.SUPPLIER}': your organisation's details and your total bid price in £ (a number, excluding VAT).", styles.wrap),
+        (
+            "1. Fill in only the shaded cells. Other cells are protected; do not add, delete or reorder rows.",
+            styles.wrap,
+        ),
+        (
+            f"2. '{L.SUPPLIER}': your organisation's details and your total bid price in £ (a number, excluding VAT).",
+            styles.wrap,
+        ),
     ]
     if rubric.measures():
         lines.append(
@@ -122,7 +159,9 @@ def _instructions(wb: Workbook, rubric: Rubric, value_set: ValueSet | None, styl
             )
         )
     if rubric.all_gates():
-        lines.append((f"5. '{L.GATES}': answer Yes or No to each pass/fail requirement. A No excludes the bid.", styles.wrap))
+        lines.append(
+            (f"5. '{L.GATES}': answer Yes or No to each pass/fail requirement. A No excludes the bid.", styles.wrap)
+        )
     lines += [("", None), ("How bids are scored", styles.bold)]
     for c in rubric.criteria:
         lines.append((f"{c.name}: {c.weight:g}% of the total score", styles.wrap))
@@ -138,10 +177,15 @@ def _instructions(wb: Workbook, rubric: Rubric, value_set: ValueSet | None, styl
             )
         )
     if value_set is not None:
-        lines.append((f"Proxy values: {value_set.label}. Source: {value_set.source}. Licence: {value_set.licence}.", styles.wrap))
+        lines.append(
+            (f"Proxy values: {value_set.label}. Source: {value_set.source}. Licence: {value_set.licence}.", styles.wrap)
+        )
         if value_set.illustrative:
             lines.append(
-                ("These proxy values are ILLUSTRATIVE ONLY and must not be used to decide a contract award.", styles.warning)
+                (
+                    "These proxy values are ILLUSTRATIVE ONLY and must not be used to decide a contract award.",
+                    styles.warning,
+                )
             )
     for i, (text, fmt) in enumerate(lines):
         if text:
@@ -166,7 +210,9 @@ def _supplier_sheet(wb: Workbook, styles: Styles) -> None:
                 {"validate": "decimal", "criteria": ">", "value": 0, "error_message": "Enter the price in £ as a number."},
             )  # fmt: skip
         elif f.kind == "yes_no":
-            ws.data_validation(row, L.SUP_VALUE.index, row, L.SUP_VALUE.index, {"validate": "list", "source": ["Yes", "No"]})
+            ws.data_validation(
+                row, L.SUP_VALUE.index, row, L.SUP_VALUE.index, {"validate": "list", "source": ["Yes", "No"]}
+            )
     _protect(ws)
 
 
@@ -207,7 +253,9 @@ def _statements_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
         part = theme_of.get(q.code, rubric.criterion(CriterionKind.QUALITY).name if rubric.quality else "")  # type: ignore[union-attr]
         ws.write_string(row, L.ST_CODE.index, q.code, styles.locked)
         ws.write_string(row, L.ST_THEME.index, part, styles.locked)
-        ws.write_string(row, L.ST_QUESTION.index, clean_text(q.text + (f"\n\n{q.guidance}" if q.guidance else "")), styles.locked)
+        ws.write_string(
+            row, L.ST_QUESTION.index, clean_text(q.text + (f"\n\n{q.guidance}" if q.guidance else "")), styles.locked
+        )
         if q.word_limit:
             ws.write_number(row, L.ST_LIMIT.index, q.word_limit, styles.number)
         else:
@@ -236,10 +284,14 @@ def _gates_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
     for i, g in enumerate(rubric.all_gates()):
         row = L.FIRST_DATA_ROW - 1 + i
         ws.write_string(row, L.GATE_CODE.index, g.code, styles.locked)
-        ws.write_string(row, L.GATE_TEXT.index, clean_text(g.text + (f"\n{g.guidance}" if g.guidance else "")), styles.locked)
+        ws.write_string(
+            row, L.GATE_TEXT.index, clean_text(g.text + (f"\n{g.guidance}" if g.guidance else "")), styles.locked
+        )
         ws.write_blank(row, L.GATE_ANSWER.index, None, styles.input_text)
         ws.write_blank(row, L.GATE_EVIDENCE.index, None, styles.input_text)
-        ws.data_validation(row, L.GATE_ANSWER.index, row, L.GATE_ANSWER.index, {"validate": "list", "source": ["Yes", "No"]})
+        ws.data_validation(
+            row, L.GATE_ANSWER.index, row, L.GATE_ANSWER.index, {"validate": "list", "source": ["Yes", "No"]}
+        )
     _protect(ws)
 
 
@@ -259,7 +311,7 @@ def write_meta(wb: Workbook, meta: dict[str, str]) -> None:
     for i, (key, value) in enumerate(meta.items()):
         ws.write_string(i, 0, key)
         ws.write_string(i, 1, value)
-    ws.very_hidden()  # type: ignore[attr-defined]
+    ws.very_hidden()
     _protect(ws)
 
 

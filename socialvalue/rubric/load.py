@@ -246,7 +246,9 @@ def load_value_set(name_or_path: str, relative_to: Path | None = None) -> tuple[
     try:
         return ValueSet.model_validate(loaded.data), []
     except ValidationError as exc:
-        return None, [p.model_copy(update={"code": "values-invalid"}) for p in _validation_problems(exc, file, loaded.lines)]
+        return None, [
+            p.model_copy(update={"code": "values-invalid"}) for p in _validation_problems(exc, file, loaded.lines)
+        ]
 
 
 def _value_set_from_csv(text: str, path: Path) -> tuple[ValueSet | None, list[Problem]]:
@@ -257,7 +259,9 @@ def _value_set_from_csv(text: str, path: Path) -> tuple[ValueSet | None, list[Pr
     missing = [c for c in ("code", "unit", "value_gbp") if c not in header]
     if missing:
         return None, [
-            Problem(code="values-invalid", file=file, line=1, reason=f"CSV value set lacks column(s): {', '.join(missing)}")
+            Problem(
+                code="values-invalid", file=file, line=1, reason=f"CSV value set lacks column(s): {', '.join(missing)}"
+            )
         ]
     problems: list[Problem] = []
     values: list[ProxyValue] = []
@@ -283,4 +287,7 @@ def _value_set_from_csv(text: str, path: Path) -> tuple[ValueSet | None, list[Pr
     try:
         return ValueSet(id=path.stem, title=path.stem, source=file, values=values), []
     except ValidationError as exc:
-        return None, [Problem(code="values-invalid", file=file, reason=e["msg"].removeprefix("Value error, ")) for e in exc.errors()]
+        return None, [
+            Problem(code="values-invalid", file=file, reason=e["msg"].removeprefix("Value error, "))
+            for e in exc.errors()
+        ]

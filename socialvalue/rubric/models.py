@@ -18,9 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .scales import PRESETS, Scale
 
 Percent = Annotated[float, Field(ge=0, le=100)]
-Code = Annotated[
-    str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-]
+Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 
 
 class _Model(BaseModel):
@@ -54,9 +52,7 @@ class AwardCriterion(_Model):
     id: Code
     name: str
     kind: CriterionKind
-    weight: Annotated[float, Field(gt=0, le=100)] = Field(
-        description="% of the total score"
-    )
+    weight: Annotated[float, Field(gt=0, le=100)] = Field(description="% of the total score")
 
 
 # --- price methods -------------------------------------------------------------------------
@@ -116,9 +112,7 @@ class AgainstTarget(_Model):
     @model_validator(mode="after")
     def _one_target(self) -> AgainstTarget:
         if (self.target_gbp is None) == (self.target_percent_of_price is None):
-            raise ValueError(
-                "give exactly one of target_gbp or target_percent_of_price"
-            )
+            raise ValueError("give exactly one of target_gbp or target_percent_of_price")
         return self
 
 
@@ -139,15 +133,9 @@ class Measure(_Model):
         description="Code in the value set; none means the measure is reported as a count only.",
     )
     guidance: str = ""
-    min: float | None = Field(
-        default=None, description="Smallest quantity accepted (default 0)."
-    )
-    max: float | None = Field(
-        default=None, description="Largest quantity accepted; above it is an error."
-    )
-    cap: float | None = Field(
-        default=None, ge=0, description="Largest quantity counted towards the score."
-    )
+    min: float | None = Field(default=None, description="Smallest quantity accepted (default 0).")
+    max: float | None = Field(default=None, description="Largest quantity accepted; above it is an error.")
+    cap: float | None = Field(default=None, ge=0, description="Largest quantity counted towards the score.")
     deadweight_pct: Percent = 0
     displacement_pct: Percent = 0
     attribution_pct: Percent = 0
@@ -158,11 +146,7 @@ class Measure(_Model):
 
     @property
     def additionality_factor(self) -> float:
-        return (
-            (1 - self.deadweight_pct / 100)
-            * (1 - self.displacement_pct / 100)
-            * (1 - self.attribution_pct / 100)
-        )
+        return (1 - self.deadweight_pct / 100) * (1 - self.displacement_pct / 100) * (1 - self.attribution_pct / 100)
 
 
 class Question(_Model):
@@ -172,9 +156,7 @@ class Question(_Model):
     text: str
     guidance: str = ""
     word_limit: Annotated[int, Field(gt=0)] | None = None
-    scale: str | None = Field(
-        default=None, description="Scale id; the rubric's default_scale when absent."
-    )
+    scale: str | None = Field(default=None, description="Scale id; the rubric's default_scale when absent.")
     weight: Annotated[float, Field(gt=0, le=100)] = Field(
         description="% of its part (quality, or social value qualitative)"
     )
@@ -216,9 +198,7 @@ class SocialValueSection(_Model):
         description="Share of the social value weight scored on commitments; the rest on questions.",
     )
     quantitative_method: SvMethod = Field(default_factory=RelativeToBest)
-    score_on: Literal["net", "gross"] = Field(
-        default="net", description="Score the net (additional) or gross £."
-    )
+    score_on: Literal["net", "gross"] = Field(default="net", description="Score the net (additional) or gross £.")
     themes: list[Theme] = Field(min_length=1)
 
 
@@ -240,13 +220,9 @@ class Rubric(_Model):
     price_method: PriceMethod = Field(default_factory=LowestOverBid)
     quality: QualitySection | None = None
     social_value: SocialValueSection | None = None
-    scales: list[Scale] = Field(
-        default_factory=list, description="Custom scales; presets need no entry."
-    )
+    scales: list[Scale] = Field(default_factory=list, description="Custom scales; presets need no entry.")
     default_scale: str = "0-5"
-    tie_break: list[TieBreak] = Field(
-        default_factory=lambda: [TieBreak.HIGHER_QUALITY, TieBreak.LOWER_PRICE]
-    )
+    tie_break: list[TieBreak] = Field(default_factory=lambda: [TieBreak.HIGHER_QUALITY, TieBreak.LOWER_PRICE])
     abnormally_low_pct: Annotated[float, Field(gt=0, lt=100)] = Field(
         default=20,
         description="Flag a price more than this % below the mean of the other compliant bids.",
@@ -260,9 +236,7 @@ class Rubric(_Model):
         paths = dict(self._code_paths())
         total = sum(c.weight for c in self.criteria)
         if abs(total - 100) > 1e-6:
-            errors.append(
-                ("criteria", f"criteria weights must sum to 100; they sum to {total:g}")
-            )
+            errors.append(("criteria", f"criteria weights must sum to 100; they sum to {total:g}"))
         kinds = [c.kind for c in self.criteria]
         for kind in CriterionKind:
             if kinds.count(kind) > 1:
@@ -303,13 +277,8 @@ class Rubric(_Model):
                     "a 'social_value' section needs a criterion of kind 'social_value' to carry its weight",
                 )
             )
-        if (
-            isinstance(self.price_method, PricePerQualityPoint)
-            and CriterionKind.PRICE not in kinds
-        ):
-            errors.append(
-                ("price_method", "price-per-quality-point needs a price criterion")
-            )
+        if isinstance(self.price_method, PricePerQualityPoint) and CriterionKind.PRICE not in kinds:
+            errors.append(("price_method", "price-per-quality-point needs a price criterion"))
 
         codes = [c for c, _ in self._all_codes()]
         dupes = sorted({c for c in codes if codes.count(c) > 1})
@@ -348,9 +317,7 @@ class Rubric(_Model):
                     )
 
         if self.quality is not None:
-            errors += _weights_sum(
-                "quality.questions", "quality questions", self.quality.questions
-            )
+            errors += _weights_sum("quality.questions", "quality questions", self.quality.questions)
         sv = self.social_value
         if sv is not None:
             measures = [m for t in sv.themes for m in t.measures]
@@ -370,9 +337,7 @@ class Rubric(_Model):
                     )
                 )
             if sv.quantitative_share_pct < 100:
-                errors += _weights_sum(
-                    "social_value.themes", "social value questions", questions
-                )
+                errors += _weights_sum("social_value.themes", "social value questions", questions)
             if sv.quantitative_share_pct > 0 and not any(m.value_ref for m in measures):
                 errors.append(
                     (
@@ -448,11 +413,7 @@ class Rubric(_Model):
         return PRESETS[wanted]
 
     def question_part(self, question: Question) -> CriterionKind:
-        return (
-            CriterionKind.QUALITY
-            if question in self.quality_questions()
-            else CriterionKind.SOCIAL_VALUE
-        )
+        return CriterionKind.QUALITY if question in self.quality_questions() else CriterionKind.SOCIAL_VALUE
 
     def question_max_points(self, question: Question) -> float:
         """Weighted points a top score on this question is worth, out of 100 overall."""
@@ -465,11 +426,7 @@ class Rubric(_Model):
     @property
     def sv_quantitative_weight(self) -> float:
         sv = self.social_value
-        return (
-            self.weight(CriterionKind.SOCIAL_VALUE) * sv.quantitative_share_pct / 100
-            if sv
-            else 0.0
-        )
+        return self.weight(CriterionKind.SOCIAL_VALUE) * sv.quantitative_share_pct / 100 if sv else 0.0
 
     @property
     def sv_qualitative_weight(self) -> float:
@@ -491,25 +448,18 @@ class Rubric(_Model):
             for i, g in enumerate(self.quality.gates):
                 yield g.code, f"quality.gates.{i}"
         for t_i, t in enumerate(self.themes()):
-            for kind, items in (
-                ("measures", t.measures),
-                ("questions", t.questions),
-                ("gates", t.gates),
-            ):
-                for i, item in enumerate(items):
-                    yield item.code, f"social_value.themes.{t_i}.{kind}.{i}"
+            base = f"social_value.themes.{t_i}"
+            yield from ((m.code, f"{base}.measures.{i}") for i, m in enumerate(t.measures))
+            yield from ((q.code, f"{base}.questions.{i}") for i, q in enumerate(t.questions))
+            yield from ((g.code, f"{base}.gates.{i}") for i, g in enumerate(t.gates))
 
     def fingerprint(self) -> str:
         """SHA-256 of the rubric's canonical JSON: any change to the method changes it."""
-        canonical = json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
-        )
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _weights_sum(
-    path: str, what: str, questions: list[Question]
-) -> list[tuple[str, str]]:
+def _weights_sum(path: str, what: str, questions: list[Question]) -> list[tuple[str, str]]:
     total = sum(q.weight for q in questions)
     if questions and abs(total - 100) > 1e-6:
         return [

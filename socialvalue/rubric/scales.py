@@ -26,9 +26,7 @@ class Scale(BaseModel):
     def _ascending_unique(self) -> Scale:
         scores = [p.score for p in self.points]
         if scores != sorted(scores) or len(set(scores)) != len(scores):
-            raise ValueError(
-                "scale points must be listed in ascending order of score, each score once"
-            )
+            raise ValueError("scale points must be listed in ascending order of score, each score once")
         return self
 
     @property
@@ -47,11 +45,7 @@ class Scale(BaseModel):
 
     def describe(self, score: float) -> str:
         p = self.point(score)
-        return (
-            f"{p.label}: {p.descriptor}"
-            if p and p.descriptor
-            else (p.label if p else "")
-        )
+        return f"{p.label}: {p.descriptor}" if p and p.descriptor else (p.label if p else "")
 
 
 _BANDS = [
@@ -79,16 +73,11 @@ _BANDS = [
 ]
 
 
-def _preset(
-    scale_id: str, name: str, scores: list[float], bands: list[tuple[str, str]]
-) -> Scale:
+def _preset(scale_id: str, name: str, scores: list[float], bands: list[tuple[str, str]]) -> Scale:
     return Scale(
         id=scale_id,
         name=name,
-        points=[
-            ScalePoint(score=s, label=b[0], descriptor=b[1])
-            for s, b in zip(scores, bands, strict=True)
-        ],
+        points=[ScalePoint(score=s, label=b[0], descriptor=b[1]) for s, b in zip(scores, bands, strict=True)],
     )
 
 
@@ -102,19 +91,9 @@ PRESETS: dict[str, Scale] = {
             [0, 25, 50, 75, 100],
             [_BANDS[0], _BANDS[1], _BANDS[3], _BANDS[4], _BANDS[5]],
         ),
+        _preset("0-100-fifths", "0, 20, 40, 60, 80, 100", [0, 20, 40, 60, 80, 100], _BANDS),
         _preset(
-            "0-100-fifths", "0, 20, 40, 60, 80, 100", [0, 20, 40, 60, 80, 100], _BANDS
-        ),
-        Scale(
-            id="0-10",
-            name="0 to 10",
-            points=[
-                ScalePoint(score=float(i), label=label, descriptor=desc)
-                for i, (label, desc) in enumerate(
-                    [_BANDS[0], _BANDS[1], _BANDS[1], _BANDS[2], _BANDS[2], _BANDS[3]]
-                    + [_BANDS[3], _BANDS[4], _BANDS[4], _BANDS[5], _BANDS[5]]
-                )
-            ],
+            "0-10", "0 to 10", [float(i) for i in range(11)], [_BANDS[b] for b in (0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5)]
         ),
     )
 }

@@ -40,9 +40,7 @@ class ValueSet(BaseModel):
         seen: set[str] = set()
         dupes = [v.code for v in self.values if v.code in seen or seen.add(v.code)]  # type: ignore[func-returns-value]
         if dupes:
-            raise ValueError(
-                f"value codes must be unique; repeated: {', '.join(sorted(set(dupes)))}"
-            )
+            raise ValueError(f"value codes must be unique; repeated: {', '.join(sorted(set(dupes)))}")
         return self
 
     def get(self, code: str) -> ProxyValue | None:
@@ -55,8 +53,4 @@ class ValueSet(BaseModel):
     def label(self) -> str:
         """How outputs name this set, with the illustrative warning where it applies."""
         text = f"{self.id} v{self.version}"
-        return (
-            f"{text} (ILLUSTRATIVE VALUES - not for award decisions)"
-            if self.illustrative
-            else text
-        )
+        return f"{text} (ILLUSTRATIVE VALUES - not for award decisions)" if self.illustrative else text

@@ -310,11 +310,6 @@ def score_tender(
             BidResult(bid_id=name, supplier="", file=name, sha256=digest, status=BidStatus.UNREADABLE,
                       status_reason="could not be read as a bid: see Errors")
         )  # fmt: skip
-    if value_set is not None and value_set.illustrative:
-        for r in results:
-            if r.status is not BidStatus.UNREADABLE and rubric.measures():
-                r.flags.append("£ values use ILLUSTRATIVE proxy values: not for award decisions")
-
     results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.bid_id))
     return TenderResult(
         rubric_id=rubric.id,
