@@ -1,0 +1,185 @@
+"""Rubrics: the built-in ones load, every problem is located by line and field, policies are enforced."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from socialvalue.rubric import PRESETS, builtin_rubrics, load_rubric, load_value_set
+from socialvalue.rubric.schema import rubric_schema_json
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_builtin_rubrics_load_clean() -> None:
+    names = set(builtin_rubrics())
+    assert {"nhs-net-zero-sv", "local-measures", "hybrid-commitments-plan"} <= names
+    for name in names:
+        source, problems = load_rubric(name)
+        assert source is not None, problems
+
+
+def test_nhs_rubric_meets_its_policy() -> None:
+    source, _ = load_rubric("nhs-net-zero-sv")
+    assert source is not None
+    r = source.rubric
+    assert r.policy.value == "nhs-2022"
+    assert r.social_value is not None and r.social_value.quantitative_share_pct == 0
+    assert any(t.model_theme and t.model_theme.value == "fighting-climate-change" for t in r.themes())
+    assert any(g.code == "G1" and "Carbon Reduction Plan" in g.text for g in r.all_gates())
+
+
+def write(tmp_path: Path, data: dict, name: str = "r.yaml") -> Path:  # type: ignore[type-arg]
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def base() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((ROOT / "rubrics" / "nhs-net-zero-sv.yaml").read_text())
+
+
+def test_every_problem_at_once_with_line_and_field(tmp_path: Path) -> None:
+    data = base()
+    data["criteria"][0]["weight"] = 45  # sums to 105
+    data["quality"]["questions"][0]["scale"] = "0-7"  # unknown scale
+    data["quality"]["questions"][1]["wieght"] = 30  # misspelt field
+    path = write(tmp_path, data)
+    source, problems = load_rubric(str(path))
+    assert source is None
+    text = [str(p) for p in problems]
+    lines = path.read_text().splitlines()
+    misspelt = next(p for p in problems if "wieght" in p.reason)
+    assert misspelt.field == "quality.questions.1.wieght"
+    assert misspelt.line is not None and "wieght" in lines[misspelt.line - 1]
+    # the structural checks cannot run while a field is unknown; fix it and see the rest at once
+    del data["quality"]["questions"][1]["wieght"]
+    source, problems = load_rubric(str(write(tmp_path, data)))
+    text = [str(p) for p in problems]
+    assert any("criteria weights must sum to 100; they sum to 105" in t for t in text)
+    scale = next(p for p in problems if "unknown scale" in p.reason)
+    assert scale.field == "quality.questions.0.scale"
+    assert scale.line is not None and "0-7" in (tmp_path / "r.yaml").read_text().splitlines()[scale.line - 1]
+
+
+def test_policy_requires_ten_percent_social_value(tmp_path: Path) -> None:
+    data = base()
+    data["criteria"][0]["weight"] = 45
+    data["criteria"][2]["weight"] = 5
+    source, problems = load_rubric(str(write(tmp_path, data)))
+    assert source is None
+    [p] = problems
+    assert p.code == "policy-sv-weight"
+    assert "at least 10%" in p.reason and "gives it 5%" in p.reason
+    assert p.field == "criteria" and p.line is not None
+
+
+def test_nhs_policy_requires_the_climate_theme(tmp_path: Path) -> None:
+    data = base()
+    data["social_value"]["themes"][0]["model_theme"] = "wellbeing"
+    source, problems = load_rubric(str(write(tmp_path, data)))
+    assert source is None
+    assert [p.code for p in problems] == ["policy-nhs-climate"]
+    assert "Fighting climate change" in problems[0].reason
+
+
+def test_missing_value_and_unit_mismatch_are_located(tmp_path: Path) -> None:
+    data = yaml.safe_load((ROOT / "rubrics" / "local-measures.yaml").read_text())
+    data["social_value"]["value_set"] = str(ROOT / "rubrics" / "values" / "illustrative-2026.yaml")
+    data["social_value"]["themes"][0]["measures"][0]["value_ref"] = "no-such-value"
+    data["social_value"]["themes"][1]["measures"][0]["unit"] = "day"
+    source, problems = load_rubric(str(write(tmp_path, data)))
+    assert source is None
+    codes = {p.code: p for p in problems}
+    assert codes["value-missing"].field == "social_value.themes.0.measures.0.value_ref"
+    assert "week" in codes["value-unit-mismatch"].reason
+
+
+def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("id: x\ncriteria: [\n  {id: a\n")
+    source, problems = load_rubric(str(path))
+    assert source is None
+    assert problems[0].code == "yaml-syntax" and problems[0].line is not None
+
+
+def test_unknown_rubric_names_the_builtins() -> None:
+    source, problems = load_rubric("no-such-rubric")
+    assert source is None
+    assert "local-measures" in problems[0].reason
+
+
+def test_csv_value_set_and_override(tmp_path: Path) -> None:
+    csv = tmp_path / "our-values.csv"
+    rows = ["code,unit,value_gbp,price_year,source,licence"]
+    vs, _ = load_value_set("illustrative-2026")
+    assert vs is not None
+    rows += [f"{v.code},{v.unit},{v.value_gbp * 2},2025,Our finance team,internal" for v in vs.values]
+    csv.write_text("\n".join(rows) + "\n")
+    source, problems = load_rubric("local-measures", values=str(csv))
+    assert source is not None, problems
+    assert source.value_set is not None and source.value_set.id == "our-values"
+    assert not source.value_set.illustrative
+    row = source.value_set.get("local-employment")
+    assert row is not None and row.value_gbp == 40_000
+
+
+def test_csv_value_set_errors_have_lines(tmp_path: Path) -> None:
+    csv = tmp_path / "v.csv"
+    csv.write_text("code,unit,value_gbp\nok,hour,10\nbad,hour,lots\n")
+    vs, problems = load_value_set(str(csv))
+    assert vs is None
+    assert problems[0].line == 3 and problems[0].field == "value_gbp"
+
+
+def test_illustrative_values_are_marked() -> None:
+    vs, _ = load_value_set("illustrative-2026")
+    assert vs is not None and vs.illustrative
+    assert "ILLUSTRATIVE" in vs.label
+
+
+def test_fingerprint_changes_with_the_method() -> None:
+    a, _ = load_rubric("local-measures")
+    assert a is not None
+    changed = a.rubric.model_copy(update={"abnormally_low_pct": 25})
+    assert a.rubric.fingerprint() != changed.fingerprint()
+    assert len(a.rubric.fingerprint()) == 64
+
+
+def test_scale_presets() -> None:
+    assert PRESETS["0-5"].scores == [0, 1, 2, 3, 4, 5]
+    assert PRESETS["0-100-quarters"].scores == [0, 25, 50, 75, 100]
+    assert PRESETS["0-100-fifths"].scores == [0, 20, 40, 60, 80, 100]
+    assert PRESETS["0-10"].max == 10
+    assert all(p.descriptor for s in PRESETS.values() for p in s.points)
+
+
+def test_custom_scale(tmp_path: Path) -> None:
+    data = base()
+    data["scales"] = [
+        {
+            "id": "pass-merit",
+            "points": [{"score": 0, "label": "Fail"}, {"score": 1, "label": "Pass"}, {"score": 2, "label": "Merit"}],
+        }
+    ]
+    data["quality"]["questions"][1]["scale"] = "pass-merit"
+    source, problems = load_rubric(str(write(tmp_path, data)))
+    assert source is not None, problems
+    q = source.rubric.quality.questions[1]  # type: ignore[union-attr]
+    assert source.rubric.scale_for(q).max == 2
+
+
+@pytest.mark.parametrize("name", ["nhs-net-zero-sv", "local-measures", "hybrid-commitments-plan"])
+def test_builtin_rubrics_validate_against_the_published_schema(name: str) -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "docs" / "rubric.schema.json").read_text())
+    jsonschema.validate(yaml.safe_load(builtin_rubrics()[name].read_text()), schema)
+
+
+def test_published_schema_is_current() -> None:
+    """docs/rubric.schema.json is generated: regenerate with `socialvalue rubric schema -o docs/rubric.schema.json`."""
+    assert (ROOT / "docs" / "rubric.schema.json").read_text() == rubric_schema_json()
