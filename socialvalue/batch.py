@@ -93,18 +93,20 @@ def read_bids(
 
 
 def duplicate_suppliers(bids: Sequence[Bid]) -> list[Problem]:
-    """Two bids from the same (or a look-alike) supplier name or company number."""
-    from .intake.names import same_supplier
+    """Bids from the same (or a look-alike) supplier name or company number: one warning per repeat."""
+    from .intake.names import same_supplier, supplier_keys
 
+    first: dict[str, Bid] = {}
     problems: list[Problem] = []
-    for i, a in enumerate(bids):
-        for b in bids[i + 1 :]:
-            why = same_supplier(a, b)
-            if why:
+    for b in bids:
+        for key in supplier_keys(b):
+            earlier = first.setdefault(key, b)
+            if earlier is not b:
                 problems.append(
                     Problem(code="duplicate-supplier", file=b.file, severity=Severity.WARNING, raw=b.supplier_name,
-                            reason=f"{why} as {a.file}: check whether one organisation submitted twice")
+                            reason=f"{same_supplier(earlier, b)} as {earlier.file}: check whether one organisation submitted twice")
                 )  # fmt: skip
+                break
     return problems
 
 

@@ -188,3 +188,35 @@ def test_a_supplier_filling_cells_gets_scored(hybrid_template: Path, hybrid: Rub
     lines = {m.code: m for m in batch.result.measures}
     assert lines["LE01"].quantity == 1.5
     assert lines["CB01"].quantity == 1200
+
+
+def test_parallel_reading_gives_the_same_result(
+    example_tender: ExampleTender, hybrid: RubricSource, tmp_path: Path
+) -> None:
+    """--jobs spreads reading over processes; the scored tender is identical."""
+    many = tmp_path / "bids"
+    many.mkdir()
+    for i in range(40):
+        for src in example_tender.bids_dir.iterdir():
+            shutil.copy(src, many / f"{i:02d}-{src.name}")
+    one = score_folder(many, hybrid, [example_tender.consensus], jobs=1)
+    two = score_folder(many, hybrid, [example_tender.consensus], jobs=2)
+    assert one.result.model_dump() == two.result.model_dump()
+    assert len(one.result.bids) == 200
+
+
+def test_duplicate_and_look_alike_suppliers_are_flagged() -> None:
+    from socialvalue.batch import duplicate_suppliers
+    from socialvalue.bid import Bid
+
+    bids = [
+        Bid(bid_id="a.xlsx", file="a.xlsx", supplier_name="Acme Services Ltd", company_number="01234567"),
+        Bid(bid_id="b.xlsx", file="b.xlsx", supplier_name="ACME SERVICES LIMITED"),
+        Bid(bid_id="c.xlsx", file="c.xlsx", supplier_name="Аcme Services"),  # Cyrillic А
+        Bid(bid_id="d.xlsx", file="d.xlsx", supplier_name="Other Co", company_number="01234567"),
+        Bid(bid_id="e.xlsx", file="e.xlsx", supplier_name="Different Ltd"),
+    ]
+    problems = {p.file: p for p in duplicate_suppliers(bids)}
+    assert set(problems) == {"b.xlsx", "c.xlsx", "d.xlsx"}
+    assert "a.xlsx" in problems["c.xlsx"].reason
+    assert "company number 01234567" in problems["d.xlsx"].reason

@@ -38,3 +38,10 @@ def same_supplier(a: Bid, b: Bid) -> str:
         if ka and ka == kb:
             return f"the supplier name {b.supplier_name!r} looks like {a.supplier_name!r}, used"
     return ""
+
+
+def supplier_keys(bid: Bid) -> list[str]:
+    """Keys under which two bids count as the same organisation (company number; name, look-alikes folded)."""
+    keys = [f"company:{bid.company_number}"] if bid.company_number else []
+    key = name_key(bid.supplier_name) if bid.supplier_name else ""
+    return [*keys, f"name:{key}"] if key else keys
