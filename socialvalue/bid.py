@@ -21,6 +21,7 @@ class Commitment(_Model):
     evidence: str = ""
     cell: str = ""
     counted: bool = Field(default=True, description="False when a problem stops the commitment being counted.")
+    note: str = Field(default="", description="How a typed value was read, e.g. \"read '£1.2m' as 1200000\".")
 
 
 class Answer(_Model):

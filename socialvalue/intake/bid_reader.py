@@ -267,7 +267,7 @@ def _unknown_rows(sheet: _Sheet, rows: dict[str, int], known: set[str], key_col:
 def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
     rows = sheet.rows_by_key(L.COM_CODE, "measure")
     out: dict[str, Commitment] = {}
-    for theme, m in rubric.measures():
+    for _, m in rubric.measures():
         row0 = rows.get(m.code)
         if row0 is None:
             sheet.problem(
@@ -319,8 +319,9 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
                 raw,
             )
             counted = False
-        out[m.code] = Commitment(code=m.code, quantity=qty, raw=raw_text, evidence=evidence, cell=cell, counted=counted)
-        del theme
+        out[m.code] = Commitment(
+            code=m.code, quantity=qty, raw=raw_text, evidence=evidence, cell=cell, counted=counted, note=result.note
+        )
     _unknown_rows(sheet, rows, {m.code for _, m in rubric.measures()}, L.COM_CODE, "measure")
     return out
 

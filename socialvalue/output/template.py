@@ -261,10 +261,11 @@ def _statements_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
         else:
             ws.write_blank(row, L.ST_LIMIT.index, None, styles.locked)
         ws.write_blank(row, L.ST_ANSWER.index, None, styles.input_text)
-        answer = L.cell_ref(L.ST_ANSWER, row + 1)
+        # words = spaces + 1 once line breaks are spaces and runs of spaces are one (as count_words splits)
+        flat = f'TRIM(SUBSTITUTE(SUBSTITUTE({L.cell_ref(L.ST_ANSWER, row + 1)},CHAR(13)," "),CHAR(10)," "))'
         ws.write_formula(
             row, L.ST_WORDS.index,
-            f'=IF(LEN(TRIM({answer}))=0,0,LEN(TRIM({answer}))-LEN(SUBSTITUTE(TRIM({answer})," ",""))+1)',
+            f'=IF(LEN({flat})=0,0,LEN({flat})-LEN(SUBSTITUTE({flat}," ",""))+1)',
             styles.number, 0,
         )  # fmt: skip
     if rubric.all_questions():

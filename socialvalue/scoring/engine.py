@@ -31,9 +31,11 @@ def value_measures(rubric: Rubric, value_set: ValueSet | None, bid: Bid) -> list
             note = "row missing: nothing counted"
         elif not c.counted:
             note = "not counted: see Errors"
+        if c is not None and c.note:
+            note = c.note
         counted = qty if (c is not None and c.counted and qty is not None) else 0.0
         if m.cap is not None and counted > m.cap:
-            note = f"capped at {m.cap:,g} {m.unit}"
+            note = "; ".join(x for x in (note, f"capped at {m.cap:,g} {m.unit}") if x)
             counted = m.cap
         row = value_set.get(m.value_ref) if value_set and m.value_ref else None
         gross = counted * row.value_gbp if row else None

@@ -1,0 +1,1 @@
+"""Intake: guard and read the workbooks suppliers return (hostile until proven otherwise)."""
