@@ -300,3 +300,116 @@ def test_other_bids_keep_their_scores_when_one_is_hostile(example_tender, hybrid
     for file, score in before.items():
         assert after[file] == score
     assert {"bomb.xlsx", "empty.xlsx"} <= {p.file for p in again.problems}
+
+
+# --- structure a value reader cannot see ------------------------------------------------------
+
+
+def _edited(template: Path, tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    """A filled bid, then edited in openpyxl as a supplier's spreadsheet program might."""
+    from openpyxl import load_workbook
+
+    path = fill_response(
+        template, tmp_path / "bids" / "edited.xlsx",
+        supplier={"supplier_name": "Edited Ltd", "bid_price": 5000},
+        commitments={"LE01": 2, "LE02": 1, "SK01": 10, "SK03": 5}, gates={"G1": "Yes"},
+    )  # fmt: skip
+    wb = load_workbook(path)
+    edit(wb)
+    wb.save(path)
+    return path
+
+
+def _problems(path: Path, hybrid: RubricSource) -> dict[tuple[str, str], object]:
+    reading = read_bid(path, hybrid.rubric)
+    return {(p.code, f"{p.sheet}!{p.cell}"): p for p in reading.problems}
+
+
+def test_error_cell_in_an_input_is_reported(hybrid_template: Path, hybrid: RubricSource, tmp_path: Path) -> None:
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        cell = wb["Commitments"]["E5"]  # LE02
+        cell.value = "#DIV/0!"
+        cell.data_type = "e"
+
+    found = _problems(_edited(hybrid_template, tmp_path, edit), hybrid)
+    problem = found[("error-cell", "Commitments!E5")]
+    assert "#DIV/0!" in problem.reason  # type: ignore[attr-defined]
+
+
+def test_formula_without_a_saved_result_is_reported(
+    hybrid_template: Path, hybrid: RubricSource, tmp_path: Path
+) -> None:
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        wb["Commitments"]["E6"] = "=E4*52"  # openpyxl saves formulas with no computed value
+        wb["Supplier"]["C7"] = "=1000*2"  # the bid price
+
+    found = _problems(_edited(hybrid_template, tmp_path, edit), hybrid)
+    assert ("formula-no-value", "Commitments!E6") in found
+    assert ("formula-no-value", "Supplier!C7") in found
+
+
+def test_hidden_rows_and_merged_inputs_are_reported(
+    hybrid_template: Path, hybrid: RubricSource, tmp_path: Path
+) -> None:
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["Commitments"]
+        ws.row_dimensions[7].hidden = True
+        ws.merge_cells("E8:E9")
+
+    path = _edited(hybrid_template, tmp_path, edit)
+    found = _problems(path, hybrid)
+    assert ("hidden-row", "Commitments!7:7") in found
+    assert ("merged-cells", "Commitments!E8:E9") in found
+    reading = read_bid(path, hybrid.rubric)
+    assert reading.bid is not None
+    assert reading.bid.commitments["SK03"].quantity == 5  # row 7 (hidden) still read
+
+
+def test_reordered_added_duplicated_and_deleted_rows(
+    hybrid_template: Path, hybrid: RubricSource, tmp_path: Path
+) -> None:
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["Commitments"]
+        # swap the LE01 and LE02 rows (codes and quantities move together), delete SK01's row,
+        # add a row for a code the rubric does not have, and repeat LE02 at the bottom
+        for col in "ABCDEFG":
+            ws[f"{col}4"].value, ws[f"{col}5"].value = ws[f"{col}5"].value, ws[f"{col}4"].value
+        ws.delete_rows(6)
+        ws.append(["ZZ99", "Made up", "A measure we would like", "hour", 1000])
+        ws.append(["LE02", "Dup", "Long-term unemployed local people employed on the contract", "FTE-year", 99])
+
+    path = _edited(hybrid_template, tmp_path, edit)
+    reading = read_bid(path, hybrid.rubric)
+    assert reading.bid is not None
+    assert reading.bid.commitments["LE01"].quantity == 2  # found by code, not position
+    assert reading.bid.commitments["LE02"].quantity == 1
+    assert "SK01" not in reading.bid.commitments
+    codes = {p.code: p for p in reading.problems}
+    assert "SK01" in codes["row-missing"].reason
+    assert codes["row-not-in-rubric"].raw == "ZZ99"
+    assert "appears more than once" in codes["duplicate-row"].reason
+
+
+def test_template_from_another_rubric_is_refused(hybrid: RubricSource, tmp_path: Path) -> None:
+    from socialvalue.output.template import write_response_template
+    from socialvalue.rubric import load_rubric
+
+    other, _ = load_rubric("local-measures")
+    assert other is not None
+    template = write_response_template(other.rubric, other.value_set, tmp_path / "other.xlsx")
+    path = fill_response(template, tmp_path / "bids" / "wrong.xlsx", supplier={"supplier_name": "W", "bid_price": 1})
+    reading = read_bid(path, hybrid.rubric)
+    assert reading.bid is None
+    assert reading.problems[0].code == "template-wrong-rubric"
+    assert "local-measures" in reading.problems[0].reason
+
+
+def test_changed_locked_cells_are_reported(hybrid_template: Path, hybrid: RubricSource, tmp_path: Path) -> None:
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["Commitments"]
+        ws["C4"] = "Local people employed (any location)"
+        ws["D5"] = "headcount"
+
+    found = _problems(_edited(hybrid_template, tmp_path, edit), hybrid)
+    assert ("locked-cell-changed", "Commitments!C4") in found
+    assert ("unit-changed", "Commitments!D5") in found

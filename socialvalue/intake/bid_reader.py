@@ -20,6 +20,7 @@ from socialvalue.problems import Problem, Severity, shorten
 from socialvalue.rubric import Rubric
 
 from .guard import guard_bytes
+from .structure import SheetFacts
 from .values import ValueIssue, is_blank, read_company_number, read_money, read_postcode, read_quantity, read_text
 from .values import read_yes_no as _read_yes_no
 
@@ -39,8 +40,59 @@ class BidReading:
 class _Sheet:
     """One sheet's values with A1 addressing and problem helpers bound to file and sheet."""
 
-    def __init__(self, file: str, name: str, grid: Grid, problems: list[Problem]) -> None:
+    def __init__(
+        self, file: str, name: str, grid: Grid, problems: list[Problem], facts: SheetFacts | None = None
+    ) -> None:
         self.file, self.name, self.grid, self.problems = file, name, grid, problems
+        self.facts = facts or SheetFacts()
+
+    def unusable(self, row0: int, col: L.Column) -> bool:
+        """Report an input cell whose value the reader cannot see (error cell, formula with no result)."""
+        ref = L.cell_ref(col, row0 + 1)
+        error = self.facts.error_cells.get(ref)
+        if error is not None:
+            self.problem("error-cell", row0, col, f"the cell shows the error {error}: type the value itself", error)
+            return True
+        if ref in self.facts.formula_no_value:
+            self.problem(
+                "formula-no-value",
+                row0,
+                col,
+                "the cell holds a formula saved without its result (the file was saved by a program that does not "
+                "calculate): type the value itself, or open and save the file in Excel",
+            )
+            return True
+        return False
+
+    def check_layout(
+        self, inputs: Sequence[L.Column], merged: Sequence[tuple[tuple[int, int], tuple[int, int]]]
+    ) -> None:
+        """Hidden data rows, and merged cells over input columns (only their top-left value exists)."""
+        for row in sorted(r for r in self.facts.hidden_rows if r >= L.FIRST_DATA_ROW):
+            self.problems.append(
+                Problem(
+                    code="hidden-row",
+                    file=self.file,
+                    sheet=self.name,
+                    cell=f"{row}:{row}",
+                    severity=Severity.WARNING,
+                    reason=f"row {row} is hidden: it was read as part of the bid; check nothing was hidden by mistake",
+                )
+            )
+        input_cols = {c.index for c in inputs}
+        for (r0, c0), (r1, c1) in merged:
+            if r1 >= L.FIRST_DATA_ROW - 1 and any(c0 <= c <= c1 for c in input_cols):
+                area = f"{L.cell_ref(c0, r0 + 1)}:{L.cell_ref(c1, r1 + 1)}"
+                self.problems.append(
+                    Problem(
+                        code="merged-cells",
+                        file=self.file,
+                        sheet=self.name,
+                        cell=area,
+                        severity=Severity.WARNING,
+                        reason=f"cells {area} were merged over answer cells: only {L.cell_ref(c0, r0 + 1)} was read",
+                    )
+                )
 
     def value(self, row0: int, col: L.Column) -> Any:
         if row0 < len(self.grid) and col.index < len(self.grid[row0]):
@@ -127,7 +179,15 @@ def read_grid(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem
     return grid
 
 
-def _sheet(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem], required: bool) -> _Sheet | None:
+def _sheet(
+    wb: CalamineWorkbook,
+    file: str,
+    name: str,
+    problems: list[Problem],
+    required: bool,
+    facts: dict[str, SheetFacts] | None = None,
+    inputs: Sequence[L.Column] = (),
+) -> _Sheet | None:
     if name not in wb.sheet_names:
         if required:
             problems.append(
@@ -140,7 +200,15 @@ def _sheet(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem], 
             )
         return None
     grid = read_grid(wb, file, name, problems)
-    return _Sheet(file, name, grid, problems) if grid is not None else None
+    if grid is None:
+        return None
+    sheet = _Sheet(file, name, grid, problems, (facts or {}).get(name))
+    try:
+        merged = wb.get_sheet_by_name(name).merged_cell_ranges or []
+    except Exception:  # calamine's own errors: the values were read, the merge list is a nicety
+        merged = []
+    sheet.check_layout(inputs, merged)
+    return sheet
 
 
 def _check_meta(wb: CalamineWorkbook, file: str, rubric: Rubric, problems: list[Problem]) -> tuple[str, bool]:
@@ -211,6 +279,8 @@ def _read_supplier(sheet: _Sheet, bid: dict[str, Any]) -> None:
             sheet.problem("row-missing", L.FIRST_DATA_ROW - 1, None, f"the row for '{f.label}' ({f.key}) is missing")
             continue
         raw = sheet.value(row0, L.SUP_VALUE)
+        if sheet.unusable(row0, L.SUP_VALUE):
+            continue
         if is_blank(raw):
             if f.required:
                 sheet.problem("required-missing", row0, L.SUP_VALUE, f"'{f.label}' is required but blank")
@@ -282,6 +352,9 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
         unit_found = str(sheet.value(row0, L.COM_UNIT)).strip()
         raw = sheet.value(row0, L.COM_QUANTITY)
         evidence = read_text(sheet.value(row0, L.COM_EVIDENCE)).value or ""
+        if sheet.unusable(row0, L.COM_QUANTITY):
+            out[m.code] = Commitment(code=m.code, quantity=None, evidence=evidence, cell=cell, counted=False)
+            continue
         if unit_found != m.unit:
             sheet.problem(
                 "unit-changed",
@@ -337,6 +410,7 @@ def _read_answers(sheet: _Sheet, rubric: Rubric) -> dict[str, Answer]:
             sheet.problem("row-missing", L.FIRST_DATA_ROW - 1, L.ST_CODE, f"the row for question {q.code} is missing")
             continue
         raw = sheet.value(row0, L.ST_ANSWER)
+        sheet.unusable(row0, L.ST_ANSWER)
         result = read_text(raw)
         if result.issue is not None:
             sheet.issue(result.issue, row0, L.ST_ANSWER, raw)
@@ -374,6 +448,9 @@ def _read_gates(sheet: _Sheet, rubric: Rubric) -> dict[str, GateAnswer]:
         raw = sheet.value(row0, L.GATE_ANSWER)
         cell = f"{sheet.name}!{L.cell_ref(L.GATE_ANSWER, row0 + 1)}"
         evidence = read_text(sheet.value(row0, L.GATE_EVIDENCE)).value or ""
+        if sheet.unusable(row0, L.GATE_ANSWER):
+            out[g.code] = GateAnswer(code=g.code, passed=None, evidence=evidence, cell=cell)
+            continue
         if is_blank(raw):
             sheet.problem("gate-blank", row0, L.GATE_ANSWER, f"requirement {g.code} was not answered (Yes or No)")
             out[g.code] = GateAnswer(code=g.code, passed=None, evidence=evidence, cell=cell)
@@ -411,21 +488,22 @@ def read_bid(path: Path, rubric: Rubric, display_name: str | None = None) -> Bid
         return BidReading(name, guard.sha256, None, problems)
     _hidden_sheets(wb, name, problems)
     fields: dict[str, Any] = {}
-    supplier = _sheet(wb, name, L.SUPPLIER, problems, required=True)
+    facts = guard.sheet_facts
+    supplier = _sheet(wb, name, L.SUPPLIER, problems, True, facts, [L.SUP_VALUE])
     if supplier is None:
         return BidReading(name, guard.sha256, None, problems)
     _read_supplier(supplier, fields)
     commitments: dict[str, Commitment] = {}
     if rubric.measures():
-        sheet = _sheet(wb, name, L.COMMITMENTS, problems, required=True)
+        sheet = _sheet(wb, name, L.COMMITMENTS, problems, True, facts, [L.COM_QUANTITY, L.COM_EVIDENCE])
         commitments = _read_commitments(sheet, rubric) if sheet else {}
     answers: dict[str, Answer] = {}
     if rubric.all_questions():
-        sheet = _sheet(wb, name, L.STATEMENTS, problems, required=True)
+        sheet = _sheet(wb, name, L.STATEMENTS, problems, True, facts, [L.ST_ANSWER])
         answers = _read_answers(sheet, rubric) if sheet else {}
     gates: dict[str, GateAnswer] = {}
     if rubric.all_gates():
-        sheet = _sheet(wb, name, L.GATES, problems, required=True)
+        sheet = _sheet(wb, name, L.GATES, problems, True, facts, [L.GATE_ANSWER, L.GATE_EVIDENCE])
         gates = (
             _read_gates(sheet, rubric)
             if sheet

@@ -1,0 +1,83 @@
+"""What the sheet XML says that the value reader cannot: hidden rows, error cells, formulas with no result.
+
+python-calamine returns ``""`` for an error cell (#DIV/0!, #N/A, …) and for a formula saved without
+its computed value, and says nothing of hidden rows. The guard already inflates every sheet part
+once to check it, so it hands the bytes here instead of the reader inflating them again.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+_ROW = re.compile(rb"<row\b([^>]*)>")
+_HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
+_ROW_NUMBER = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
+_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt\s*=\s*["\']e["\'][^>]*)>(?:<f\b[^>]*(?:/>|>.*?</f>))?<v>([^<]*)</v>', re.S)
+# a formula cell whose value is absent or empty: <c r="E10"><f>E4*2</f><v></v></c> or ...<f .../></c>
+_FORMULA_NO_VALUE = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_CELL_REF = re.compile(rb'\br\s*=\s*["\']([A-Z]{1,3}\d+)["\']')
+_SHEET = re.compile(r"<sheet\b([^>]*)/?>")
+_ATTR = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
+_RELATIONSHIP = re.compile(r"<Relationship\b([^>]*)/?>")
+
+
+@dataclass(frozen=True)
+class SheetFacts:
+    """Structure of one sheet that values alone do not show (rows 1-based, cells A1-style)."""
+
+    hidden_rows: frozenset[int] = frozenset()
+    error_cells: dict[str, str] = field(default_factory=dict)
+    formula_no_value: frozenset[str] = frozenset()
+
+
+def scan_sheet(xml: bytes) -> SheetFacts:
+    hidden = frozenset(
+        int(number.group(1))
+        for row in _ROW.finditer(xml)
+        if _HIDDEN.search(row.group(1)) and (number := _ROW_NUMBER.search(row.group(1)))
+    )
+    errors: dict[str, str] = {}
+    for m in _ERROR_CELL.finditer(xml):
+        ref = _CELL_REF.search(m.group(1))
+        if ref:
+            errors[ref.group(1).decode()] = html.unescape(m.group(2).decode("utf-8", "replace"))
+    no_value = frozenset(
+        ref.group(1).decode() for m in _FORMULA_NO_VALUE.finditer(xml) if (ref := _CELL_REF.search(m.group(1)))
+    )
+    return SheetFacts(hidden, errors, no_value)
+
+
+def _attrs(text: str) -> dict[str, str]:
+    return {k: html.unescape(v) for k, v in _ATTR.findall(text)}
+
+
+def sheet_parts(workbook_xml: str, rels_xml: str) -> dict[str, str]:
+    """Sheet name → its part in the zip (e.g. 'Commitments' → 'xl/worksheets/sheet3.xml')."""
+    targets: dict[str, str] = {}
+    for rel in _RELATIONSHIP.findall(rels_xml):
+        a = _attrs(rel)
+        if "Id" in a and "Target" in a:
+            target = a["Target"]
+            targets[a["Id"]] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    parts: dict[str, str] = {}
+    for sheet in _SHEET.findall(workbook_xml):
+        a = _attrs(sheet)
+        rid = next((v for k, v in a.items() if k.endswith(":id")), "")
+        if "name" in a and rid in targets:
+            parts[a["name"]] = targets[rid]
+    return parts
+
+
+def sheet_facts(parts: dict[str, bytes]) -> dict[str, SheetFacts]:
+    """Facts per sheet name, from the inflated parts the guard kept (keys are lower-case part names)."""
+    workbook = parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
+    rels = parts.get("xl/_rels/workbook.xml.rels", b"").decode("utf-8", "replace")
+    out: dict[str, SheetFacts] = {}
+    for name, part in sheet_parts(workbook, rels).items():
+        xml = parts.get(part.casefold())
+        if xml:
+            out[name] = scan_sheet(xml)
+    return out
