@@ -288,6 +288,189 @@ def score(
     sys.exit(EXIT_INPUT_ERRORS if batch.has_errors else EXIT_OK)
 
 
+# --- panel -----------------------------------------------------------------------------
+
+
+@main.group()
+def panel() -> None:
+    """The evaluation panel: evaluator workbooks out, moderation workbook back.
+
+    \b
+      socialvalue panel prepare bids/ --rubric R --evaluators "A. Shah,B. Jones,C. Lee" -o panel/ [--blind]
+      socialvalue panel collect returned/ --rubric R -o moderation.xlsx [--key panel-key.xlsx] [--gap 1]
+      socialvalue score bids/ --rubric R --evaluations moderation.xlsx -o results.xlsx --json results.json
+    """
+
+
+@panel.command("prepare")
+@click.argument("bids_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--rubric", "rubric_name", required=True, help="Built-in rubric id or rubric YAML file.")
+@click.option("--evaluators", required=True, help='Comma-separated names, e.g. "A. Shah,B. Jones,C. Lee".')
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the evaluator workbooks.",
+)
+@click.option("--blind", is_flag=True, help="Show bidders as Bidder A, B, … and write the key to a separate workbook.")
+@click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the blind-marking key (default: beside the output folder, OUTPUT-key.xlsx).")  # fmt: skip
+@click.option("--overwrite", is_flag=True, help="Replace evaluator workbooks already in the output folder.")
+def panel_prepare(
+    bids_dir: Path, rubric_name: str, evaluators: str, output: Path, blind: bool, key_path: Path | None, overwrite: bool
+) -> None:
+    """Make one workbook per evaluator: every bid's answers, a score drop-down and a reason cell per question."""
+    from socialvalue.batch import list_bid_files, read_bids
+    from socialvalue.output.atomic import OutputError
+    from socialvalue.panel import parse_evaluators, prepare_panel
+
+    names, errors = parse_evaluators(evaluators)
+    if errors:
+        raise click.UsageError("; ".join(errors))
+    if key_path is not None and not blind:
+        raise click.UsageError("--key is for blind marking: add --blind, or leave --key out")
+    source = _load(rubric_name, None)
+    if not source.rubric.all_questions():
+        raise click.UsageError(
+            f"rubric {source.rubric.id} has no written questions: there is nothing for a panel to score"
+        )
+    files, notes = list_bid_files(bids_dir)
+    readings = read_bids(files, source.rubric)
+    bids = [r.bid for r in readings if r.bid is not None]
+    if not bids:
+        _fail([p for r in readings for p in r.problems] + notes, f"No readable bids in {bids_dir}")
+    try:
+        made = prepare_panel(bids, source.rubric, names, output, blind, key_path, inputs=files, overwrite=overwrite)
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from exc
+    for name, path in made.workbooks.items():
+        click.echo(f"  {name:24} {path}")
+    click.echo(f"{len(made.workbooks)} evaluator workbook(s), {len(bids)} bid(s) each: {output}")
+    if made.key is not None:
+        click.secho(f"Blind-marking key: {made.key} (keep it apart from the evaluators)", bold=True)
+    unreadable = [r for r in readings if r.bid is None]
+    for r in unreadable:
+        click.secho(f"  left out (not readable as a bid): {r.file}", fg="yellow", err=True)
+    _print_problems([*notes, *(p for r in unreadable for p in r.problems), *made.problems])
+    sys.exit(EXIT_INPUT_ERRORS if unreadable else EXIT_OK)
+
+
+@panel.command("collect")
+@click.argument("returned_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--rubric", "rubric_name", required=True, help="Built-in rubric id or rubric YAML file.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Moderation workbook."
+)
+@click.option("--key", "key_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The blind-marking key written by `panel prepare --blind`.")  # fmt: skip
+@click.option("--gap", default=1, show_default=True, type=click.IntRange(min=0),
+              help="Flag a question when evaluators' scores are more than this many scale steps apart.")  # fmt: skip
+def panel_collect(returned_dir: Path, rubric_name: str, output: Path, key_path: Path | None, gap: int) -> None:
+    """Check the returned evaluator workbooks and write the moderation workbook (scores side by side, Consensus sheet)."""
+    from socialvalue.batch import list_bid_files
+    from socialvalue.output.atomic import OutputError
+    from socialvalue.panel import collect_panel, write_moderation
+
+    source = _load(rubric_name, None)
+    files, notes = list_bid_files(returned_dir)
+    mod = collect_panel(files, source.rubric, key_path, gap, notes)
+    if not mod.usable:
+        _fail([p for p in mod.problems if p.severity.value != "info"], "Nothing to moderate")
+    inputs = [*files, *([key_path] if key_path else [])]
+    try:
+        write_moderation(mod, output, inputs, command="socialvalue " + " ".join(sys.argv[1:]))
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from exc
+    _print_problems(mod.problems)
+    agreed = sum(1 for r in mod.rows if r.result.agreed is not None)
+    click.echo(
+        f"{len(mod.evaluators)} evaluator(s): {', '.join(mod.evaluators)}; {len(mod.rows)} bid question(s), "
+        f"{len(mod.flagged)} flagged for discussion, {agreed} agreed by all (reasons still to record)"
+    )
+    click.echo(f"Moderation workbook: {output}")
+    sys.exit(EXIT_INPUT_ERRORS if mod.has_errors else EXIT_OK)
+
+
+# --- summaries -------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("results_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the documents."
+)
+@click.option(
+    "--rubric",
+    "rubric_name",
+    help="The rubric the tender was scored with (default: the built-in one the results name).",
+)
+@click.option("--moderation", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The moderation workbook, to name the panel in the evaluation report.")  # fmt: skip
+def summaries(results_json: Path, output: Path, rubric_name: str | None, moderation: Path | None) -> None:
+    """Write each bidder's assessment summary and the evaluation report (Word and HTML) from `score --json` results."""
+    from socialvalue.output.atomic import OutputError
+    from socialvalue.output.summaries import assessed, read_results_json, write_summaries
+    from socialvalue.rubric import builtin_rubrics
+    from socialvalue.scoring.before_award import before_award_checks
+
+    loaded, problems = read_results_json(results_json)
+    if loaded is None:
+        _fail(problems, f"{results_json} cannot be used")
+    result = loaded.result
+    if rubric_name is None:
+        if result.rubric_id not in builtin_rubrics():
+            raise click.UsageError(
+                f"the results were scored with rubric {result.rubric_id!r}, which is not built in: give it with --rubric"
+            )
+        rubric_name = result.rubric_id
+    source = _load(rubric_name, None)
+    if source.rubric.fingerprint() != result.rubric_fingerprint:
+        raise click.UsageError(
+            f"{rubric_name} (fingerprint {source.rubric.fingerprint()[:12]}) is not the rubric these results were scored "
+            f"with ({result.rubric_id} v{result.rubric_version}, {result.rubric_fingerprint[:12]}): give that rubric with --rubric"
+        )
+    record = None
+    if moderation is not None:
+        from socialvalue.panel import read_panel_record
+
+        record, panel_problems = read_panel_record(moderation, source.rubric)
+        if record is None:
+            _fail(panel_problems, f"{moderation} cannot be used")
+    checks = before_award_checks(source.rubric, result)
+    try:
+        written = write_summaries(
+            result,
+            source.rubric,
+            output,
+            checks,
+            record,
+            loaded,
+            inputs=[results_json, *([moderation] if moderation else [])],
+        )
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from exc
+    for file, (docx, _html) in written.summaries.items():
+        click.echo(f"  {file:32} {docx.name} (+ .html)")
+    if written.report:
+        click.echo(f"  {'evaluation report':32} {written.report[0].name} (+ .html)")
+    click.echo(
+        f"{len(written.summaries)} assessment summar{'y' if len(written.summaries) == 1 else 'ies'} and the evaluation report: {output}"
+    )
+    for p in checks:
+        click.secho(f"  warning {p}", fg="yellow", err=True)
+    not_ready = [b for b in assessed(result) if b.status.value == "incomplete"]
+    if result.winner is None or not_ready:
+        why = (
+            "no single most advantageous tender"
+            if result.winner is None
+            else f"{len(not_ready)} bid(s) not fully scored"
+        )
+        click.secho(f"Not ready to send: {why}; the documents are drafts", fg="red", err=True)
+        sys.exit(EXIT_INPUT_ERRORS)
+    sys.exit(EXIT_OK)
+
+
 # --- example ---------------------------------------------------------------------------
 
 

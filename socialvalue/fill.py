@@ -90,3 +90,32 @@ def fill_consensus(workbook: Path, target: Path, scores: Mapping[tuple[str, str]
             ws.cell(row=row, column=L.CON_REASON.index + 1).value = reason
     wb.save(target)
     return target
+
+
+def fill_evaluator(workbook: Path, target: Path, scores: Mapping[tuple[str, str], tuple[Value, Value]]) -> Path:
+    """Type an evaluator's scores and reasons, keyed by (bid, question code), into an evaluator workbook.
+
+    The bid is what column A shows: the bid file, or the neutral label (``Bidder A``) when marking
+    blind. Only the two input cells of each row are written; ``None`` leaves a cell blank.
+    """
+    wb = load_workbook(workbook)
+    ws = wb[L.EVALUATION]
+    rows: dict[tuple[str, str], int] = {}
+    for row in range(L.FIRST_DATA_ROW, ws.max_row + 1):
+        bid = ws.cell(row=row, column=L.EV_BID.index + 1).value
+        code = ws.cell(row=row, column=L.EV_CODE.index + 1).value
+        if bid is not None and code is not None:
+            rows.setdefault((str(bid).strip(), str(code).strip()), row)
+    for key, (score, reason) in scores.items():
+        if key not in rows:
+            raise KeyError(f"{ws.title} has no row for {key[0]!r} {key[1]!r}")
+        for col, value in ((L.EV_SCORE, score), (L.EV_REASON, reason)):
+            if not col.is_input:
+                raise ValueError(f"{ws.title} column {col.letter} is not an input column")
+            cell = ws.cell(row=rows[key], column=col.index + 1)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return target

@@ -105,6 +105,58 @@ CON_REASON = Column("F", "Reason for the score", 70, is_input=True)
 CONSENSUS_COLUMNS = (CON_BID, CON_SUPPLIER, CON_CODE, CON_QUESTION, CON_SCORE, CON_REASON)
 
 
+# The panel: one evaluator workbook per evaluator (``socialvalue panel prepare``), read back by
+# ``socialvalue panel collect``. Rows are found by bid key (column A) and question code (column C).
+EVALUATION = "Evaluation"
+EV_BID = Column("A", "Bid", 16)
+"""The bid file name, or a neutral label (Bidder A, B, …) when marking blind."""
+EV_BIDDER = Column("B", "Bidder", 24)
+EV_CODE = Column("C", "Question code", 9)
+EV_QUESTION = Column("D", "Question", 36)
+EV_ANSWER = Column("E", "Bidder's answer", 80)
+EV_WORDS = Column("F", "Words used", 8)
+EV_LIMIT = Column("G", "Word limit", 8)
+EV_SCALE = Column("H", "Scale: score, label and descriptor", 48)
+EV_SCORE = Column("I", "Your score", 10, is_input=True)
+EV_REASON = Column("J", "Your reason for the score", 60, is_input=True)
+EVALUATION_COLUMNS = (
+    EV_BID,
+    EV_BIDDER,
+    EV_CODE,
+    EV_QUESTION,
+    EV_ANSWER,
+    EV_WORDS,
+    EV_LIMIT,
+    EV_SCALE,
+    EV_SCORE,
+    EV_REASON,
+)
+
+# The blind-marking key (kept apart from the evaluator workbooks): label → bid file → supplier
+PANEL_KEY = "Key"
+KEY_LABEL = Column("A", "Label", 12)
+KEY_BID = Column("B", "Bid file", 34)
+KEY_SUPPLIER = Column("C", "Supplier", 34)
+KEY_SHA256 = Column("D", "SHA-256 of the bid file", 68)
+KEY_COLUMNS = (KEY_LABEL, KEY_BID, KEY_SUPPLIER, KEY_SHA256)
+
+# The moderation workbook (``socialvalue panel collect``): the Moderation sheet has these leading
+# columns, then one score column per evaluator (headed by the evaluator's name), the spread and
+# flag columns, then one reason column per evaluator; then the CONSENSUS sheet above, a Problems
+# sheet and an Audit sheet.
+MODERATION = "Moderation"
+PANEL_PROBLEMS = "Problems"
+PANEL_AUDIT = "Audit"
+MOD_BID = Column("A", "Bid file", 26)
+MOD_SUPPLIER = Column("B", "Supplier", 24)
+MOD_LABEL = Column("C", "Label", 10)
+MOD_CODE = Column("D", "Question code", 9)
+MOD_QUESTION = Column("E", "Question", 40)
+MODERATION_COLUMNS = (MOD_BID, MOD_SUPPLIER, MOD_LABEL, MOD_CODE, MOD_QUESTION)
+MOD_REASON_SUFFIX = ": reason"
+"""A reason column is headed by the evaluator's name and this suffix."""
+
+
 def cell_ref(col: Column | int, row: int) -> str:
     """A1-style reference from a column (or 0-based index) and a 1-based row."""
     index = col.index if isinstance(col, Column) else col

@@ -1,0 +1,286 @@
+"""The moderation workbook: evaluators' scores side by side, the consensus to agree, problems, and the audit trail.
+
+Sheets, in order:
+
+- **Moderation**: one row per bid and question; each evaluator's score (a column headed by their
+  name), lowest, highest, spread in points and in scale steps, whether the question is flagged for
+  discussion, then each evaluator's reason. Read-only.
+- **Consensus**: exactly :data:`socialvalue.layout.CONSENSUS_COLUMNS`, so ``socialvalue score
+  --evaluations`` reads this workbook unchanged. Where every evaluator gave the same score it is
+  pre-filled, but the reason never is: the meeting must record why (a consensus score without a
+  reason is refused when scoring).
+- **Problems**: every problem found while collecting, with file, sheet and cell.
+- **Audit**: who scored what: each evaluator workbook's file name and SHA-256, the key, the rule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from socialvalue import __version__
+from socialvalue import layout as L
+from socialvalue.output.atomic import atomic_path
+from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
+from socialvalue.output.template import Styles, template_meta, write_meta
+
+from .checks import gap_rule
+from .collect import Moderation, ModerationRow
+
+KIND_MODERATION = "moderation"
+FLAG_FILL = "#F8CBAD"
+
+
+def _protect(ws: Worksheet) -> None:
+    """Protect the sheet (input cells stay editable) and print it landscape, one page wide."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.protect(
+        "",
+        {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "format_rows": True,
+         "autofilter": True, "sort": False},
+    )  # fmt: skip
+
+
+def _put(ws: Worksheet, row: int, col: int, value: Any, fmt: Any) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, clean_text(value), fmt)
+
+
+def discussion_note(row: ModerationRow, evaluators: int, gap: int) -> str:
+    """Why a row needs the meeting's attention ('' when it does not)."""
+    r = row.result
+    notes: list[str] = []
+    if r.flagged:
+        notes.append(f"Discuss: scores {r.steps} scale steps apart (more than {gap})")
+    valid = sum(1 for s in row.scores if s is not None)
+    if valid < evaluators:
+        notes.append(f"{valid} of {evaluators} valid scores: see Problems")
+    return "; ".join(notes)
+
+
+def _moderation_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> None:
+    ws = wb.add_worksheet(L.MODERATION)
+    n = len(mod.evaluators)
+    lead = len(L.MODERATION_COLUMNS)
+    low_col, high_col, spread_col, steps_col, flag_col = (lead + n + i for i in range(5))
+    reason0 = lead + n + 5
+    ws.write_string(
+        0, 0, clean_text(f"Moderation: {mod.rubric.title} (rubric {mod.rubric.id} v{mod.rubric.version})"), st.title
+    )
+    ws.write_string(1, 0, clean_text(f"Panel: {', '.join(mod.evaluators) or 'none'}. Rule: {gap_rule(mod.gap)}."))
+    headings: list[tuple[str, float]] = [(c.heading, c.width) for c in L.MODERATION_COLUMNS]
+    headings += [(name, 11) for name in mod.evaluators]
+    headings += [
+        ("Lowest", 8),
+        ("Highest", 8),
+        ("Spread (points)", 9),
+        ("Spread (scale steps)", 9),
+        ("For discussion", 30),
+    ]
+    headings += [(f"{name}{L.MOD_REASON_SUFFIX}", 45) for name in mod.evaluators]
+    for col, (heading, width) in enumerate(headings):
+        ws.set_column(col, col, width)
+        ws.write_string(L.HEADER_ROW - 1, col, clean_text(heading), st.header)
+    ws.set_row(L.HEADER_ROW - 1, 45)
+    ws.freeze_panes(L.HEADER_ROW, L.MOD_CODE.index + 1)
+    flag_text = wb.add_format(
+        {
+            "text_wrap": True,
+            "valign": "top",
+            "border": 1,
+            "border_color": "#BFBFBF",
+            "bg_color": FLAG_FILL,
+            "bold": True,
+        }
+    )
+    flag_num = wb.add_format(
+        {"valign": "top", "num_format": "#,##0.##", "border": 1, "border_color": "#BFBFBF", "bg_color": FLAG_FILL}
+    )
+    for i, row in enumerate(mod.rows):
+        r0 = L.FIRST_DATA_ROW - 1 + i
+        text, num = (flag_text, flag_num) if row.result.flagged else (st.locked, st.number)
+        for column, text_value in ((L.MOD_BID, row.bid_id), (L.MOD_SUPPLIER, row.supplier), (L.MOD_LABEL, row.label),
+                                   (L.MOD_CODE, row.code), (L.MOD_QUESTION, row.question)):  # fmt: skip
+            _put(ws, r0, column.index, text_value, st.locked)
+        for j, score in enumerate(row.scores):
+            _put(ws, r0, lead + j, score, num)
+        r = row.result
+        for col, number in ((low_col, r.lowest), (high_col, r.highest), (spread_col, r.spread), (steps_col, r.steps)):
+            _put(ws, r0, col, number, num)
+        _put(ws, r0, flag_col, discussion_note(row, n, mod.gap), text)
+        for j, reason in enumerate(row.reasons):
+            _put(ws, r0, reason0 + j, reason, st.locked)
+        ws.set_row(r0, 60)
+    if mod.rows:
+        ws.autofilter(L.HEADER_ROW - 1, 0, L.HEADER_ROW - 1 + len(mod.rows), len(headings) - 1)
+    ws.repeat_rows(L.HEADER_ROW - 1)
+    _protect(ws)
+
+
+def _consensus_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> None:
+    ws = wb.add_worksheet(L.CONSENSUS)
+    ws.write_string(
+        0,
+        0,
+        clean_text(f"Consensus scores: {mod.rubric.title} (rubric {mod.rubric.id} v{mod.rubric.version})"),
+        st.title,
+    )
+    ws.write_string(
+        1, 0, "Record the score the panel agreed for each bid and question and the reason for it. Scores on which every "
+        "evaluator agreed are filled in; their reasons are not: the meeting must record one. A score without a reason is not used.",
+    )  # fmt: skip
+    for col in L.CONSENSUS_COLUMNS:
+        ws.set_column(col.index, col.index, col.width)
+        ws.write_string(L.HEADER_ROW - 1, col.index, col.heading, st.header)
+    extra = len(L.CONSENSUS_COLUMNS)
+    for i, (heading, width) in enumerate((("Evaluators' scores", 28), ("For discussion", 30), ("Scale", 60))):
+        ws.set_column(extra + i, extra + i, width)
+        ws.write_string(L.HEADER_ROW - 1, extra + i, heading, st.header)
+    ws.set_row(L.HEADER_ROW - 1, 30)
+    ws.freeze_panes(L.HEADER_ROW, 0)
+    flag = wb.add_format(
+        {
+            "text_wrap": True,
+            "valign": "top",
+            "border": 1,
+            "border_color": "#BFBFBF",
+            "bg_color": FLAG_FILL,
+            "bold": True,
+        }
+    )
+    for i, row in enumerate(mod.rows):
+        r0 = L.FIRST_DATA_ROW - 1 + i
+        _put(ws, r0, L.CON_BID.index, row.bid_id, st.locked)
+        _put(ws, r0, L.CON_SUPPLIER.index, row.supplier, st.locked)
+        _put(ws, r0, L.CON_CODE.index, row.code, st.locked)
+        _put(ws, r0, L.CON_QUESTION.index, row.question, st.locked)
+        if row.result.agreed is not None:
+            ws.write_number(r0, L.CON_SCORE.index, row.result.agreed, st.input_number)
+        else:
+            ws.write_blank(r0, L.CON_SCORE.index, None, st.input_number)
+        ws.write_blank(r0, L.CON_REASON.index, None, st.input_text)
+        allowed = [f"{s:g}" for s in row.scale.scores]
+        ws.data_validation(
+            r0, L.CON_SCORE.index, r0, L.CON_SCORE.index,
+            {"validate": "list", "source": allowed, "error_message": f"Scores on scale {row.scale.id}: {', '.join(allowed)}"},
+        )  # fmt: skip
+        scores = "; ".join(
+            f"{name} {s:g}" if s is not None else f"{name} -"
+            for name, s in zip(mod.evaluators, row.scores, strict=True)
+        )
+        _put(ws, r0, extra, scores, st.locked)
+        note = discussion_note(row, len(mod.evaluators), mod.gap)
+        _put(ws, r0, extra + 1, note, flag if row.result.flagged else st.locked)
+        _put(ws, r0, extra + 2, "; ".join(f"{p.score:g} {p.label}" for p in row.scale.points), st.locked)
+        ws.set_row(r0, 60)
+    _protect(ws)
+
+
+def _problems_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> None:
+    ws = wb.add_worksheet(L.PANEL_PROBLEMS)
+    ws.write_string(0, 0, "Problems found in the evaluator workbooks: one row per problem", st.title)
+    note = (
+        f"{len(mod.problems)} problem(s)"
+        if mod.problems
+        else "No problems: every evaluator scored every question on the scale, with a reason"
+    )
+    ws.write_string(1, 0, note)
+    cols = (
+        ("File", 30),
+        ("Sheet", 14),
+        ("Cell", 8),
+        ("Severity", 9),
+        ("Problem", 22),
+        ("Value found", 20),
+        ("What is wrong, and what to do", 90),
+    )
+    for i, (heading, width) in enumerate(cols):
+        ws.set_column(i, i, width)
+        ws.write_string(L.HEADER_ROW - 1, i, heading, st.header)
+    for i, p in enumerate(mod.problems):
+        r0 = L.FIRST_DATA_ROW - 1 + i
+        for col, value in enumerate((p.file, p.sheet, p.cell, p.severity.value, p.code, p.raw, p.reason)):
+            _put(ws, r0, col, value, st.locked)
+    _protect(ws)
+
+
+def _audit_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles, command: str, created: str) -> None:
+    r = mod.rubric
+    ws = wb.add_worksheet(L.PANEL_AUDIT)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 44)
+    ws.set_column(2, 2, 68)
+    ws.set_column(3, 3, 30)
+    ws.write_string(0, 0, "Audit: who scored what, and from which files", st.title)
+    facts = [
+        ("Tool", f"socialvalue {__version__}"),
+        ("Created (UTC)", created),
+        ("Command", command),
+        ("Rubric id", r.id),
+        ("Rubric version", r.version),
+        ("Rubric fingerprint (SHA-256)", r.fingerprint()),
+        ("Panel id", mod.panel_id),
+        ("Blind marking", "yes" if mod.blind else "no"),
+        ("Blind-marking key", f"{mod.key[0]} (SHA-256 {mod.key[1]})" if mod.key else "none"),
+        ("Evaluators", ", ".join(mod.evaluators)),
+        ("Disagreement rule", gap_rule(mod.gap)),
+        ("Questions flagged for discussion", f"{len(mod.flagged)} of {len(mod.rows)}"),
+    ]
+    for i, (k, v) in enumerate(facts):
+        ws.write_string(2 + i, 0, k, st.bold)
+        ws.write_string(2 + i, 1, clean_text(v))
+    row = 3 + len(facts)
+    ws.write_string(row, 0, "Evaluator workbooks (every file in the folder)", st.bold)
+    row += 1
+    for i, heading in enumerate(("Evaluator", "File", "SHA-256", "Outcome")):
+        ws.write_string(row, i, heading, st.header)
+    row += 1
+    for ret in mod.returns:
+        for col, value in enumerate((ret.evaluator, ret.file, ret.sha256, ret.outcome)):
+            _put(ws, row, col, value, st.locked)
+        row += 1
+    _protect(ws)
+
+
+def moderation_meta(mod: Moderation) -> dict[str, str]:
+    """The moderation workbook's record (read back by :func:`socialvalue.panel.record.read_panel_record`)."""
+    return {
+        **template_meta(mod.rubric),
+        "kind": KIND_MODERATION,
+        "panel_id": mod.panel_id,
+        "blind": "yes" if mod.blind else "no",
+        "gap": str(mod.gap),
+        "evaluators": json.dumps(mod.evaluators, ensure_ascii=False),
+        "evaluator_files": json.dumps(
+            [[r.evaluator, r.file, r.sha256] for r in mod.returns if r.used], ensure_ascii=False
+        ),
+        "key_file": json.dumps(list(mod.key) if mod.key else None),
+    }
+
+
+def write_moderation(mod: Moderation, target: Path, inputs: Sequence[Path] = (), command: str = "") -> Path:
+    """Write the moderation workbook atomically; refuses to overwrite any of ``inputs``."""
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+    with atomic_path(target, inputs) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        st = Styles(wb)
+        _moderation_sheet(wb, mod, st)
+        _consensus_sheet(wb, mod, st)
+        _problems_sheet(wb, mod, st)
+        _audit_sheet(wb, mod, st, command, created)
+        write_meta(wb, moderation_meta(mod))
+        wb.set_properties({"title": f"Moderation: {mod.rubric.title}", "comments": f"socialvalue {__version__}"})
+        wb.close()
+    return target
