@@ -7,17 +7,89 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from socialvalue import layout as L
 from socialvalue.bid import Bid, PanelScore
-from socialvalue.rubric import Rubric
+from socialvalue.rubric import Rubric, Scale
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS, clean_text
+from .sheets import fit_height, print_setup, protect, put
 from .template import Styles, template_meta, write_meta
+
+
+@dataclass(frozen=True)
+class ConsensusRow:
+    """One bid and question on the Consensus sheet, with any extra read-only columns after the layout's."""
+
+    bid_id: str
+    supplier: str
+    code: str
+    question: str
+    scale: Scale
+    score: float | None = None
+    reason: str = ""
+    extras: tuple[str, ...] = ()
+    flagged: bool = False
+
+
+def scale_summary(scale: Scale) -> str:
+    return "; ".join(f"{p.score:g} {p.label}" for p in scale.points)
+
+
+def write_consensus_sheet(
+    wb: Workbook,
+    st: Styles,
+    title: str,
+    note: str,
+    rows: Sequence[ConsensusRow],
+    extra_columns: Sequence[tuple[str, float]] = (("Scale", 60),),
+    flag_column: int | None = None,
+) -> Worksheet:
+    """The Consensus sheet in the layout ``score --evaluations`` reads (``layout.CONSENSUS_COLUMNS``).
+
+    ``extra_columns`` (heading, width) follow the layout's columns; the one at ``flag_column`` is
+    highlighted on rows marked ``flagged`` (e.g. evaluators disagree).
+    """
+    ws = wb.add_worksheet(L.CONSENSUS)
+    print_setup(ws, L.HEADER_ROW - 1)
+    ws.write_string(0, 0, clean_text(title), st.title)
+    ws.merge_range(1, 0, 1, len(L.CONSENSUS_COLUMNS) - 1, clean_text(note), st.wrap_long)
+    ws.set_row(1, 32)
+    for col in L.CONSENSUS_COLUMNS:
+        ws.set_column(col.index, col.index, col.width)
+        ws.write_string(L.HEADER_ROW - 1, col.index, col.heading, st.header)
+    first_extra = len(L.CONSENSUS_COLUMNS)
+    for i, (heading, width) in enumerate(extra_columns):
+        ws.set_column(first_extra + i, first_extra + i, width)
+        ws.write_string(L.HEADER_ROW - 1, first_extra + i, heading, st.header)
+    ws.set_row(L.HEADER_ROW - 1, 30)
+    ws.freeze_panes(L.HEADER_ROW, 0)
+    flag = wb.add_format({"text_wrap": True, "valign": "top", "border": 1, "bg_color": "#F8CBAD", "bold": True})
+    for i, row in enumerate(rows):
+        r0 = L.FIRST_DATA_ROW - 1 + i
+        put(ws, r0, L.CON_BID.index, row.bid_id, st.locked)
+        put(ws, r0, L.CON_SUPPLIER.index, row.supplier, st.locked)
+        put(ws, r0, L.CON_CODE.index, row.code, st.locked)
+        put(ws, r0, L.CON_QUESTION.index, row.question, st.locked)
+        put(ws, r0, L.CON_SCORE.index, row.score, st.input_number)
+        put(ws, r0, L.CON_REASON.index, row.reason, st.input_text)
+        allowed = [f"{s:g}" for s in row.scale.scores]
+        ws.data_validation(
+            r0, L.CON_SCORE.index, r0, L.CON_SCORE.index,
+            {"validate": "list", "source": allowed, "error_message": f"Scores on scale {row.scale.id}: {', '.join(allowed)}"},
+        )  # fmt: skip
+        for j, text in enumerate(row.extras):
+            put(ws, r0, first_extra + j, text, flag if row.flagged and j == flag_column else st.locked)
+        fit_height(ws, r0, row.question, L.CON_QUESTION.width, minimum=45)
+    protect(ws)
+    return ws
 
 
 def write_consensus_template(
@@ -27,53 +99,28 @@ def write_consensus_template(
     scores: Sequence[PanelScore] = (),
     inputs: Sequence[Path] = (),
 ) -> Path:
-    """Write the consensus workbook for ``bids``; ``scores`` pre-fills agreed scores (e.g. from moderation)."""
+    """Write the consensus workbook for ``bids``; ``scores`` pre-fills agreed scores and reasons."""
     known = {(s.bid_id, s.code): s for s in scores}
+    rows = []
+    for bid in sorted(bids, key=lambda b: b.bid_id):
+        for q in rubric.all_questions():
+            agreed = known.get((bid.bid_id, q.code))
+            scale = rubric.scale_for(q)
+            rows.append(
+                ConsensusRow(
+                    bid_id=bid.bid_id, supplier=bid.label, code=q.code, question=q.text, scale=scale,
+                    score=agreed.score if agreed else None, reason=agreed.reason if agreed else "",
+                    extras=(scale_summary(scale),),
+                )
+            )  # fmt: skip
     with atomic_path(target, inputs) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         st = Styles(wb)
-        ws = wb.add_worksheet(L.CONSENSUS)
-        ws.write_string(
-            0, 0, clean_text(f"Consensus scores: {rubric.title} (rubric {rubric.id} v{rubric.version})"), st.title
-        )
-        ws.write_string(
-            1, 0, "Enter the moderated score for each bid and question, and the reason the panel agreed it. "
-            "A score without a reason is not accepted.", st.wrap,
+        write_consensus_sheet(
+            wb, st, f"Consensus scores: {rubric.title} (rubric {rubric.id} v{rubric.version})",
+            "Enter the moderated score for each bid and question, and the reason the panel agreed it. "
+            "A score without a reason is not accepted.", rows,
         )  # fmt: skip
-        for col in L.CONSENSUS_COLUMNS:
-            ws.set_column(col.index, col.index, col.width)
-            ws.write_string(L.HEADER_ROW - 1, col.index, col.heading, st.header)
-        ws.set_column(L.CON_SCORE.index + 2, L.CON_SCORE.index + 2, 60)
-        ws.write_string(L.HEADER_ROW - 1, L.CON_REASON.index + 1, "Scale", st.header)
-        ws.freeze_panes(L.HEADER_ROW, 0)
-        row = L.FIRST_DATA_ROW - 1
-        for bid in sorted(bids, key=lambda b: b.bid_id):
-            for q in rubric.all_questions():
-                scale = rubric.scale_for(q)
-                ws.write_string(row, L.CON_BID.index, clean_text(bid.bid_id), st.locked)
-                ws.write_string(row, L.CON_SUPPLIER.index, clean_text(bid.label), st.locked)
-                ws.write_string(row, L.CON_CODE.index, q.code, st.locked)
-                ws.write_string(row, L.CON_QUESTION.index, clean_text(q.text), st.locked)
-                agreed = known.get((bid.bid_id, q.code))
-                if agreed is not None:
-                    ws.write_number(row, L.CON_SCORE.index, agreed.score, st.input_number)
-                    ws.write_string(row, L.CON_REASON.index, clean_text(agreed.reason), st.input_text)
-                else:
-                    ws.write_blank(row, L.CON_SCORE.index, None, st.input_number)
-                    ws.write_blank(row, L.CON_REASON.index, None, st.input_text)
-                ws.data_validation(
-                    row, L.CON_SCORE.index, row, L.CON_SCORE.index,
-                    {"validate": "list", "source": [f"{s:g}" for s in scale.scores],
-                     "error_message": f"Scores on scale {scale.id}: {', '.join(f'{s:g}' for s in scale.scores)}"},
-                )  # fmt: skip
-                legend = "; ".join(f"{p.score:g} {p.label}" for p in scale.points)
-                ws.write_string(row, L.CON_REASON.index + 1, legend, st.locked)
-                ws.set_row(row, 45)
-                row += 1
-        ws.protect(
-            "",
-            {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "format_rows": True},
-        )
         write_meta(wb, {**template_meta(rubric), "kind": "consensus"})
         wb.close()
     return target

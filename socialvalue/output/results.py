@@ -27,6 +27,7 @@ from socialvalue.scoring.results import BidStatus, TenderResult
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS, clean_text
+from .sheets import fit_height, print_setup, put
 
 SUMMARY, SOCIAL_VALUE, QUESTIONS, GATES, ERRORS, METHOD, AUDIT = (
     "Summary",
@@ -70,18 +71,6 @@ class _Formats:
         self.excluded = wb.add_format({"font_color": "#9C0006"})
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
-    """Write one value by its type: text always as a string cell, numbers as numbers, None blank."""
-    if value is None or value == "":
-        ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        ws.write_string(row, col, "Yes" if value else "No", fmt)
-    elif isinstance(value, int | float):
-        ws.write_number(row, col, value, fmt)
-    else:
-        ws.write_string(row, col, clean_text(value), fmt)
-
-
 def _formula(ws: Worksheet, row: int, col: int, formula: str, value: float | None, fmt: Any) -> None:
     """A live formula with the value scoring computed ('' where scoring has none)."""
     ws.write_formula(row, col, formula, fmt, "" if value is None else value)
@@ -95,16 +84,8 @@ class _Col:
     fmt: str = "text"
 
 
-def _print_setup(ws: Worksheet) -> None:
-    """Landscape, one page wide, headings repeated: a sheet prints as people expect."""
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(HEADER_ROW)
-
-
 def _header(ws: Worksheet, cols: Sequence[_Col], title: str, notes: Sequence[str], f: _Formats) -> dict[str, int]:
-    _print_setup(ws)
+    print_setup(ws, HEADER_ROW)
     ws.write_string(0, 0, clean_text(title), f.title)
     for i, note in enumerate(notes[:3]):
         ws.write_string(1 + i, 0, clean_text(note), f.warn if "ILLUSTRATIVE" in note else f.note)
@@ -114,13 +95,6 @@ def _header(ws: Worksheet, cols: Sequence[_Col], title: str, notes: Sequence[str
     ws.set_row(HEADER_ROW, 48)
     ws.freeze_panes(HEADER_ROW + 1, 2)
     return {c.key: i for i, c in enumerate(cols)}
-
-
-def _fit_height(ws: Worksheet, row: int, text: str, width: float) -> None:
-    """Give a wrapped cell enough height (spreadsheets do not grow rows written by a generator)."""
-    lines = sum(max(1, -(-len(part) // max(1, int(width * 1.1)))) for part in text.split("\n")) if text else 1
-    if lines > 1:
-        ws.set_row(row, 15 * min(lines, 20))
 
 
 def _ref(col: int, row0: int, absolute: bool = False) -> str:
@@ -160,7 +134,7 @@ class _Writer:
     def method(self) -> None:
         r, f = self.rubric, self.f
         ws = self.sheets[METHOD]
-        _print_setup(ws)
+        print_setup(ws)
         ws.set_column(0, 0, 26)
         ws.set_column(1, 1, 16)
         ws.set_column(2, 2, 100)
@@ -235,33 +209,33 @@ class _Writer:
         for m in self.result.measures:
             first, _ = self.sv_rows.get(m.bid_id, (row, row))
             self.sv_rows[m.bid_id] = (first, row)
-            _put(ws, row, c["bid"], m.bid_id)
-            _put(ws, row, c["supplier"], suppliers.get(m.bid_id, ""))
-            _put(ws, row, c["theme"], m.theme)
-            _put(ws, row, c["code"], m.code)
-            _put(ws, row, c["measure"], m.description)
-            _put(ws, row, c["unit"], m.unit)
-            _put(ws, row, c["qty"], m.quantity, f.number)
-            _put(ws, row, c["raw"], m.raw)
+            put(ws, row, c["bid"], m.bid_id)
+            put(ws, row, c["supplier"], suppliers.get(m.bid_id, ""))
+            put(ws, row, c["theme"], m.theme)
+            put(ws, row, c["code"], m.code)
+            put(ws, row, c["measure"], m.description)
+            put(ws, row, c["unit"], m.unit)
+            put(ws, row, c["qty"], m.quantity, f.number)
+            put(ws, row, c["raw"], m.raw)
             qty, cap = _ref(c["qty"], row), _ref(c["cap"], row)
             if m.quantity is not None and m.counted_quantity > 0:
                 formula = f"=MIN({qty},{cap})" if m.cap is not None else f"={qty}"
                 _formula(ws, row, c["counted"], formula, m.counted_quantity, f.number)
             else:
-                _put(ws, row, c["counted"], 0.0, f.number)
-            _put(ws, row, c["cap"], m.cap, f.number)
-            _put(ws, row, c["unit_value"], m.unit_value, f.money)
-            _put(ws, row, c["source"], f"{m.value_code} ({m.value_source})" if m.value_code else "")
+                put(ws, row, c["counted"], 0.0, f.number)
+            put(ws, row, c["cap"], m.cap, f.number)
+            put(ws, row, c["unit_value"], m.unit_value, f.money)
+            put(ws, row, c["source"], f"{m.value_code} ({m.value_source})" if m.value_code else "")
             uv, counted = _ref(c["unit_value"], row), _ref(c["counted"], row)
             _formula(ws, row, c["gross"], f'=IF({uv}="","",{counted}*{uv})', m.gross, f.money)
-            _put(ws, row, c["dw"], m.deadweight_pct, f.pct)
-            _put(ws, row, c["disp"], m.displacement_pct, f.pct)
-            _put(ws, row, c["attr"], m.attribution_pct, f.pct)
+            put(ws, row, c["dw"], m.deadweight_pct, f.pct)
+            put(ws, row, c["disp"], m.displacement_pct, f.pct)
+            put(ws, row, c["attr"], m.attribution_pct, f.pct)
             g, dw, di, at = (_ref(c[k], row) for k in ("gross", "dw", "disp", "attr"))
             _formula(ws, row, c["net"], f'=IF({g}="","",{g}*(1-{dw}/100)*(1-{di}/100)*(1-{at}/100))', m.net, f.money)
-            _put(ws, row, c["cell"], m.cell)
-            _put(ws, row, c["evidence"], m.evidence, f.text)
-            _put(ws, row, c["note"], m.note)
+            put(ws, row, c["cell"], m.cell)
+            put(ws, row, c["evidence"], m.evidence, f.text)
+            put(ws, row, c["note"], m.note)
             row += 1
         ws.autofilter(HEADER_ROW, 0, max(row - 1, HEADER_ROW), len(cols) - 1)
 
@@ -291,27 +265,27 @@ class _Writer:
             key = (q.bid_id, q.part)
             first, _ = self.q_rows.get(key, (row, row))
             self.q_rows[key] = (first, row)
-            _put(ws, row, c["bid"], q.bid_id)
-            _put(ws, row, c["supplier"], suppliers.get(q.bid_id, ""))
-            _put(ws, row, c["part"], q.part)
-            _put(ws, row, c["theme"], q.theme)
-            _put(ws, row, c["code"], q.code)
-            _put(ws, row, c["text"], q.text)
-            _put(ws, row, c["weight"], q.weight_pct, f.pct)
+            put(ws, row, c["bid"], q.bid_id)
+            put(ws, row, c["supplier"], suppliers.get(q.bid_id, ""))
+            put(ws, row, c["part"], q.part)
+            put(ws, row, c["theme"], q.theme)
+            put(ws, row, c["code"], q.code)
+            put(ws, row, c["text"], q.text)
+            put(ws, row, c["weight"], q.weight_pct, f.pct)
             weight_name = "W_quality" if quality is not None and q.part == quality.id else "W_sv_qual"
             _formula(ws, row, c["max"], f"={weight_name}*{_ref(c['weight'], row)}/100", q.max_points, f.points)
-            _put(ws, row, c["scale"], q.scale_id)
-            _put(ws, row, c["scale_max"], q.scale_max, f.number)
-            _put(ws, row, c["score"], q.score, f.number)
-            _put(ws, row, c["descriptor"], q.descriptor)
+            put(ws, row, c["scale"], q.scale_id)
+            put(ws, row, c["scale_max"], q.scale_max, f.number)
+            put(ws, row, c["score"], q.score, f.number)
+            put(ws, row, c["descriptor"], q.descriptor)
             s, mx, top = _ref(c["score"], row), _ref(c["max"], row), _ref(c["scale_max"], row)
             _formula(ws, row, c["points"], f'=IF({s}="","",{mx}*{s}/{top})', q.points, f.points)
-            _put(ws, row, c["minimum"], q.minimum_score, f.number)
-            _put(ws, row, c["reason"], q.reason if q.score is not None else "NOT YET SCORED", f.wrap)
-            _fit_height(ws, row, q.reason, cols[c["reason"]].width)
-            _put(ws, row, c["source"], q.score_source)
-            _put(ws, row, c["words"], q.words, f.number)
-            _put(ws, row, c["limit"], q.word_limit, f.number)
+            put(ws, row, c["minimum"], q.minimum_score, f.number)
+            put(ws, row, c["reason"], q.reason if q.score is not None else "NOT YET SCORED", f.wrap)
+            fit_height(ws, row, q.reason, cols[c["reason"]].width)
+            put(ws, row, c["source"], q.score_source)
+            put(ws, row, c["words"], q.words, f.number)
+            put(ws, row, c["limit"], q.word_limit, f.number)
             row += 1
         ws.autofilter(HEADER_ROW, 0, max(row - 1, HEADER_ROW), len(cols) - 1)
 
@@ -334,7 +308,7 @@ class _Writer:
                 ("bid", g.bid_id), ("supplier", suppliers.get(g.bid_id, "")), ("code", g.code), ("text", g.text),
                 ("answer", g.answer), ("passed", g.passed), ("evidence", g.evidence), ("cell", g.cell),
             ):  # fmt: skip
-                _put(ws, row, c[key], value, self.f.excluded if key == "passed" and g.passed is not True else None)
+                put(ws, row, c[key], value, self.f.excluded if key == "passed" and g.passed is not True else None)
 
     # --- Summary -------------------------------------------------------------------------
 
@@ -403,20 +377,20 @@ class _Writer:
 
             by = {col.key: col for col in cols}
             ref = {k: _ref(i, row) for k, i in c.items()}
-            _put(ws, row, c["rank"], b.rank, fmt(by["rank"]))
-            _put(ws, row, c["supplier"], b.supplier or "(unreadable)", fmt(by["supplier"]))
-            _put(ws, row, c["bid"], b.bid_id, fmt(by["bid"]))
-            _put(ws, row, c["status"], b.status.value, fmt(by["status"]))
-            _put(ws, row, c["price"], b.price, fmt(by["price"]))
+            put(ws, row, c["rank"], b.rank, fmt(by["rank"]))
+            put(ws, row, c["supplier"], b.supplier or "(unreadable)", fmt(by["supplier"]))
+            put(ws, row, c["bid"], b.bid_id, fmt(by["bid"]))
+            put(ws, row, c["status"], b.status.value, fmt(by["status"]))
+            put(ws, row, c["price"], b.price, fmt(by["price"]))
             if b.in_pool:
                 _formula(ws, row, c["cprice"], f"={ref['price']}", b.price, fmt(by["cprice"]))
             else:
-                _put(ws, row, c["cprice"], None, fmt(by["cprice"]))
+                put(ws, row, c["cprice"], None, fmt(by["cprice"]))
             if b.status is BidStatus.UNREADABLE:
                 for key in c:
                     if key not in ("rank", "supplier", "bid", "status", "price", "cprice", "flags"):
-                        _put(ws, row, c[key], None)
-                _put(ws, row, c["flags"], b.status_reason, f.wrap)
+                        put(ws, row, c[key], None)
+                put(ws, row, c["flags"], b.status_reason, f.wrap)
                 continue
             non_price = [ref[k] for k in ("quality_pts", "sv_pts", "sv_qual") if k in c]
             if ppqp:
@@ -462,8 +436,8 @@ class _Writer:
             )
             _formula(ws, row, c["total"], total, b.total, fmt(by["total"]))
             reason = "; ".join(x for x in [b.status_reason, *b.flags] if x)
-            _put(ws, row, c["flags"], reason, f.wrap)
-            _fit_height(ws, row, reason, by["flags"].width)
+            put(ws, row, c["flags"], reason, f.wrap)
+            fit_height(ws, row, reason, by["flags"].width)
         ws.autofilter(HEADER_ROW, 0, last, len(cols) - 1)
         self._chart(ws, c, rows)
 
@@ -472,7 +446,7 @@ class _Writer:
     ) -> None:
         """Sum of a block of question points; blank while any question in it lacks a score."""
         if key not in self.q_rows:
-            _put(ws, row, col, 0.0, fmt)
+            put(ws, row, col, 0.0, fmt)
             return
         a, z = self.q_rows[key]
         scores = _range(QUESTIONS, self.q_score_col, a, z)
@@ -524,15 +498,15 @@ class _Writer:
             values = {"file": p.file, "sheet": p.sheet, "cell": line_or_cell, "severity": p.severity.value,
                       "code": p.code, "raw": p.raw, "reason": p.reason}  # fmt: skip
             for key, value in values.items():
-                _put(ws, row, c[key], value, self.f.wrap if key == "reason" else None)
-            _fit_height(ws, row, p.reason, cols[c["reason"]].width)
+                put(ws, row, c[key], value, self.f.wrap if key == "reason" else None)
+            fit_height(ws, row, p.reason, cols[c["reason"]].width)
         if problems:
             ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(problems), len(cols) - 1)
 
     def audit(self, info: AuditInfo) -> None:
         f, r, res = self.f, self.rubric, self.result
         ws = self.sheets[AUDIT]
-        _print_setup(ws)
+        print_setup(ws)
         ws.set_column(0, 0, 30)
         ws.set_column(1, 1, 70)
         ws.set_column(2, 2, 16)
@@ -569,9 +543,9 @@ class _Writer:
                 ws.write_string(row, i, h, f.header)
             row += 1
             for name, digest, outcome in items:
-                _put(ws, row, 0, name)
-                _put(ws, row, 1, digest)
-                _put(ws, row, 2, outcome)
+                put(ws, row, 0, name)
+                put(ws, row, 1, digest)
+                put(ws, row, 2, outcome)
                 row += 1
             row += 1
 

@@ -21,6 +21,7 @@ from socialvalue.rubric import CriterionKind, Measure, Rubric, ValueSet
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS, clean_text
+from .sheets import protect
 
 INPUT_FILL = "#FFF2CC"
 HEADER_FILL = "#1F4E79"
@@ -77,6 +78,7 @@ class Styles:
             }
         )
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.wrap_long = wb.add_format({"text_wrap": True, "valign": "top", "italic": True})
         self.bold = wb.add_format({"bold": True})
         self.warning = wb.add_format({"bold": True, "font_color": "#C00000", "text_wrap": True})
         self.number = wb.add_format({"num_format": "#,##0", "valign": "top", "border": 1, "border_color": "#BFBFBF"})
@@ -88,13 +90,6 @@ def _headers(ws: Worksheet, columns: Sequence[L.Column], styles: Styles) -> None
         ws.write_string(L.HEADER_ROW - 1, col.index, col.heading, styles.header)
     ws.freeze_panes(L.HEADER_ROW, 0)
     ws.set_row(L.HEADER_ROW - 1, 30)
-
-
-def _protect(ws: Worksheet) -> None:
-    ws.protect(
-        "",
-        {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "format_rows": True},
-    )
 
 
 def counting_rule(measure: Measure, value_set: ValueSet | None) -> str:
@@ -190,7 +185,7 @@ def _instructions(wb: Workbook, rubric: Rubric, value_set: ValueSet | None, styl
     for i, (text, fmt) in enumerate(lines):
         if text:
             ws.write_string(i, 0, clean_text(text), fmt)
-    _protect(ws)
+    protect(ws)
 
 
 def _supplier_sheet(wb: Workbook, styles: Styles) -> None:
@@ -213,7 +208,7 @@ def _supplier_sheet(wb: Workbook, styles: Styles) -> None:
             ws.data_validation(
                 row, L.SUP_VALUE.index, row, L.SUP_VALUE.index, {"validate": "list", "source": ["Yes", "No"]}
             )
-    _protect(ws)
+    protect(ws)
 
 
 def _commitments_sheet(wb: Workbook, rubric: Rubric, value_set: ValueSet | None, styles: Styles) -> None:
@@ -239,7 +234,7 @@ def _commitments_sheet(wb: Workbook, rubric: Rubric, value_set: ValueSet | None,
         if m.max is not None:
             dv.update({"criteria": "between", "minimum": dv.pop("value"), "maximum": m.max})
         ws.data_validation(row, L.COM_QUANTITY.index, row, L.COM_QUANTITY.index, dv)
-    _protect(ws)
+    protect(ws)
 
 
 def _statements_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
@@ -275,7 +270,7 @@ def _statements_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
             first, L.ST_WORDS.index, last, L.ST_WORDS.index,
             {"type": "formula", "criteria": f"=AND(D{first + 1}>0,F{first + 1}>D{first + 1})", "format": over},
         )  # fmt: skip
-    _protect(ws)
+    protect(ws)
 
 
 def _gates_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
@@ -293,7 +288,7 @@ def _gates_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
         ws.data_validation(
             row, L.GATE_ANSWER.index, row, L.GATE_ANSWER.index, {"validate": "list", "source": ["Yes", "No"]}
         )
-    _protect(ws)
+    protect(ws)
 
 
 def template_meta(rubric: Rubric) -> dict[str, str]:
@@ -313,7 +308,7 @@ def write_meta(wb: Workbook, meta: dict[str, str]) -> None:
         ws.write_string(i, 0, key)
         ws.write_string(i, 1, value)
     ws.very_hidden()
-    _protect(ws)
+    protect(ws)
 
 
 def write_response_template(rubric: Rubric, value_set: ValueSet | None, target: Path) -> Path:

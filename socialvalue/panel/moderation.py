@@ -19,15 +19,15 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 
 from socialvalue import __version__
 from socialvalue import layout as L
 from socialvalue.output.atomic import atomic_path
+from socialvalue.output.consensus import ConsensusRow, scale_summary, write_consensus_sheet
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
+from socialvalue.output.sheets import print_setup, protect, put
 from socialvalue.output.template import Styles, template_meta, write_meta
 
 from .checks import gap_rule
@@ -35,27 +35,6 @@ from .collect import Moderation, ModerationRow
 
 KIND_MODERATION = "moderation"
 FLAG_FILL = "#F8CBAD"
-
-
-def _protect(ws: Worksheet) -> None:
-    """Protect the sheet (input cells stay editable) and print it landscape, one page wide."""
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.protect(
-        "",
-        {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "format_rows": True,
-         "autofilter": True, "sort": False},
-    )  # fmt: skip
-
-
-def _put(ws: Worksheet, row: int, col: int, value: Any, fmt: Any) -> None:
-    if value is None or value == "":
-        ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        ws.write_number(row, col, value, fmt)
-    else:
-        ws.write_string(row, col, clean_text(value), fmt)
 
 
 def discussion_note(row: ModerationRow, evaluators: int, gap: int) -> str:
@@ -113,79 +92,44 @@ def _moderation_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> N
         text, num = (flag_text, flag_num) if row.result.flagged else (st.locked, st.number)
         for column, text_value in ((L.MOD_BID, row.bid_id), (L.MOD_SUPPLIER, row.supplier), (L.MOD_LABEL, row.label),
                                    (L.MOD_CODE, row.code), (L.MOD_QUESTION, row.question)):  # fmt: skip
-            _put(ws, r0, column.index, text_value, st.locked)
+            put(ws, r0, column.index, text_value, st.locked)
         for j, score in enumerate(row.scores):
-            _put(ws, r0, lead + j, score, num)
+            put(ws, r0, lead + j, score, num)
         r = row.result
         for col, number in ((low_col, r.lowest), (high_col, r.highest), (spread_col, r.spread), (steps_col, r.steps)):
-            _put(ws, r0, col, number, num)
-        _put(ws, r0, flag_col, discussion_note(row, n, mod.gap), text)
+            put(ws, r0, col, number, num)
+        put(ws, r0, flag_col, discussion_note(row, n, mod.gap), text)
         for j, reason in enumerate(row.reasons):
-            _put(ws, r0, reason0 + j, reason, st.locked)
+            put(ws, r0, reason0 + j, reason, st.locked)
         ws.set_row(r0, 60)
     if mod.rows:
         ws.autofilter(L.HEADER_ROW - 1, 0, L.HEADER_ROW - 1 + len(mod.rows), len(headings) - 1)
     ws.repeat_rows(L.HEADER_ROW - 1)
-    _protect(ws)
+    print_setup(ws)
+    protect(ws)
 
 
 def _consensus_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> None:
-    ws = wb.add_worksheet(L.CONSENSUS)
-    ws.write_string(
-        0,
-        0,
-        clean_text(f"Consensus scores: {mod.rubric.title} (rubric {mod.rubric.id} v{mod.rubric.version})"),
-        st.title,
-    )
-    ws.write_string(
-        1, 0, "Record the score the panel agreed for each bid and question and the reason for it. Scores on which every "
-        "evaluator agreed are filled in; their reasons are not: the meeting must record one. A score without a reason is not used.",
-    )  # fmt: skip
-    for col in L.CONSENSUS_COLUMNS:
-        ws.set_column(col.index, col.index, col.width)
-        ws.write_string(L.HEADER_ROW - 1, col.index, col.heading, st.header)
-    extra = len(L.CONSENSUS_COLUMNS)
-    for i, (heading, width) in enumerate((("Evaluators' scores", 28), ("For discussion", 30), ("Scale", 60))):
-        ws.set_column(extra + i, extra + i, width)
-        ws.write_string(L.HEADER_ROW - 1, extra + i, heading, st.header)
-    ws.set_row(L.HEADER_ROW - 1, 30)
-    ws.freeze_panes(L.HEADER_ROW, 0)
-    flag = wb.add_format(
-        {
-            "text_wrap": True,
-            "valign": "top",
-            "border": 1,
-            "border_color": "#BFBFBF",
-            "bg_color": FLAG_FILL,
-            "bold": True,
-        }
-    )
-    for i, row in enumerate(mod.rows):
-        r0 = L.FIRST_DATA_ROW - 1 + i
-        _put(ws, r0, L.CON_BID.index, row.bid_id, st.locked)
-        _put(ws, r0, L.CON_SUPPLIER.index, row.supplier, st.locked)
-        _put(ws, r0, L.CON_CODE.index, row.code, st.locked)
-        _put(ws, r0, L.CON_QUESTION.index, row.question, st.locked)
-        if row.result.agreed is not None:
-            ws.write_number(r0, L.CON_SCORE.index, row.result.agreed, st.input_number)
-        else:
-            ws.write_blank(r0, L.CON_SCORE.index, None, st.input_number)
-        ws.write_blank(r0, L.CON_REASON.index, None, st.input_text)
-        allowed = [f"{s:g}" for s in row.scale.scores]
-        ws.data_validation(
-            r0, L.CON_SCORE.index, r0, L.CON_SCORE.index,
-            {"validate": "list", "source": allowed, "error_message": f"Scores on scale {row.scale.id}: {', '.join(allowed)}"},
-        )  # fmt: skip
-        scores = "; ".join(
-            f"{name} {s:g}" if s is not None else f"{name} -"
-            for name, s in zip(mod.evaluators, row.scores, strict=True)
+    rows = [
+        ConsensusRow(
+            bid_id=row.bid_id, supplier=row.supplier, code=row.code, question=row.question, scale=row.scale,
+            score=row.result.agreed,
+            extras=(
+                "; ".join(f"{name} {s:g}" if s is not None else f"{name} -" for name, s in zip(mod.evaluators, row.scores, strict=True)),
+                discussion_note(row, len(mod.evaluators), mod.gap),
+                scale_summary(row.scale),
+            ),
+            flagged=row.result.flagged,
         )
-        _put(ws, r0, extra, scores, st.locked)
-        note = discussion_note(row, len(mod.evaluators), mod.gap)
-        _put(ws, r0, extra + 1, note, flag if row.result.flagged else st.locked)
-        _put(ws, r0, extra + 2, "; ".join(f"{p.score:g} {p.label}" for p in row.scale.points), st.locked)
-        ws.set_row(r0, 60)
-    _protect(ws)
+        for row in mod.rows
+    ]  # fmt: skip
+    write_consensus_sheet(
+        wb, st, f"Consensus scores: {mod.rubric.title} (rubric {mod.rubric.id} v{mod.rubric.version})",
+        "Record the score the panel agreed for each bid and question and the reason for it. Scores on which every "
+        "evaluator agreed are filled in; their reasons are not: the meeting must record one. A score without a reason "
+        "is not used.", rows,
+        extra_columns=(("Evaluators' scores", 28), ("For discussion", 30), ("Scale", 60)), flag_column=1,
+    )  # fmt: skip
 
 
 def _problems_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> None:
@@ -212,8 +156,9 @@ def _problems_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> Non
     for i, p in enumerate(mod.problems):
         r0 = L.FIRST_DATA_ROW - 1 + i
         for col, value in enumerate((p.file, p.sheet, p.cell, p.severity.value, p.code, p.raw, p.reason)):
-            _put(ws, r0, col, value, st.locked)
-    _protect(ws)
+            put(ws, r0, col, value, st.locked)
+    print_setup(ws)
+    protect(ws)
 
 
 def _audit_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles, command: str, created: str) -> None:
@@ -249,9 +194,10 @@ def _audit_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles, command: 
     row += 1
     for ret in mod.returns:
         for col, value in enumerate((ret.evaluator, ret.file, ret.sha256, ret.outcome)):
-            _put(ws, row, col, value, st.locked)
+            put(ws, row, col, value, st.locked)
         row += 1
-    _protect(ws)
+    print_setup(ws)
+    protect(ws)
 
 
 def moderation_meta(mod: Moderation) -> dict[str, str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -22,13 +21,13 @@ from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
 
 from socialvalue import __version__
 from socialvalue import layout as L
 from socialvalue.bid import Bid
 from socialvalue.output.atomic import OutputError, atomic_path, check_target
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
+from socialvalue.output.sheets import ROW_MAX_HEIGHT, lines_needed, protect
 from socialvalue.output.template import Styles, template_meta, write_meta
 from socialvalue.problems import Problem, Severity
 from socialvalue.rubric import Rubric, Scale
@@ -36,7 +35,6 @@ from socialvalue.rubric import Rubric, Scale
 KIND_EVALUATOR = "evaluator"
 KIND_KEY = "panel-key"
 MAX_NAME = 80
-ROW_MAX_HEIGHT = 409  # Excel's tallest row, in points
 
 
 @dataclass(frozen=True)
@@ -167,12 +165,6 @@ def plan_panel(
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _protect(ws: Worksheet) -> None:
-    ws.protect(
-        "", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "format_rows": True}
-    )
-
-
 def scale_legend(scale: Scale) -> str:
     """Every point of a scale with its label and descriptor, one per line."""
     return "\n".join(
@@ -180,13 +172,8 @@ def scale_legend(scale: Scale) -> str:
     )
 
 
-def _lines(text: str, width: float) -> int:
-    per_line = max(10, int(width * 1.15))
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-
-
 def _row_height(*texts: tuple[str, float]) -> float:
-    lines = max(_lines(t, w) for t, w in texts)
+    lines = max(lines_needed(t, w) for t, w in texts)
     return float(min(ROW_MAX_HEIGHT, max(45, 15 * lines + 4)))
 
 
@@ -239,8 +226,8 @@ def _instructions(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles) -> 
         if text:
             ws.merge_range(i, 0, i, 2, "", fmt)
             ws.write_string(i, 0, clean_text(text), fmt)
-            if _lines(text, 16 + 22 + 90) > 1:
-                ws.set_row(i, 15 * _lines(text, 16 + 22 + 90) + 2)
+            if lines_needed(text, 16 + 22 + 90) > 1:
+                ws.set_row(i, 15 * lines_needed(text, 16 + 22 + 90) + 2)
     row = len(lines) + 1
     scales: dict[str, Scale] = {}
     for q in r.all_questions():
@@ -257,7 +244,7 @@ def _instructions(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles) -> 
             ws.write_string(row, 2, clean_text(p.descriptor), st.locked)
             row += 1
         row += 1
-    _protect(ws)
+    protect(ws)
 
 
 def _evaluation_sheet(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles) -> None:
@@ -322,7 +309,7 @@ def _evaluation_sheet(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles)
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(L.HEADER_ROW - 1)
-    _protect(ws)
+    protect(ws)
     ws.activate()
 
 
@@ -358,7 +345,7 @@ def write_key_workbook(plan: PanelPlan, target: Path, inputs: Sequence[Path] = (
             ws.write_string(row, L.KEY_BID.index, clean_text(pb.bid.bid_id), st.locked)
             ws.write_string(row, L.KEY_SUPPLIER.index, clean_text(pb.bid.label), st.locked)
             ws.write_string(row, L.KEY_SHA256.index, pb.bid.sha256, st.locked)
-        _protect(ws)
+        protect(ws)
         write_meta(wb, _meta(plan, KIND_KEY))
         wb.set_properties({"title": "Blind-marking key", "comments": f"socialvalue {__version__}"})
         wb.close()
