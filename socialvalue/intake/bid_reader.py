@@ -6,7 +6,6 @@ the documented rules in :mod:`socialvalue.intake.values`. Nothing here raises fo
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +18,10 @@ from socialvalue.bid import Answer, Bid, Commitment, GateAnswer
 from socialvalue.problems import Problem, Severity, shorten
 from socialvalue.rubric import Rubric
 
-from .guard import guard_bytes
 from .structure import SheetFacts
 from .values import ValueIssue, is_blank, read_company_number, read_money, read_postcode, read_quantity, read_text
 from .values import read_yes_no as _read_yes_no
-
-Grid = list[list[Any]]
+from .workbook import Grid, open_workbook, read_grid, read_meta
 
 
 @dataclass
@@ -148,37 +145,6 @@ class _Sheet:
         return found
 
 
-def _open(file: str, data: bytes, problems: list[Problem]) -> CalamineWorkbook | None:
-    try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for malformed content
-        problems.append(
-            Problem(
-                code="unreadable-workbook",
-                file=file,
-                reason=f"the workbook could not be read ({shorten(exc, 120)}); save it again from Excel and resubmit",
-            )
-        )
-        return None
-
-
-def read_grid(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem]) -> Grid | None:
-    """A sheet's values from A1, or None (with a problem) when calamine cannot read that sheet."""
-    try:
-        grid: Grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error types for damaged parts
-        problems.append(
-            Problem(
-                code="sheet-unreadable",
-                file=file,
-                sheet=name,
-                reason=f"the sheet '{name}' is damaged and could not be read ({shorten(exc, 100)}): save the workbook again from Excel and resubmit",
-            )
-        )
-        return None
-    return grid
-
-
 def _sheet(
     wb: CalamineWorkbook,
     file: str,
@@ -213,7 +179,8 @@ def _sheet(
 
 def _check_meta(wb: CalamineWorkbook, file: str, rubric: Rubric, problems: list[Problem]) -> tuple[str, bool]:
     """Which rubric made this template; False when it was another rubric altogether."""
-    if L.META not in wb.sheet_names:
+    meta = read_meta(wb, file, problems)
+    if meta is None:
         problems.append(
             Problem(
                 code="template-unknown",
@@ -223,8 +190,6 @@ def _check_meta(wb: CalamineWorkbook, file: str, rubric: Rubric, problems: list[
             )
         )
         return "", True
-    grid = read_grid(wb, file, L.META, problems) or []
-    meta = {str(r[0]): str(r[1]) for r in grid if len(r) >= 2 and r[0]}
     made_by = (
         f"{meta.get('rubric_id', '?')} v{meta.get('rubric_version', '?')} ({meta.get('rubric_fingerprint', '')[:12]})"
     )
@@ -467,20 +432,8 @@ def read_bid(path: Path, rubric: Rubric, display_name: str | None = None) -> Bid
     """Guard and read one bid file. Never raises for bad input: problems come back as data."""
     name = display_name or path.name
     problems: list[Problem] = []
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return BidReading(
-            name,
-            "",
-            None,
-            [Problem(code="unreadable-file", file=name, reason=f"could not open the file: {exc.strerror}")],
-        )
-    guard = guard_bytes(data, name)
-    problems += guard.problems
-    if not guard.readable:
-        return BidReading(name, guard.sha256, None, problems)
-    wb = _open(name, data, problems)
+    opened = open_workbook(path, problems, name)
+    guard, wb = opened.guard, opened.wb
     if wb is None:
         return BidReading(name, guard.sha256, None, problems)
     made_by, same_rubric = _check_meta(wb, name, rubric, problems)

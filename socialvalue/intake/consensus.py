@@ -6,34 +6,25 @@ is an error and is not used (the bid stays unscored on that question until it ha
 
 from __future__ import annotations
 
-import io
 from collections.abc import Collection
 from pathlib import Path
-
-from python_calamine import CalamineWorkbook
 
 from socialvalue import layout as L
 from socialvalue.bid import PanelScore
 from socialvalue.problems import Problem, Severity, shorten
 from socialvalue.rubric import Rubric
 
-from .bid_reader import read_grid
-from .guard import guard_bytes
 from .values import is_blank, read_quantity, read_text
+from .workbook import open_workbook, read_grid, read_meta
 
 
 def read_consensus(path: Path, rubric: Rubric, bid_ids: Collection[str]) -> tuple[list[PanelScore], list[Problem], str]:
     """Scores, problems, and the file's SHA-256."""
     name = path.name
-    data = path.read_bytes()
-    guard = guard_bytes(data, name)
-    problems = list(guard.problems)
-    if not guard.readable:
-        return [], problems, guard.sha256
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine's own error types
-        problems.append(Problem(code="unreadable-workbook", file=name, reason=f"could not be read: {shorten(exc)}"))
+    problems: list[Problem] = []
+    opened = open_workbook(path, problems)
+    guard, wb = opened.guard, opened.wb
+    if wb is None:
         return [], problems, guard.sha256
     if L.CONSENSUS not in wb.sheet_names:
         problems.append(
@@ -45,18 +36,17 @@ def read_consensus(path: Path, rubric: Rubric, bid_ids: Collection[str]) -> tupl
             )
         )
         return [], problems, guard.sha256
-    if L.META in wb.sheet_names:
-        meta = {str(r[0]): str(r[1]) for r in (read_grid(wb, name, L.META, problems) or []) if len(r) > 1}
-        if meta.get("rubric_id") not in (None, rubric.id):
-            problems.append(
-                Problem(
-                    code="template-wrong-rubric",
-                    file=name,
-                    raw=meta.get("rubric_id", ""),
-                    reason=f"these scores are for rubric {meta.get('rubric_id')!r}, not {rubric.id!r}: wrong tender",
-                )
+    meta = read_meta(wb, name, problems)
+    if meta is not None and meta.get("rubric_id") not in (None, rubric.id):
+        problems.append(
+            Problem(
+                code="template-wrong-rubric",
+                file=name,
+                raw=meta.get("rubric_id", ""),
+                reason=f"these scores are for rubric {meta.get('rubric_id')!r}, not {rubric.id!r}: wrong tender",
             )
-            return [], problems, guard.sha256
+        )
+        return [], problems, guard.sha256
     grid = read_grid(wb, name, L.CONSENSUS, problems)
     if grid is None:
         return [], problems, guard.sha256

@@ -101,18 +101,27 @@ def guard_file(path: Path, limits: GuardLimits = DEFAULT_LIMITS, display_name: s
 
     Reads at most ``limits.max_file_bytes + 1`` bytes into memory; a larger file is only hashed.
     """
+    return read_guarded(path, limits, display_name)[0]
+
+
+def read_guarded(
+    path: Path, limits: GuardLimits = DEFAULT_LIMITS, display_name: str | None = None
+) -> tuple[GuardResult, bytes]:
+    """Guard the file and hand back its bytes when it is readable (``b""`` otherwise): one bounded read
+    serves both the guard and the parser."""
     name = display_name if display_name is not None else path.name
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
-            return _unreadable(name, "it is not a regular file (a folder, device or pipe)")
+            return _unreadable(name, "it is not a regular file (a folder, device or pipe)"), b""
         with path.open("rb") as fh:
             # read(n) allocates n bytes up front: ask for what the file holds, not for the limit
             data = fh.read(min(st.st_size, limits.max_file_bytes) + 1)
             if len(data) > st.st_size:  # it grew since stat()
                 data += fh.read(limits.max_file_bytes + 1 - len(data))
             if len(data) <= limits.max_file_bytes:
-                return _guard(data, name, limits, hashlib.sha256(data).hexdigest())
+                result = _guard(data, name, limits, hashlib.sha256(data).hexdigest())
+                return result, (data if result.readable else b"")
             digest = hashlib.sha256(data)
             size = len(data)
             del data
@@ -120,8 +129,8 @@ def guard_file(path: Path, limits: GuardLimits = DEFAULT_LIMITS, display_name: s
                 digest.update(block)
                 size += len(block)
     except OSError as exc:
-        return _unreadable(name, exc.strerror or type(exc).__name__)
-    return _result(FileKind.UNKNOWN, digest.hexdigest(), [_too_large(name, size, limits)])
+        return _unreadable(name, exc.strerror or type(exc).__name__), b""
+    return _result(FileKind.UNKNOWN, digest.hexdigest(), [_too_large(name, size, limits)]), b""
 
 
 def guard_bytes(data: bytes, name: str, limits: GuardLimits = DEFAULT_LIMITS) -> GuardResult:

@@ -9,7 +9,6 @@ bad input.
 
 from __future__ import annotations
 
-import io
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -17,11 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
-
 from socialvalue import layout as L
-from socialvalue.intake.guard import guard_bytes
 from socialvalue.intake.values import is_blank, read_text
+from socialvalue.intake.workbook import open_workbook, read_grid, read_meta
 from socialvalue.problems import Problem, Severity, shorten
 from socialvalue.rubric import Rubric, Scale
 
@@ -111,31 +108,6 @@ class Moderation:
         return any(p.severity is Severity.ERROR for p in self.problems)
 
 
-def _open(path: Path, problems: list[Problem]) -> tuple[CalamineWorkbook | None, str]:
-    name = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(code="unreadable-file", file=name, reason=f"could not open the file: {exc.strerror}"))
-        return None, ""
-    guard = guard_bytes(data, name)
-    problems += guard.problems
-    if not guard.readable:
-        return None, guard.sha256
-    try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data)), guard.sha256
-    except Exception as exc:  # calamine's own error types
-        problems.append(Problem(code="unreadable-workbook", file=name, reason=f"could not be read: {shorten(exc)}"))
-        return None, guard.sha256
-
-
-def _meta(wb: CalamineWorkbook) -> dict[str, str] | None:
-    if L.META not in wb.sheet_names:
-        return None
-    grid = wb.get_sheet_by_name(L.META).to_python(skip_empty_area=False)
-    return {str(r[0]): str(r[1]) for r in grid if len(r) >= 2 and r[0]}
-
-
 def _check_meta(name: str, meta: dict[str, str] | None, rubric: Rubric, kind: str, problems: list[Problem]) -> bool:
     """True when the workbook is of ``kind`` and was made from this very rubric."""
     what = "an evaluator workbook" if kind == KIND_EVALUATOR else "the blind-marking key"
@@ -173,11 +145,12 @@ def read_evaluator_workbook(path: Path, rubric: Rubric) -> EvaluatorReturn:
     name = path.name
     ret = EvaluatorReturn(file=name)
     problems = ret.problems
-    wb, ret.sha256 = _open(path, problems)
+    opened = open_workbook(path, problems)
+    wb, ret.sha256 = opened.wb, opened.sha256
     if wb is None:
         ret.outcome = "not readable"
         return ret
-    meta = _meta(wb)
+    meta = read_meta(wb, name, problems)
     if not _check_meta(name, meta, rubric, KIND_EVALUATOR, problems):
         ret.outcome = "not used: see Problems"
         return ret
@@ -197,7 +170,7 @@ def read_evaluator_workbook(path: Path, rubric: Rubric) -> EvaluatorReturn:
         ret.expected = [str(n) for n in expected] if isinstance(expected, list) else []
     except json.JSONDecodeError:
         ret.expected = []
-    grid: Grid = wb.get_sheet_by_name(L.EVALUATION).to_python(skip_empty_area=False)
+    grid: Grid = read_grid(wb, name, L.EVALUATION, problems) or []
     questions = {q.code: q for q in rubric.all_questions()}
     first_seen: dict[tuple[str, str], int] = {}
 
@@ -245,17 +218,18 @@ class KeyEntry:
 def read_key(path: Path, rubric: Rubric, problems: list[Problem]) -> tuple[dict[str, KeyEntry], str, str]:
     """The blind-marking key: label → entry; also the panel id it records and the file's SHA-256."""
     name = path.name
-    wb, digest = _open(path, problems)
+    opened = open_workbook(path, problems)
+    wb, digest = opened.wb, opened.sha256
     if wb is None:
         return {}, "", digest
-    meta = _meta(wb)
+    meta = read_meta(wb, name, problems)
     if not _check_meta(name, meta, rubric, KIND_KEY, problems):
         return {}, "", digest
     if L.PANEL_KEY not in wb.sheet_names:
         problems.append(Problem(code="sheet-missing", file=name, sheet=L.PANEL_KEY, reason="the key sheet is missing"))
         return {}, "", digest
     assert meta is not None
-    grid: Grid = wb.get_sheet_by_name(L.PANEL_KEY).to_python(skip_empty_area=False)
+    grid: Grid = read_grid(wb, name, L.PANEL_KEY, problems) or []
     entries: dict[str, KeyEntry] = {}
     for row0 in range(L.FIRST_DATA_ROW - 1, len(grid)):
         label = str(_cell(grid, row0, L.KEY_LABEL)).strip()

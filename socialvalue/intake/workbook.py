@@ -1,0 +1,76 @@
+"""Opening an untrusted workbook: one bounded read, the guard, then python-calamine; failures become problems."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+from socialvalue.problems import Problem, shorten
+
+from .guard import GuardResult, read_guarded
+
+Grid = list[list[Any]]
+
+
+@dataclass
+class Opened:
+    """A guarded workbook: ``wb`` is None when it must not or could not be parsed (see ``guard.problems``)."""
+
+    wb: CalamineWorkbook | None
+    guard: GuardResult
+
+    @property
+    def sha256(self) -> str:
+        return self.guard.sha256
+
+
+def open_workbook(path: Path, problems: list[Problem], display_name: str | None = None) -> Opened:
+    """Guard ``path`` and open it for reading values; every problem found is appended to ``problems``."""
+    name = display_name or path.name
+    guard, data = read_guarded(path, display_name=name)
+    problems += guard.problems
+    if not guard.readable:
+        return Opened(None, guard)
+    try:
+        return Opened(CalamineWorkbook.from_filelike(io.BytesIO(data)), guard)
+    except Exception as exc:  # calamine raises its own error types for malformed content
+        problems.append(
+            Problem(
+                code="unreadable-workbook",
+                file=name,
+                reason=f"the workbook could not be read ({shorten(exc, 120)}); save it again from Excel and resubmit",
+            )
+        )
+        return Opened(None, guard)
+
+
+def read_grid(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem]) -> Grid | None:
+    """A sheet's values from A1, or None (with a problem) when calamine cannot read that sheet."""
+    try:
+        grid: Grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types for damaged parts
+        problems.append(
+            Problem(
+                code="sheet-unreadable",
+                file=file,
+                sheet=name,
+                reason=f"the sheet '{name}' is damaged and could not be read ({shorten(exc, 100)}): "
+                "save the workbook again from Excel and resubmit",
+            )
+        )
+        return None
+    return grid
+
+
+def read_meta(wb: CalamineWorkbook, file: str, problems: list[Problem]) -> dict[str, str] | None:
+    """The hidden record our generated workbooks carry (key → value), or None when there is none."""
+    from socialvalue.layout import META
+
+    if META not in wb.sheet_names:
+        return None
+    grid = read_grid(wb, file, META, problems) or []
+    return {str(r[0]): str(r[1]) for r in grid if len(r) >= 2 and r[0]}
