@@ -60,9 +60,15 @@ def main() -> None:
       socialvalue rubric list                              pick a rubric
       socialvalue template --rubric local-measures -o response.xlsx
                                                            issue this to suppliers
-      socialvalue template --evaluation bids/ --rubric local-measures -o consensus.xlsx
-                                                           the panel's score sheet
-      socialvalue score bids/ --rubric local-measures --evaluations consensus.xlsx -o results.xlsx
+      socialvalue panel prepare bids/ --rubric local-measures --evaluators "A. Shah,B. Jones" -o panel/
+                                                           one workbook per evaluator
+      socialvalue panel collect panel/ --rubric local-measures -o moderation.xlsx
+                                                           scores side by side; agree a consensus
+      socialvalue score bids/ --rubric local-measures --evaluations moderation.xlsx -o results.xlsx --json results.json
+      socialvalue summaries results.json -o letters/        each bidder's assessment summary
+
+    \b
+    No panel workbooks? `socialvalue template --evaluation bids/ ...` makes a single consensus sheet.
 
     \b
     Try it on example data:  socialvalue example demo/  (then follow what it prints)
