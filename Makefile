@@ -19,7 +19,8 @@ demo: $(STAMP)
 	@# exit code 1 means "some inputs had errors, results written": the example has a bid with mistakes
 	$(BIN)/socialvalue score demo/bids --rubric hybrid-commitments-plan --evaluations demo/consensus.xlsx \
 		-o demo/results.xlsx --json demo/results.json --csv demo/results.csv; test $$? -le 1
-	@echo "Results: demo/results.xlsx (also demo/results.json, demo/results.csv)"
+	$(BIN)/socialvalue summaries demo/results.json -o demo/summaries; test $$? -le 1
+	@echo "Results: demo/results.xlsx (also demo/results.json, demo/results.csv); assessment summaries in demo/summaries/"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
