@@ -413,3 +413,63 @@ def test_changed_locked_cells_are_reported(hybrid_template: Path, hybrid: Rubric
     found = _problems(_edited(hybrid_template, tmp_path, edit), hybrid)
     assert ("locked-cell-changed", "Commitments!C4") in found
     assert ("unit-changed", "Commitments!D5") in found
+
+
+# --- one hostile file in a batch: reported by name and reason, the other bids' scores unchanged ----
+
+
+def _hostile_files(good: bytes) -> dict[str, tuple[bytes, str]]:
+    """name → (bytes, expected problem code), built from a real filled bid."""
+    from tests.test_guard import Entry, build_zip, ole2, spaces_stream
+
+    parts = {
+        i.filename: zipfile.ZipFile(io.BytesIO(good)).read(i.filename)
+        for i in zipfile.ZipFile(io.BytesIO(good)).infolist()
+    }
+    sheet = "xl/worksheets/sheet3.xml"
+    dtd = re.sub(
+        rb"^(<\?xml[^>]*\?>)?", lambda m: m.group(0) + b'<!DOCTYPE worksheet [<!ENTITY x "y">]>', parts[sheet], count=1
+    )
+    liar = Entry(sheet, payload=spaces_stream(50), file_size=2000, crc=0)
+    return {
+        "legacy.xlsx": (ole2("Workbook", padding=bytes(1024)), "legacy-xls"),
+        "locked.xlsx": (ole2("EncryptionInfo", "EncryptedPackage", padding=bytes(1024)), "password-protected"),
+        "prices.xlsx": (b"Supplier,Price\nAcme,100\n", "csv-not-xlsx"),
+        "page.xlsx": (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "html-not-xlsx"),
+        "half.xlsx": (good[: len(good) // 2], "truncated"),
+        "empty.xlsx": (b"", "empty-file"),
+        "dtd.xlsx": (build_zip([Entry(n, dtd if n == sheet else c) for n, c in parts.items()]), "xml-dtd"),
+        "bomb.xlsx": (build_zip([liar if n == sheet else Entry(n, c) for n, c in parts.items()]), "zip-bomb"),
+        "traversal.xlsx": (build_zip([*(Entry(n, c) for n, c in parts.items()), Entry("../../evil.sh", b"x")]), "zip-path-traversal"),
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def clean_scores(example_tender, hybrid: RubricSource) -> dict[str, tuple[float | None, int | None]]:  # type: ignore[no-untyped-def]
+    batch = score_folder(example_tender.bids_dir, hybrid, [example_tender.consensus])
+    return {b.file: (b.total, b.rank) for b in batch.result.bids}
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["legacy.xlsx", "locked.xlsx", "prices.xlsx", "page.xlsx", "half.xlsx", "empty.xlsx", "dtd.xlsx", "bomb.xlsx",
+     "traversal.xlsx"],
+)  # fmt: skip
+def test_a_hostile_file_is_listed_and_the_others_keep_their_scores(
+    hostile: str,
+    example_tender,
+    hybrid: RubricSource,
+    clean_scores,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    folder = tmp_path / "bids"
+    shutil.copytree(example_tender.bids_dir, folder)
+    data, code = _hostile_files((example_tender.bids_dir / "mersey-care-services.xlsx").read_bytes())[hostile]
+    (folder / hostile).write_bytes(data)
+    batch = score_folder(folder, hybrid, [example_tender.consensus])
+    listed = [p for p in batch.problems if p.file == hostile]
+    assert [p.code for p in listed] == [code], [str(p) for p in listed]
+    assert listed[0].reason  # plain English, said once
+    after = {b.file: (b.total, b.rank) for b in batch.result.bids}
+    assert after.pop(hostile) == (None, None)
+    assert after == clean_scores
