@@ -6,7 +6,7 @@ in column A, never by position, so a supplier who sorts or inserts rows does not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 LAYOUT_VERSION = "1"
 
@@ -29,11 +29,11 @@ class Column:
     heading: str
     width: float
     is_input: bool = False
+    index: int = field(init=False)
+    """0-based column index."""
 
-    @property
-    def index(self) -> int:
-        """0-based column index."""
-        return ord(self.letter) - ord("A")
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", ord(self.letter) - ord("A"))
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,9 @@ MOD_REASON_SUFFIX = ": reason"
 
 def cell_ref(col: Column | int, row: int) -> str:
     """A1-style reference from a column (or 0-based index) and a 1-based row."""
-    index = col.index if isinstance(col, Column) else col
+    if isinstance(col, Column):
+        return f"{col.letter}{row}"
+    index = col
     letters = ""
     index += 1
     while index:

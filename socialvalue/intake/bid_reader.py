@@ -14,14 +14,15 @@ from typing import Any
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from socialvalue import layout as L
-from socialvalue.bid import Answer, Bid, Commitment, GateAnswer
+from socialvalue.bid import Bid
 from socialvalue.problems import Problem, Severity, shorten
 from socialvalue.rubric import Rubric
 
+from .guard import GuardResult
 from .structure import SheetFacts
 from .values import ValueIssue, is_blank, read_company_number, read_money, read_postcode, read_quantity, read_text
 from .values import read_yes_no as _read_yes_no
-from .workbook import Grid, open_workbook, read_grid, read_meta
+from .workbook import Grid, open_workbook, read_meta, read_sheet
 
 
 @dataclass
@@ -151,7 +152,7 @@ def _sheet(
     name: str,
     problems: list[Problem],
     required: bool,
-    facts: dict[str, SheetFacts] | None = None,
+    guard: GuardResult | None = None,
     inputs: Sequence[L.Column] = (),
 ) -> _Sheet | None:
     if name not in wb.sheet_names:
@@ -165,14 +166,11 @@ def _sheet(
                 )
             )
         return None
-    grid = read_grid(wb, file, name, problems)
-    if grid is None:
+    loaded = read_sheet(wb, file, name, problems)
+    if loaded is None:
         return None
-    sheet = _Sheet(file, name, grid, problems, (facts or {}).get(name))
-    try:
-        merged = wb.get_sheet_by_name(name).merged_cell_ranges or []
-    except Exception:  # calamine's own errors: the values were read, the merge list is a nicety
-        merged = []
+    grid, merged = loaded
+    sheet = _Sheet(file, name, grid, problems, guard.facts(name) if guard else None)
     sheet.check_layout(inputs, merged)
     return sheet
 
@@ -299,9 +297,9 @@ def _unknown_rows(sheet: _Sheet, rows: dict[str, int], known: set[str], key_col:
             )
 
 
-def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
+def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]]:
     rows = sheet.rows_by_key(L.COM_CODE, "measure")
-    out: dict[str, Commitment] = {}
+    out: dict[str, dict[str, Any]] = {}
     for _, m in rubric.measures():
         row0 = rows.get(m.code)
         if row0 is None:
@@ -318,7 +316,7 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
         raw = sheet.value(row0, L.COM_QUANTITY)
         evidence = read_text(sheet.value(row0, L.COM_EVIDENCE)).value or ""
         if sheet.unusable(row0, L.COM_QUANTITY):
-            out[m.code] = Commitment(code=m.code, quantity=None, evidence=evidence, cell=cell, counted=False)
+            out[m.code] = dict(code=m.code, quantity=None, evidence=evidence, cell=cell, counted=False)
             continue
         if unit_found != m.unit:
             sheet.problem(
@@ -328,20 +326,18 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
                 f"the unit of measure {m.code} was changed from {m.unit!r}; the commitment was not counted",
                 unit_found,
             )
-            out[m.code] = Commitment(
+            out[m.code] = dict(
                 code=m.code, quantity=None, raw=shorten(raw), evidence=evidence, cell=cell, counted=False
             )
             continue
         if is_blank(raw):
-            out[m.code] = Commitment(code=m.code, quantity=None, evidence=evidence, cell=cell)
+            out[m.code] = dict(code=m.code, quantity=None, evidence=evidence, cell=cell)
             continue
         result = read_quantity(raw, m.unit)
         raw_text = "" if isinstance(raw, float | int) and not isinstance(raw, bool) else shorten(raw)
         if result.issue is not None:
             sheet.issue(result.issue, row0, L.COM_QUANTITY, raw)
-            out[m.code] = Commitment(
-                code=m.code, quantity=None, raw=raw_text, evidence=evidence, cell=cell, counted=False
-            )
+            out[m.code] = dict(code=m.code, quantity=None, raw=raw_text, evidence=evidence, cell=cell, counted=False)
             continue
         qty = result.value
         assert qty is not None
@@ -357,18 +353,18 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
                 raw,
             )
             counted = False
-        out[m.code] = Commitment(
+        out[m.code] = dict(
             code=m.code, quantity=qty, raw=raw_text, evidence=evidence, cell=cell, counted=counted, note=result.note
         )
     _unknown_rows(sheet, rows, {m.code for _, m in rubric.measures()}, L.COM_CODE, "measure")
     return out
 
 
-def _read_answers(sheet: _Sheet, rubric: Rubric) -> dict[str, Answer]:
+def _read_answers(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]]:
     from .values import count_words
 
     rows = sheet.rows_by_key(L.ST_CODE, "question")
-    out: dict[str, Answer] = {}
+    out: dict[str, dict[str, Any]] = {}
     for q in rubric.all_questions():
         row0 = rows.get(q.code)
         if row0 is None:
@@ -394,36 +390,36 @@ def _read_answers(sheet: _Sheet, rubric: Rubric) -> dict[str, Answer]:
                 f"the answer to {q.code} has {words:,} words, over the limit of {q.word_limit:,}: the panel should apply the published rule",
                 severity=Severity.WARNING,
             )
-        out[q.code] = Answer(code=q.code, text=text, words=words, cell=cell)
+        out[q.code] = dict(code=q.code, text=text, words=words, cell=cell)
     _unknown_rows(sheet, rows, {q.code for q in rubric.all_questions()}, L.ST_CODE, "question")
     return out
 
 
-def _read_gates(sheet: _Sheet, rubric: Rubric) -> dict[str, GateAnswer]:
+def _read_gates(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]]:
     rows = sheet.rows_by_key(L.GATE_CODE, "requirement")
-    out: dict[str, GateAnswer] = {}
+    out: dict[str, dict[str, Any]] = {}
     for g in rubric.all_gates():
         row0 = rows.get(g.code)
         if row0 is None:
             sheet.problem(
                 "row-missing", L.FIRST_DATA_ROW - 1, L.GATE_CODE, f"the row for requirement {g.code} is missing"
             )
-            out[g.code] = GateAnswer(code=g.code, passed=None)
+            out[g.code] = dict(code=g.code, passed=None)
             continue
         raw = sheet.value(row0, L.GATE_ANSWER)
         cell = f"{sheet.name}!{L.cell_ref(L.GATE_ANSWER, row0 + 1)}"
         evidence = read_text(sheet.value(row0, L.GATE_EVIDENCE)).value or ""
         if sheet.unusable(row0, L.GATE_ANSWER):
-            out[g.code] = GateAnswer(code=g.code, passed=None, evidence=evidence, cell=cell)
+            out[g.code] = dict(code=g.code, passed=None, evidence=evidence, cell=cell)
             continue
         if is_blank(raw):
             sheet.problem("gate-blank", row0, L.GATE_ANSWER, f"requirement {g.code} was not answered (Yes or No)")
-            out[g.code] = GateAnswer(code=g.code, passed=None, evidence=evidence, cell=cell)
+            out[g.code] = dict(code=g.code, passed=None, evidence=evidence, cell=cell)
             continue
         result = _read_yes_no(raw)
         if result.issue is not None:
             sheet.issue(result.issue, row0, L.GATE_ANSWER, raw)
-        out[g.code] = GateAnswer(code=g.code, passed=result.value, evidence=evidence, cell=cell)
+        out[g.code] = dict(code=g.code, passed=result.value, evidence=evidence, cell=cell)
     _unknown_rows(sheet, rows, {g.code for g in rubric.all_gates()}, L.GATE_CODE, "requirement")
     return out
 
@@ -441,36 +437,37 @@ def read_bid(path: Path, rubric: Rubric, display_name: str | None = None) -> Bid
         return BidReading(name, guard.sha256, None, problems)
     _hidden_sheets(wb, name, problems)
     fields: dict[str, Any] = {}
-    facts = guard.sheet_facts
-    supplier = _sheet(wb, name, L.SUPPLIER, problems, True, facts, [L.SUP_VALUE])
+    supplier = _sheet(wb, name, L.SUPPLIER, problems, True, guard, [L.SUP_VALUE])
     if supplier is None:
         return BidReading(name, guard.sha256, None, problems)
     _read_supplier(supplier, fields)
-    commitments: dict[str, Commitment] = {}
+    commitments: dict[str, dict[str, Any]] = {}
     if rubric.measures():
-        sheet = _sheet(wb, name, L.COMMITMENTS, problems, True, facts, [L.COM_QUANTITY, L.COM_EVIDENCE])
+        sheet = _sheet(wb, name, L.COMMITMENTS, problems, True, guard, [L.COM_QUANTITY, L.COM_EVIDENCE])
         commitments = _read_commitments(sheet, rubric) if sheet else {}
-    answers: dict[str, Answer] = {}
+    answers: dict[str, dict[str, Any]] = {}
     if rubric.all_questions():
-        sheet = _sheet(wb, name, L.STATEMENTS, problems, True, facts, [L.ST_ANSWER])
+        sheet = _sheet(wb, name, L.STATEMENTS, problems, True, guard, [L.ST_ANSWER])
         answers = _read_answers(sheet, rubric) if sheet else {}
-    gates: dict[str, GateAnswer] = {}
+    gates: dict[str, dict[str, Any]] = {}
     if rubric.all_gates():
-        sheet = _sheet(wb, name, L.GATES, problems, True, facts, [L.GATE_ANSWER, L.GATE_EVIDENCE])
+        sheet = _sheet(wb, name, L.GATES, problems, True, guard, [L.GATE_ANSWER, L.GATE_EVIDENCE])
         gates = (
             _read_gates(sheet, rubric)
             if sheet
-            else {g.code: GateAnswer(code=g.code, passed=None) for g in rubric.all_gates()}
+            else {g.code: dict(code=g.code, passed=None) for g in rubric.all_gates()}
         )
-    bid = Bid(
-        bid_id=name,
-        file=name,
-        sha256=guard.sha256,
-        commitments=commitments,
-        answers=answers,
-        gates=gates,
-        template_rubric=made_by,
-        macro_enabled=guard.macro_enabled,
-        **fields,
-    )
+    bid = Bid.model_validate(
+        dict(
+            bid_id=name,
+            file=name,
+            sha256=guard.sha256,
+            commitments=commitments,
+            answers=answers,
+            gates=gates,
+            template_rubric=made_by,
+            macro_enabled=guard.macro_enabled,
+            **fields,
+        )
+    )  # one validation for the whole bid: far cheaper than one per row
     return BidReading(name, guard.sha256, bid, problems)

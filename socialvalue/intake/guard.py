@@ -37,7 +37,7 @@ from pathlib import Path, PurePosixPath
 
 from socialvalue.problems import Problem, Severity, shorten
 
-from .structure import SheetFacts, sheet_facts
+from .structure import SheetFacts, scan_sheet, sheet_xml
 
 MiB = 1024 * 1024
 
@@ -92,8 +92,17 @@ class GuardResult:
     problems: list[Problem]
     sha256: str
     """SHA-256 of the file's bytes (empty when the file could not be read at all)."""
-    sheet_facts: dict[str, SheetFacts] = field(default_factory=dict)
-    """Per sheet name: hidden rows, error cells, formulas without a value (from the XML inflated here)."""
+    sheet_xml: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    """Per sheet name, the sheet's XML as inflated (and checked) here, for :meth:`facts`."""
+
+    def facts(self, sheet: str) -> SheetFacts:
+        """Hidden rows, error cells and formulas without a value on ``sheet`` (scanned when first asked)."""
+        xml = self.sheet_xml.get(sheet)
+        return scan_sheet(xml) if xml else SheetFacts()
+
+    @property
+    def sheet_facts(self) -> dict[str, SheetFacts]:
+        return {name: self.facts(name) for name in self.sheet_xml}
 
 
 def guard_file(path: Path, limits: GuardLimits = DEFAULT_LIMITS, display_name: str | None = None) -> GuardResult:
@@ -438,7 +447,7 @@ def _zip(data: bytes, name: str, limits: GuardLimits, digest: str) -> GuardResul
         problems.append(_problem("macro-enabled", name, reason, severity=Severity.INFO))
     result = _result(FileKind.XLSM if macro else kind, digest, problems, macro)
     if result.readable:
-        result.sheet_facts = sheet_facts(kept)
+        result.sheet_xml = sheet_xml(kept)
     return result
 
 

@@ -18,6 +18,7 @@ _ROW_NUMBER = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
 _ERROR_CELL = re.compile(rb'<c\b([^>]*\bt\s*=\s*["\']e["\'][^>]*)>(?:<f\b[^>]*(?:/>|>.*?</f>))?<v>([^<]*)</v>', re.S)
 # a formula cell whose value is absent or empty: <c r="E10"><f>E4*2</f><v></v></c> or ...<f .../></c>
 _FORMULA_NO_VALUE = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_NO_VALUE_TAIL = re.compile(rb"<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 _CELL_REF = re.compile(rb'\br\s*=\s*["\']([A-Z]{1,3}\d+)["\']')
 _SHEET = re.compile(r"<sheet\b([^>]*)/?>")
 _ATTR = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
@@ -34,20 +35,26 @@ class SheetFacts:
 
 
 def scan_sheet(xml: bytes) -> SheetFacts:
-    hidden = frozenset(
-        int(number.group(1))
-        for row in _ROW.finditer(xml)
-        if _HIDDEN.search(row.group(1)) and (number := _ROW_NUMBER.search(row.group(1)))
-    )
+    hidden: frozenset[int] = frozenset()
+    if b"hidden=" in xml:
+        hidden = frozenset(
+            int(number.group(1))
+            for row in _ROW.finditer(xml)
+            if _HIDDEN.search(row.group(1)) and (number := _ROW_NUMBER.search(row.group(1)))
+        )
     errors: dict[str, str] = {}
-    for m in _ERROR_CELL.finditer(xml):
-        ref = _CELL_REF.search(m.group(1))
-        if ref:
-            errors[ref.group(1).decode()] = html.unescape(m.group(2).decode("utf-8", "replace"))
-    no_value = frozenset(
-        ref.group(1).decode() for m in _FORMULA_NO_VALUE.finditer(xml) if (ref := _CELL_REF.search(m.group(1)))
-    )
-    return SheetFacts(hidden, errors, no_value)
+    if b't="e"' in xml or b"t='e'" in xml:
+        for m in _ERROR_CELL.finditer(xml):
+            ref = _CELL_REF.search(m.group(1))
+            if ref:
+                errors[ref.group(1).decode()] = html.unescape(m.group(2).decode("utf-8", "replace"))
+    no_value: set[str] = set()
+    for tail in _NO_VALUE_TAIL.finditer(xml):  # a formula element closing its cell with no value after it
+        start = xml.rfind(b"<c ", 0, tail.start())
+        found = _FORMULA_NO_VALUE.match(xml, start) if start != -1 else None
+        if found and (ref := _CELL_REF.search(found.group(1))):
+            no_value.add(ref.group(1).decode())
+    return SheetFacts(hidden, errors, frozenset(no_value))
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -71,13 +78,13 @@ def sheet_parts(workbook_xml: str, rels_xml: str) -> dict[str, str]:
     return parts
 
 
-def sheet_facts(parts: dict[str, bytes]) -> dict[str, SheetFacts]:
-    """Facts per sheet name, from the inflated parts the guard kept (keys are lower-case part names)."""
+def sheet_xml(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """Sheet name → its XML, from the inflated parts the guard kept (keys are lower-case part names)."""
     workbook = parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
     rels = parts.get("xl/_rels/workbook.xml.rels", b"").decode("utf-8", "replace")
-    out: dict[str, SheetFacts] = {}
+    out: dict[str, bytes] = {}
     for name, part in sheet_parts(workbook, rels).items():
         xml = parts.get(part.casefold())
         if xml:
-            out[name] = scan_sheet(xml)
+            out[name] = xml
     return out

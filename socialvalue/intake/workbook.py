@@ -48,10 +48,21 @@ def open_workbook(path: Path, problems: list[Problem], display_name: str | None 
         return Opened(None, guard)
 
 
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
 def read_grid(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem]) -> Grid | None:
     """A sheet's values from A1, or None (with a problem) when calamine cannot read that sheet."""
+    loaded = read_sheet(wb, file, name, problems)
+    return loaded[0] if loaded is not None else None
+
+
+def read_sheet(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem]) -> tuple[Grid, Merged] | None:
+    """A sheet's values from A1 and its merged ranges (parsed once), or None with a problem."""
     try:
-        grid: Grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = wb.get_sheet_by_name(name)
+        grid: Grid = sheet.to_python(skip_empty_area=False)
+        merged: Merged = sheet.merged_cell_ranges or []
     except Exception as exc:  # calamine raises its own error types for damaged parts
         problems.append(
             Problem(
@@ -63,7 +74,7 @@ def read_grid(wb: CalamineWorkbook, file: str, name: str, problems: list[Problem
             )
         )
         return None
-    return grid
+    return grid, merged
 
 
 def read_meta(wb: CalamineWorkbook, file: str, problems: list[Problem]) -> dict[str, str] | None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from functools import cached_property
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -208,6 +210,17 @@ class TieBreak(StrEnum):
     LOWER_PRICE = "lower-price"
 
 
+@dataclass(frozen=True)
+class _Navigation:
+    themes: list[Theme]
+    measures: list[tuple[Theme, Measure]]
+    sv_questions: list[tuple[Theme, Question]]
+    quality_questions: list[Question]
+    all_questions: list[Question]
+    gates: list[Gate]
+    quality_codes: frozenset[str]
+
+
 class Rubric(_Model):
     """One tender's published evaluation method."""
 
@@ -386,24 +399,52 @@ class Rubric(_Model):
         c = self.criterion(kind)
         return c.weight if c else 0.0
 
+    # Navigation lists are worked out once per rubric (it is frozen); callers must not change them.
+
+    @cached_property
+    def _navigation(self) -> _Navigation:
+        themes = list(self.social_value.themes) if self.social_value else []
+        quality = list(self.quality.questions) if self.quality else []
+        sv_questions = [(t, q) for t in themes for q in t.questions]
+        return _Navigation(
+            themes=themes,
+            measures=[(t, m) for t in themes for m in t.measures],
+            sv_questions=sv_questions,
+            quality_questions=quality,
+            all_questions=quality + [q for _, q in sv_questions],
+            gates=(list(self.quality.gates) if self.quality else []) + [g for t in themes for g in t.gates],
+            quality_codes=frozenset(q.code for q in quality),
+        )
+
+    @cached_property
+    def _fingerprint(self) -> str:
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Rubric:
+        """A copy; what was worked out from this rubric is worked out afresh for the copy."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("_navigation", None)
+        copy.__dict__.pop("_fingerprint", None)
+        return copy
+
     def themes(self) -> list[Theme]:
-        return list(self.social_value.themes) if self.social_value else []
+        return self._navigation.themes
 
     def measures(self) -> list[tuple[Theme, Measure]]:
-        return [(t, m) for t in self.themes() for m in t.measures]
+        return self._navigation.measures
 
     def sv_questions(self) -> list[tuple[Theme, Question]]:
-        return [(t, q) for t in self.themes() for q in t.questions]
+        return self._navigation.sv_questions
 
     def quality_questions(self) -> list[Question]:
-        return list(self.quality.questions) if self.quality else []
+        return self._navigation.quality_questions
 
     def all_questions(self) -> list[Question]:
-        return self.quality_questions() + [q for _, q in self.sv_questions()]
+        return self._navigation.all_questions
 
     def all_gates(self) -> list[Gate]:
-        gates = list(self.quality.gates) if self.quality else []
-        return gates + [g for t in self.themes() for g in t.gates]
+        return self._navigation.gates
 
     def scale_for(self, question: Question) -> Scale:
         wanted = question.scale or self.default_scale
@@ -413,7 +454,8 @@ class Rubric(_Model):
         return PRESETS[wanted]
 
     def question_part(self, question: Question) -> CriterionKind:
-        return CriterionKind.QUALITY if question in self.quality_questions() else CriterionKind.SOCIAL_VALUE
+        quality = question.code in self._navigation.quality_codes
+        return CriterionKind.QUALITY if quality else CriterionKind.SOCIAL_VALUE
 
     def question_max_points(self, question: Question) -> float:
         """Weighted points a top score on this question is worth, out of 100 overall."""
@@ -455,8 +497,7 @@ class Rubric(_Model):
 
     def fingerprint(self) -> str:
         """SHA-256 of the rubric's canonical JSON: any change to the method changes it."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return self._fingerprint
 
 
 def _weights_sum(path: str, what: str, questions: list[Question]) -> list[tuple[str, str]]:

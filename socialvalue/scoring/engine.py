@@ -7,6 +7,9 @@ the set of compared bids, and the output is sorted by rank then bid file name.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import TypeAdapter
 
 from socialvalue.bid import Bid, PanelScore
 from socialvalue.problems import Problem, Severity
@@ -16,13 +19,18 @@ from socialvalue.rubric.models import PricePerQualityPoint
 from . import methods
 from .results import BidResult, BidStatus, GateLine, MeasureLine, QuestionLine, TenderResult
 
+_MEASURE_LINES = TypeAdapter(list[MeasureLine])
+_QUESTION_LINES = TypeAdapter(list[QuestionLine])
+_GATE_LINES = TypeAdapter(list[GateLine])
+"""Lines are validated a bid at a time (one call into pydantic's core, not one per line)."""
+
 TOLERANCE = 1e-9
 """Totals closer than this are a tie (floating-point noise, not a difference in merit)."""
 
 
 def value_measures(rubric: Rubric, value_set: ValueSet | None, bid: Bid) -> list[MeasureLine]:
     """Gross and net £ of each commitment: gross = counted quantity × £ per unit; net = gross × additionality."""
-    lines: list[MeasureLine] = []
+    lines: list[dict[str, Any]] = []
     for theme, m in rubric.measures():
         c = bid.commitments.get(m.code)
         qty = c.quantity if c else None
@@ -41,7 +49,7 @@ def value_measures(rubric: Rubric, value_set: ValueSet | None, bid: Bid) -> list
         gross = counted * row.value_gbp if row else None
         net = gross * m.additionality_factor if gross is not None else None
         lines.append(
-            MeasureLine(
+            dict(
                 bid_id=bid.bid_id,
                 theme=theme.name,
                 code=m.code,
@@ -64,13 +72,13 @@ def value_measures(rubric: Rubric, value_set: ValueSet | None, bid: Bid) -> list
                 note=note or ("count only: no £ value" if row is None else ""),
             )
         )
-    return lines
+    return _MEASURE_LINES.validate_python(lines)
 
 
 def score_questions(rubric: Rubric, bid: Bid, panel: Mapping[tuple[str, str], PanelScore]) -> list[QuestionLine]:
     """Points per question = the question's maximum points × consensus score ÷ the scale's top score."""
     theme_of = {q.code: t.name for t, q in rubric.sv_questions()}
-    lines: list[QuestionLine] = []
+    lines: list[dict[str, Any]] = []
     for q in rubric.all_questions():
         scale = rubric.scale_for(q)
         ps = panel.get((bid.bid_id, q.code))
@@ -80,7 +88,7 @@ def score_questions(rubric: Rubric, bid: Bid, panel: Mapping[tuple[str, str], Pa
         max_points = rubric.question_max_points(q)
         answer = bid.answers.get(q.code)
         lines.append(
-            QuestionLine(
+            dict(
                 bid_id=bid.bid_id,
                 code=q.code,
                 part=criterion.id if criterion else part.value,
@@ -101,17 +109,17 @@ def score_questions(rubric: Rubric, bid: Bid, panel: Mapping[tuple[str, str], Pa
                 word_limit=q.word_limit,
             )
         )
-    return lines
+    return _QUESTION_LINES.validate_python(lines)
 
 
 def check_gates(rubric: Rubric, bid: Bid) -> list[GateLine]:
-    lines = []
+    lines: list[dict[str, Any]] = []
     for g in rubric.all_gates():
         a = bid.gates.get(g.code)
         passed = a.passed if a else None
         answer = "Yes" if passed else ("No" if passed is False else "not answered")
         lines.append(
-            GateLine(
+            dict(
                 bid_id=bid.bid_id,
                 code=g.code,
                 text=g.text,
@@ -121,7 +129,7 @@ def check_gates(rubric: Rubric, bid: Bid) -> list[GateLine]:
                 cell=a.cell if a else "",
             )
         )
-    return lines
+    return _GATE_LINES.validate_python(lines)
 
 
 def _sum_points(lines: Iterable[QuestionLine]) -> float | None:
@@ -175,8 +183,11 @@ def rank(rubric: Rubric, results: list[BidResult]) -> None:
             position = i
         r.rank = position
         previous = key
+    groups: dict[float, list[BidResult]] = {}  # equal totals (to TOLERANCE) sit together after the sort
+    for r in ranked:
+        groups.setdefault(_tie_key(rubric, r)[0], []).append(r)
     for a in ranked:
-        tied = [b for b in ranked if b is not a and abs((b.total or 0) - (a.total or 0)) <= TOLERANCE]
+        tied = [b for b in groups[_tie_key(rubric, a)[0]] if b is not a]
         if not tied:
             continue
         names = ", ".join(b.supplier for b in tied)
@@ -188,11 +199,12 @@ def rank(rubric: Rubric, results: list[BidResult]) -> None:
 
 
 def _flag_low_prices(rubric: Rubric, pool: list[BidResult]) -> None:
+    prices = [o.price for o in pool if o.price is not None]
+    total = sum(prices)
     for r in pool:
-        others = [o.price for o in pool if o is not r and o.price is not None]
-        if not others or r.price is None:
+        if r.price is None or len(prices) < 2:
             continue
-        mean = sum(others) / len(others)
+        mean = (total - r.price) / (len(prices) - 1)  # the mean of the other compared bids
         if r.price < mean * (1 - rubric.abnormally_low_pct / 100):
             below = (1 - r.price / mean) * 100
             r.flags.append(
