@@ -5,7 +5,9 @@ The library entry point behind ``socialvalue score``: no terminal, no exit codes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +131,30 @@ def score_files(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     notes: Sequence[Problem] = (),
+) -> Batch:
+    """Read, validate and score ``files``; with ``jobs`` > 1 the reading is spread over processes."""
+    with _few_collections():
+        return _score_files(files, source, evaluations, jobs, progress, notes)
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """A batch builds many small acyclic objects: run the cyclic garbage collector less often meanwhile."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], 50_000), before[1], before[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _score_files(
+    files: Sequence[Path],
+    source: RubricSource,
+    evaluations: Sequence[Path],
+    jobs: int,
+    progress: Callable[[int], None] | None,
+    notes: Sequence[Problem],
 ) -> Batch:
     rubric = source.rubric
     readings = read_bids(files, rubric, jobs, progress)

@@ -139,7 +139,7 @@ def test_non_editable_install_runs_from_anywhere(tmp_path: Path) -> None:
     )
     assert scored.returncode == 1, scored.stderr  # the example includes a bid with mistakes
     wb = load_workbook(work / "results.xlsx", read_only=True)
-    assert wb.sheetnames == ["Summary", "Social value", "Questions", "Gates", "Errors", "Method", "Audit"]
+    assert wb.sheetnames == ["Summary", "Social value", "Measures", "Questions", "Gates", "Errors", "Method", "Audit"]
     where = subprocess.run(
         [str(py), "-c", "import socialvalue; print(socialvalue.__file__)"], cwd=work, capture_output=True, text=True
     )

@@ -81,7 +81,7 @@ def test_ranking_matches_the_worked_numbers(scored, hybrid: RubricSource) -> Non
 
 def test_results_workbook_has_the_promised_sheets(results_xlsx: Path) -> None:
     wb = load_workbook(results_xlsx, read_only=True)
-    assert wb.sheetnames == ["Summary", "Social value", "Questions", "Gates", "Errors", "Method", "Audit"]
+    assert wb.sheetnames == ["Summary", "Social value", "Measures", "Questions", "Gates", "Errors", "Method", "Audit"]
     audit = {r[0]: r[1] for r in wb["Audit"].iter_rows(values_only=True) if r and r[0]}
     assert audit["Rubric id"] == "hybrid-commitments-plan"
     assert len(audit["Rubric fingerprint (SHA-256)"]) == 64

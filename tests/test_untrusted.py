@@ -127,7 +127,7 @@ def test_over_long_text_is_cut_visibly(hybrid_template: Path, hybrid: RubricSour
     from openpyxl import load_workbook
 
     ws = load_workbook(out)["Social value"]
-    evidence = [c.value for c in ws["S"] if isinstance(c.value, str) and c.value.startswith("word")]
+    evidence = [c.value for c in ws["J"] if isinstance(c.value, str) and c.value.startswith("word")]
     assert evidence
     assert len(evidence[0]) <= 32_767
     # a supplier's cell cannot exceed Excel's limit; text the tool builds can, and is cut visibly

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -27,11 +26,12 @@ from socialvalue.scoring.results import BidStatus, TenderResult
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS, clean_text
-from .sheets import fit_height, print_setup, put
+from .sheets import ResultsWorkbook, fit_height, print_setup, put
 
-SUMMARY, SOCIAL_VALUE, QUESTIONS, GATES, ERRORS, METHOD, AUDIT = (
+SUMMARY, SOCIAL_VALUE, MEASURES, QUESTIONS, GATES, ERRORS, METHOD, AUDIT = (
     "Summary",
     "Social value",
+    "Measures",
     "Questions",
     "Gates",
     "Errors",
@@ -120,10 +120,11 @@ class _Writer:
         self.sv_rows: dict[str, tuple[int, int]] = {}
         self.q_rows: dict[tuple[str, str], tuple[int, int]] = {}
         self.sv_value_col = 0
+        self.measure_refs: dict[str, tuple[str, str, str]] = {}  # code → cap, £ per unit, net factor cells
         self.q_score_col = self.q_points_col = 0
         # sheets are created up front in the order officers read them, then filled in data order
         wanted = [SUMMARY]
-        wanted += [SOCIAL_VALUE] if rubric.measures() else []
+        wanted += [SOCIAL_VALUE, MEASURES] if rubric.measures() else []
         wanted += [QUESTIONS] if rubric.all_questions() else []
         wanted += [GATES] if result.gates else []
         wanted += [ERRORS, METHOD, AUDIT]
@@ -184,58 +185,93 @@ class _Writer:
 
     # --- Social value: one row per bid per measure --------------------------------------
 
-    def social_value(self) -> None:
+    def measures(self) -> None:
+        """One row per measure: its unit value (with the value-set row) and additionality, used by every bid's rows."""
         if not self.rubric.measures():
             return
         f = self.f
         cols = [
-            _Col("bid", "Bid file", 22), _Col("supplier", "Supplier", 24), _Col("theme", "Theme", 20),
-            _Col("code", "Code", 8), _Col("measure", "Measure", 40), _Col("unit", "Unit", 10),
+            _Col("code", "Code", 8), _Col("theme", "Theme", 24), _Col("measure", "Measure", 50), _Col("unit", "Unit", 10),
+            _Col("cap", "Cap (counted up to)", 12, "number"), _Col("unit_value", "£ per unit", 11, "money"),
+            _Col("source", "Value set row", 40), _Col("dw", "Deadweight %", 11, "pct"),
+            _Col("disp", "Displacement %", 12, "pct"), _Col("attr", "Attribution %", 11, "pct"),
+            _Col("factor", "Net factor", 10, "points"),
+        ]  # fmt: skip
+        ws = self.sheets[MEASURES]
+        c = _header(ws, cols, "Measures: what one unit is worth, and how much of it is additional", self.notes, f)
+        vs = self.value_set
+        for i, (theme, m) in enumerate(self.rubric.measures()):
+            row = HEADER_ROW + 1 + i
+            value = vs.get(m.value_ref) if vs and m.value_ref else None
+            unit_value = value.value_gbp if value else None
+            source = (
+                f"{m.value_ref} ({vs.id} v{vs.version}: {value.source})"
+                if value and vs
+                else "none: reported as a count"
+            )
+            for key, cell, fmt in (
+                ("code", m.code, None), ("theme", theme.name, None), ("measure", m.description, f.wrap),
+                ("unit", m.unit, None), ("cap", m.cap, f.number), ("unit_value", unit_value, f.money),
+                ("source", source, None), ("dw", m.deadweight_pct, f.pct), ("disp", m.displacement_pct, f.pct),
+                ("attr", m.attribution_pct, f.pct),
+            ):  # fmt: skip
+                put(ws, row, c[key], cell, fmt)
+            dw, di, at = (_ref(c[k], row) for k in ("dw", "disp", "attr"))
+            _formula(ws, row, c["factor"], f"=(1-{dw}/100)*(1-{di}/100)*(1-{at}/100)", m.additionality_factor, f.points)
+            cap, unit_value_ref, factor = (
+                f"'{MEASURES}'!{_ref(c[k], row, True)}" for k in ("cap", "unit_value", "factor")
+            )
+            self.measure_refs[m.code] = (cap, unit_value_ref, factor)
+
+    def social_value(self) -> None:
+        """One row per bid per measure: quantity as committed and as counted, gross and net £ (live formulas)."""
+        if not self.rubric.measures():
+            return
+        f = self.f
+        cols = [
+            _Col("bid", "Bid file", 22), _Col("supplier", "Supplier", 24), _Col("code", "Code", 8),
             _Col("qty", "Quantity committed", 12, "number"), _Col("raw", "As typed", 12),
-            _Col("counted", "Quantity counted", 12, "number"), _Col("cap", "Cap", 10, "number"),
-            _Col("unit_value", "£ per unit", 11, "money"), _Col("source", "Value set row", 34),
-            _Col("gross", "Gross £", 14, "money"), _Col("dw", "Deadweight %", 10, "pct"),
-            _Col("disp", "Displacement %", 11, "pct"), _Col("attr", "Attribution %", 10, "pct"),
+            _Col("counted", "Quantity counted", 12, "number"), _Col("gross", "Gross £", 14, "money"),
             _Col("net", "Net £", 14, "money"), _Col("cell", "Input cell", 16), _Col("evidence", "Evidence", 40),
-            _Col("note", "Note", 30),
+            _Col("note", "Note", 40),
         ]  # fmt: skip
         ws = self.sheets[SOCIAL_VALUE]
-        c = _header(ws, cols, "Social value: each commitment valued, gross and net of additionality", self.notes, f)
+        c = _header(
+            ws, cols, "Social value: each commitment valued, gross and net of additionality (units and values: Measures)",
+            self.notes, f,
+        )  # fmt: skip
         self.sv_value_col = (
             c["net"] if (self.rubric.social_value and self.rubric.social_value.score_on == "net") else c["gross"]
         )
-        suppliers = {b.bid_id: b.supplier for b in self.result.bids}
+        # cleaned once per bid, not once per row: this sheet has a row per bid per measure
+        names = {b.bid_id: (clean_text(b.bid_id), clean_text(b.supplier)) for b in self.result.bids}
         row = HEADER_ROW + 1
         for m in self.result.measures:
             first, _ = self.sv_rows.get(m.bid_id, (row, row))
             self.sv_rows[m.bid_id] = (first, row)
-            put(ws, row, c["bid"], m.bid_id)
-            put(ws, row, c["supplier"], suppliers.get(m.bid_id, ""))
-            put(ws, row, c["theme"], m.theme)
-            put(ws, row, c["code"], m.code)
-            put(ws, row, c["measure"], m.description)
-            put(ws, row, c["unit"], m.unit)
-            put(ws, row, c["qty"], m.quantity, f.number)
-            put(ws, row, c["raw"], m.raw)
-            qty, cap = _ref(c["qty"], row), _ref(c["cap"], row)
-            if m.quantity is not None and m.counted_quantity > 0:
-                formula = f"=MIN({qty},{cap})" if m.cap is not None else f"={qty}"
-                _formula(ws, row, c["counted"], formula, m.counted_quantity, f.number)
+            cap, unit_value, factor = self.measure_refs[m.code]
+            bid_text, supplier_text = names[m.bid_id]
+            ws.write_string(row, c["bid"], bid_text)
+            ws.write_string(row, c["supplier"], supplier_text)
+            ws.write_string(row, c["code"], m.code)
+            if m.quantity is not None:
+                ws.write_number(row, c["qty"], m.quantity, f.number)
+            if m.raw:
+                ws.write_string(row, c["raw"], clean_text(m.raw))
+            counted = _ref(c["counted"], row)
+            if m.cap is not None and m.quantity is not None and m.counted_quantity > 0:
+                _formula(ws, row, c["counted"], f"=MIN({_ref(c['qty'], row)},{cap})", m.counted_quantity, f.number)
             else:
-                put(ws, row, c["counted"], 0.0, f.number)
-            put(ws, row, c["cap"], m.cap, f.number)
-            put(ws, row, c["unit_value"], m.unit_value, f.money)
-            put(ws, row, c["source"], f"{m.value_code} ({m.value_source})" if m.value_code else "")
-            uv, counted = _ref(c["unit_value"], row), _ref(c["counted"], row)
-            _formula(ws, row, c["gross"], f'=IF({uv}="","",{counted}*{uv})', m.gross, f.money)
-            put(ws, row, c["dw"], m.deadweight_pct, f.pct)
-            put(ws, row, c["disp"], m.displacement_pct, f.pct)
-            put(ws, row, c["attr"], m.attribution_pct, f.pct)
-            g, dw, di, at = (_ref(c[k], row) for k in ("gross", "dw", "disp", "attr"))
-            _formula(ws, row, c["net"], f'=IF({g}="","",{g}*(1-{dw}/100)*(1-{di}/100)*(1-{at}/100))', m.net, f.money)
-            put(ws, row, c["cell"], m.cell)
-            put(ws, row, c["evidence"], m.evidence, f.text)
-            put(ws, row, c["note"], m.note)
+                ws.write_number(row, c["counted"], m.counted_quantity, f.number)
+            if m.gross is not None:
+                _formula(ws, row, c["gross"], f"={counted}*{unit_value}", m.gross, f.money)
+                _formula(ws, row, c["net"], f"={_ref(c['gross'], row)}*{factor}", m.net, f.money)
+            if m.cell:
+                ws.write_string(row, c["cell"], m.cell)
+            if m.evidence:
+                ws.write_string(row, c["evidence"], clean_text(m.evidence))
+            if m.note:
+                ws.write_string(row, c["note"], clean_text(m.note))
             row += 1
         ws.autofilter(HEADER_ROW, 0, max(row - 1, HEADER_ROW), len(cols) - 1)
 
@@ -562,11 +598,12 @@ def write_results(
 ) -> Path:
     """Write the results workbook atomically; refuses to overwrite any of ``inputs``."""
     with atomic_path(target, inputs) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": True})
+        wb = ResultsWorkbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": True})
         w = _Writer(wb, result, rubric, value_set)
         # detail sheets first: the Summary's formulas need their row blocks; Summary is shown first
         steps: list[tuple[str, Callable[[], None]]] = [
             (METHOD, w.method),
+            (MEASURES, w.measures),
             (SOCIAL_VALUE, w.social_value),
             (QUESTIONS, w.questions),
             (GATES, w.gates),
