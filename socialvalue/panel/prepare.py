@@ -107,12 +107,7 @@ def parse_evaluators(text: str) -> tuple[list[str], list[str]]:
 
 def blind_label(index: int) -> str:
     """0 → ``Bidder A``, 25 → ``Bidder Z``, 26 → ``Bidder AA``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(ord("A") + rem) + letters
-    return f"Bidder {letters}"
+    return f"Bidder {L.column_letters(index)}"
 
 
 def panel_id(rubric: Rubric, bids: Sequence[Bid], blind: bool) -> str:
