@@ -431,7 +431,10 @@ def _hostile_files(good: bytes) -> dict[str, tuple[bytes, str]]:
         rb"^(<\?xml[^>]*\?>)?", lambda m: m.group(0) + b'<!DOCTYPE worksheet [<!ENTITY x "y">]>', parts[sheet], count=1
     )
     liar = Entry(sheet, payload=spaces_stream(50), file_size=2000, crc=0)
+    far_cell = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    far = parts[sheet].replace(b"</sheetData>", far_cell, 1)
     return {
+        "far-cell.xlsx": (build_zip([Entry(n, far if n == sheet else c) for n, c in parts.items()]), "sheet-oversized"),
         "legacy.xlsx": (ole2("Workbook", padding=bytes(1024)), "legacy-xls"),
         "locked.xlsx": (ole2("EncryptionInfo", "EncryptedPackage", padding=bytes(1024)), "password-protected"),
         "prices.xlsx": (b"Supplier,Price\nAcme,100\n", "csv-not-xlsx"),
@@ -452,7 +455,7 @@ def clean_scores(example_tender, hybrid: RubricSource) -> dict[str, tuple[float 
 
 @pytest.mark.parametrize(
     "hostile",
-    ["legacy.xlsx", "locked.xlsx", "prices.xlsx", "page.xlsx", "half.xlsx", "empty.xlsx", "dtd.xlsx", "bomb.xlsx",
+    ["far-cell.xlsx", "legacy.xlsx", "locked.xlsx", "prices.xlsx", "page.xlsx", "half.xlsx", "empty.xlsx", "dtd.xlsx", "bomb.xlsx",
      "traversal.xlsx"],
 )  # fmt: skip
 def test_a_hostile_file_is_listed_and_the_others_keep_their_scores(

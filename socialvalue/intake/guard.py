@@ -37,7 +37,7 @@ from pathlib import Path, PurePosixPath
 
 from socialvalue.problems import Problem, Severity, shorten
 
-from .structure import SheetFacts, scan_sheet, sheet_xml
+from .structure import SheetFacts, scan_sheet, sheet_extent, sheet_parts, sheet_xml
 
 MiB = 1024 * 1024
 
@@ -75,6 +75,8 @@ class GuardLimits:
     max_ratio: float = 200
     """Largest declared compression ratio, for entries declaring more than ``RATIO_MIN_DECLARED``."""
     max_inflated_bytes: int = 200 * MiB
+    max_sheet_cells: int = 2_000_000
+    """Largest rectangle (rows × columns from A1) a sheet's cells may span."""
     """Hard cap on the bytes actually inflated while checking one file."""
 
 
@@ -440,6 +442,7 @@ def _zip(data: bytes, name: str, limits: GuardLimits, digest: str) -> GuardResul
     if not problems:
         try:
             macro = _inflate_parts(data, infos, folded, name, limits, kept) or macro
+            _check_extents(infos, folded, kept, name, limits)
         except _Reject as rejected:
             problems.append(rejected.problem)
     if macro and not problems:
@@ -591,6 +594,39 @@ class _Budget:
 
     def __init__(self, left: int) -> None:
         self.left = left
+
+
+def _check_extents(
+    infos: list[zipfile.ZipInfo], folded: list[str], kept: dict[str, bytes], name: str, limits: GuardLimits
+) -> None:
+    """Refuse a sheet whose cells span an area a reader would have to allocate cell by cell.
+
+    A single cell at XFD1048576 makes calamine allocate the whole rectangle (hundreds of GB) and
+    abort the process, which no exception handler can catch: so the extent is checked here first.
+    """
+    workbook = kept.get("xl/workbook.xml", b"").decode("utf-8", "replace")
+    rels = kept.get("xl/_rels/workbook.xml.rels", b"").decode("utf-8", "replace")
+    sheet_names = {part.casefold(): sheet for sheet, part in sheet_parts(workbook, rels).items()}
+    for info, key in zip(infos, folded, strict=True):
+        if not key.startswith("xl/worksheets/") or key.endswith(".rels") or key.endswith("/"):
+            continue
+        where = (
+            f"the sheet '{sheet_names[key]}'"
+            if key in sheet_names
+            else f"the sheet part '{shorten(info.filename, 60)}'"
+        )
+        xml = kept.get(key)
+        if xml is None:  # over KEEP_SHEET_BYTES: far larger than any response sheet
+            reason = f"{where} holds {info.file_size:,} bytes of XML, far more than a response sheet needs; {_NEW_COPY}"
+            raise _Reject(_problem("sheet-oversized", name, reason, info.filename))
+        rows, columns = sheet_extent(xml)
+        if rows * columns > limits.max_sheet_cells:
+            reason = (
+                f"{where} has cells spread over {rows:,} rows and {columns:,} columns, "
+                f"more than the {limits.max_sheet_cells:,} cells a response sheet may span: delete anything far "
+                "below or to the right of the response area and resubmit"
+            )
+            raise _Reject(_problem("sheet-oversized", name, reason, info.filename))
 
 
 def _inflate_parts(

@@ -57,6 +57,29 @@ def scan_sheet(xml: bytes) -> SheetFacts:
     return SheetFacts(hidden, errors, frozenset(no_value))
 
 
+_CELL_POSITION = re.compile(rb'<c\b[^>]*?\br\s*=\s*["\']([A-Za-z]{1,4})(\d{1,8})["\']')
+_ROW_POSITION = re.compile(rb'<row\b[^>]*?\br\s*=\s*["\'](\d{1,8})["\']')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ch - 64
+    return number
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int]:
+    """(rows, columns) from A1 to the furthest cell or row the sheet XML names."""
+    rows = max((int(m.group(1)) for m in _ROW_POSITION.finditer(xml)), default=0)
+    widest = b""
+    for m in _CELL_POSITION.finditer(xml):
+        rows = max(rows, int(m.group(2)))
+        letters = m.group(1)
+        if (len(letters), letters.upper()) > (len(widest), widest):
+            widest = letters.upper()
+    return rows, _column_number(widest) if widest else 0
+
+
 def _attrs(text: str) -> dict[str, str]:
     return {k: html.unescape(v) for k, v in _ATTR.findall(text)}
 
