@@ -69,25 +69,33 @@ def list_bid_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, notes
 
 
-def _read_chunk(paths: Sequence[Path], rubric: Rubric) -> list[BidReading]:
-    return [read_bid(p, rubric) for p in paths]
+def _read_chunk(paths: Sequence[Path], rubric: Rubric, keep_answers: bool) -> list[BidReading]:
+    return [read_bid(p, rubric, keep_answers=keep_answers) for p in paths]
 
 
 def read_bids(
-    files: Sequence[Path], rubric: Rubric, jobs: int = 1, progress: Callable[[int], None] | None = None
+    files: Sequence[Path],
+    rubric: Rubric,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    keep_answers: bool = True,
 ) -> list[BidReading]:
-    """Read every file; ``jobs`` > 1 spreads the reading over processes. Results keep the files' order."""
+    """Read every file; ``jobs`` > 1 spreads the reading over processes. Results keep the files' order.
+
+    ``keep_answers=False`` keeps each written answer's word count but not its text: scoring needs no
+    more, and a batch's memory then grows with the scores, not with what bidders wrote.
+    """
     if jobs <= 1 or len(files) < 2 * CHUNK:
         out = []
         for p in files:
-            out.append(read_bid(p, rubric))
+            out.append(read_bid(p, rubric, keep_answers=keep_answers))
             if progress:
                 progress(1)
         return out
     chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
     results: list[BidReading] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for chunk_result in pool.map(_read_chunk, chunks, [rubric] * len(chunks)):
+        for chunk_result in pool.map(_read_chunk, chunks, [rubric] * len(chunks), [keep_answers] * len(chunks)):
             results += chunk_result
             if progress:
                 progress(len(chunk_result))
@@ -157,7 +165,7 @@ def _score_files(
     notes: Sequence[Problem],
 ) -> Batch:
     rubric = source.rubric
-    readings = read_bids(files, rubric, jobs, progress)
+    readings = read_bids(files, rubric, jobs, progress, keep_answers=False)
     problems: list[Problem] = list(notes)
     for r in readings:
         problems += r.problems

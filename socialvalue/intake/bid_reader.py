@@ -360,7 +360,7 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]
     return out
 
 
-def _read_answers(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]]:
+def _read_answers(sheet: _Sheet, rubric: Rubric, keep_text: bool = True) -> dict[str, dict[str, Any]]:
     from .values import count_words
 
     rows = sheet.rows_by_key(L.ST_CODE, "question")
@@ -390,7 +390,7 @@ def _read_answers(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]]:
                 f"the answer to {q.code} has {words:,} words, over the limit of {q.word_limit:,}: the panel should apply the published rule",
                 severity=Severity.WARNING,
             )
-        out[q.code] = dict(code=q.code, text=text, words=words, cell=cell)
+        out[q.code] = dict(code=q.code, text=text if keep_text else "", words=words, cell=cell)
     _unknown_rows(sheet, rows, {q.code for q in rubric.all_questions()}, L.ST_CODE, "question")
     return out
 
@@ -424,7 +424,7 @@ def _read_gates(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]]:
     return out
 
 
-def read_bid(path: Path, rubric: Rubric, display_name: str | None = None) -> BidReading:
+def read_bid(path: Path, rubric: Rubric, display_name: str | None = None, keep_answers: bool = True) -> BidReading:
     """Guard and read one bid file. Never raises for bad input: problems come back as data."""
     name = display_name or path.name
     problems: list[Problem] = []
@@ -448,7 +448,7 @@ def read_bid(path: Path, rubric: Rubric, display_name: str | None = None) -> Bid
     answers: dict[str, dict[str, Any]] = {}
     if rubric.all_questions():
         sheet = _sheet(wb, name, L.STATEMENTS, problems, True, guard, [L.ST_ANSWER])
-        answers = _read_answers(sheet, rubric) if sheet else {}
+        answers = _read_answers(sheet, rubric, keep_answers) if sheet else {}
     gates: dict[str, dict[str, Any]] = {}
     if rubric.all_gates():
         sheet = _sheet(wb, name, L.GATES, problems, True, guard, [L.GATE_ANSWER, L.GATE_EVIDENCE])
