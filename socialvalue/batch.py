@@ -10,6 +10,7 @@ import gc
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from socialvalue.bid import Bid, PanelScore
@@ -42,11 +43,13 @@ class Batch:
     def has_errors(self) -> bool:
         return any(p.severity is Severity.ERROR for p in self.problems)
 
+    @cached_property
+    def _outcomes(self) -> dict[str, str]:
+        return {b.file: b.status.value for b in self.result.bids}
+
     def outcome(self, file: str) -> str:
-        for b in self.result.bids:
-            if b.file == file:
-                return b.status.value
-        return "not a bid"
+        """What became of one input file: its bid's status, or why it is not a bid."""
+        return self._outcomes.get(file, "not a bid")
 
 
 def list_bid_files(folder: Path) -> tuple[list[Path], list[Problem]]:
