@@ -476,3 +476,18 @@ def test_a_hostile_file_is_listed_and_the_others_keep_their_scores(
     after = {b.file: (b.total, b.rank) for b in batch.result.bids}
     assert after.pop(hostile) == (None, None)
     assert after == clean_scores
+
+
+@pytest.mark.parametrize(
+    ("xml", "extent"),
+    [
+        (b'<row r="3"><c r="B3"/><c r="AB12"/></row>', (12, 28)),
+        (b'<row r="3"><c r="B3"/><c s="1" r="xfd1048576"/></row>', (1048576, 16384)),  # r not first, lower case
+        (b'<row r="900000"><c t="s"><v>1</v></c></row>', (900000, 0)),  # a cell placed by its row alone
+        (b"", (0, 0)),
+    ],
+)
+def test_sheet_extent_sees_the_furthest_cell_however_it_is_written(xml: bytes, extent: tuple[int, int]) -> None:
+    from socialvalue.intake.structure import sheet_extent
+
+    assert sheet_extent(xml) == extent
