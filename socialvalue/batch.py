@@ -67,6 +67,11 @@ def list_bid_files(folder: Path) -> tuple[list[Path], list[Problem]]:
                 Problem(code="lock-file-skipped", file=path.name, severity=Severity.INFO,
                         reason="an Excel lock file (left while a workbook is open), not a bid: skipped")
             )  # fmt: skip
+        elif path.name.startswith("."):
+            notes.append(
+                Problem(code="hidden-file-skipped", file=path.name, severity=Severity.INFO,
+                        reason="a hidden system file (its name starts with a dot, e.g. .DS_Store), not a bid: skipped")
+            )  # fmt: skip
         elif path.is_file():
             files.append(path)
     return files, notes

@@ -220,3 +220,19 @@ def test_duplicate_and_look_alike_suppliers_are_flagged() -> None:
     assert set(problems) == {"b.xlsx", "c.xlsx", "d.xlsx"}
     assert "a.xlsx" in problems["c.xlsx"].reason
     assert "company number 01234567" in problems["d.xlsx"].reason
+
+
+def test_lock_files_hidden_files_and_subfolders_are_listed_not_scored(tmp_path: Path) -> None:
+    from socialvalue.batch import list_bid_files
+
+    (tmp_path / "a.xlsx").write_bytes(b"x")
+    (tmp_path / "~$a.xlsx").write_bytes(b"lock")
+    (tmp_path / ".DS_Store").write_bytes(b"mac")
+    (tmp_path / "old").mkdir()
+    files, notes = list_bid_files(tmp_path)
+    assert [f.name for f in files] == ["a.xlsx"]
+    assert {n.file: n.code for n in notes} == {
+        "~$a.xlsx": "lock-file-skipped",
+        ".DS_Store": "hidden-file-skipped",
+        "old": "subfolder-skipped",
+    }

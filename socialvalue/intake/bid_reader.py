@@ -265,6 +265,7 @@ def _read_supplier(sheet: _Sheet, bid: dict[str, Any]) -> None:
             continue
         target = "price" if f.key == "bid_price" else f.key
         bid[target] = result.value
+    _unknown_rows(sheet, rows, {f.key for f in L.SUPPLIER_FIELDS}, L.SUP_KEY, "field")
 
 
 def _locked_changed(sheet: _Sheet, row0: int, checks: Sequence[tuple[L.Column, str]]) -> list[str]:
