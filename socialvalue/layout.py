@@ -92,7 +92,6 @@ GATE_ANSWER = Column("C", "Your answer (Yes/No)", 18, is_input=True)
 GATE_EVIDENCE = Column("D", "Evidence or reference (e.g. web address)", 50, is_input=True)
 GATE_COLUMNS = (GATE_CODE, GATE_TEXT, GATE_ANSWER, GATE_EVIDENCE)
 
-META_KEYS = ("layout_version", "rubric_id", "rubric_version", "rubric_fingerprint", "generator", "created")
 
 # The panel's consensus score workbook (read by `score --evaluations`)
 CONSENSUS = "Consensus"

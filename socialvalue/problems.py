@@ -6,8 +6,6 @@ nothing is swallowed and nothing raises for bad *input* (only programming errors
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -60,52 +58,3 @@ def shorten(value: object, limit: int = 80) -> str:
     """A raw value as a short single-line string for messages."""
     text = str(value).replace("\r", " ").replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class Problems:
-    """An ordered collection of problems with helpers to add and summarise."""
-
-    def __init__(self, items: Iterable[Problem] = ()) -> None:
-        self._items: list[Problem] = list(items)
-
-    def add(self, problem: Problem) -> None:
-        self._items.append(problem)
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self._items.extend(problems)
-
-    def __iter__(self) -> Iterator[Problem]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __bool__(self) -> bool:
-        return bool(self._items)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self._items if p.severity is Severity.ERROR]
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.severity is Severity.ERROR for p in self._items)
-
-    def by_file(self) -> dict[str, list[Problem]]:
-        grouped: dict[str, list[Problem]] = {}
-        for p in self._items:
-            grouped.setdefault(p.file, []).append(p)
-        return grouped
-
-    def summary(self) -> str:
-        """``3 errors, 1 warning`` (empty string when there are none)."""
-        counts = Counter(p.severity for p in self._items)
-        parts = []
-        for sev in Severity:
-            n = counts.get(sev, 0)
-            if n:
-                parts.append(f"{n} {sev.value}{'s' if n != 1 else ''}")
-        return ", ".join(parts)
-
-    def as_list(self) -> list[Problem]:
-        return list(self._items)

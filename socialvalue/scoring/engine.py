@@ -285,13 +285,11 @@ def score_tender(
     # social value commitments, relative to the compared bids (or to a target)
     if sv is not None and sv.quantitative_share_pct > 0 and pool:
         bases = {r.bid_id: methods.sv_basis(sv.quantitative_method, r.sv_scored, r.price or 0) for r in pool}
+        compared = list(bases.values())
         for r in pool:
             r.sv_quant_points = methods.sv_points(
-                sv.quantitative_method, rubric.sv_quantitative_weight, bases[r.bid_id], list(bases.values())
+                sv.quantitative_method, rubric.sv_quantitative_weight, bases[r.bid_id], compared
             )
-    elif sv is not None and pool:
-        for r in pool:
-            r.sv_quant_points = None
 
     # price
     w_price = rubric.weight(CriterionKind.PRICE)
