@@ -5,6 +5,8 @@ Every value keeps the cell it came from, so a score can be traced back to the su
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -12,20 +14,29 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Commitment(_Model):
-    """A quantity the bidder commits to for one measure (None when blank or unreadable)."""
+@dataclass(slots=True)
+class Commitment:
+    """A quantity the bidder commits to for one measure (None when blank or unreadable).
+
+    Commitments, answers and gate answers are slotted dataclasses that pydantic validates as part of
+    their :class:`Bid` (one validation per bid); a batch holds one per bid per measure, so they are kept small.
+    """
 
     code: str
     quantity: float | None
-    raw: str = Field(default="", description="What the supplier typed, when it was not already a plain number.")
+    raw: str = ""
+    """What the supplier typed, when it was not already a plain number."""
     evidence: str = ""
     cell: str = ""
-    counted: bool = Field(default=True, description="False when a problem stops the commitment being counted.")
-    note: str = Field(default="", description="How a typed value was read, e.g. \"read '£1.2m' as 1200000\".")
+    counted: bool = True
+    """False when a problem stops the commitment being counted."""
+    note: str = ""
+    """How a typed value was read, e.g. "read '£1.2m' as 1200000"."""
 
 
-class Answer(_Model):
-    """A written answer to a question."""
+@dataclass(slots=True)
+class Answer:
+    """A written answer to a question (its text is dropped in batch scoring: only the word count is kept)."""
 
     code: str
     text: str
@@ -33,7 +44,10 @@ class Answer(_Model):
     cell: str = ""
 
 
-class GateAnswer(_Model):
+@dataclass(slots=True)
+class GateAnswer:
+    """An answer to a pass/fail requirement (None when blank or unreadable)."""
+
     code: str
     passed: bool | None
     evidence: str = ""

@@ -7,31 +7,47 @@ the set of compared bids, and the output is sorted by rank then bid file name.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
-from pydantic import TypeAdapter
+from dataclasses import dataclass
 
 from socialvalue.bid import Bid, PanelScore
 from socialvalue.problems import Problem, Severity
 from socialvalue.rubric import CriterionKind, Rubric, TieBreak, ValueSet
-from socialvalue.rubric.models import PricePerQualityPoint
+from socialvalue.rubric.models import Measure, PricePerQualityPoint
+from socialvalue.rubric.valueset import ProxyValue
 
 from . import methods
 from .results import BidResult, BidStatus, GateLine, MeasureLine, QuestionLine, TenderResult
-
-_MEASURE_LINES = TypeAdapter(list[MeasureLine])
-_QUESTION_LINES = TypeAdapter(list[QuestionLine])
-_GATE_LINES = TypeAdapter(list[GateLine])
-"""Lines are validated a bid at a time (one call into pydantic's core, not one per line)."""
 
 TOLERANCE = 1e-9
 """Totals closer than this are a tie (floating-point noise, not a difference in merit)."""
 
 
-def value_measures(rubric: Rubric, value_set: ValueSet | None, bid: Bid) -> list[MeasureLine]:
-    """Gross and net £ of each commitment: gross = counted quantity × £ per unit; net = gross × additionality."""
-    lines: list[dict[str, Any]] = []
+@dataclass(frozen=True, slots=True)
+class _Valued:
+    """What every bid's line for one measure shares: worked out once per tender, not once per bid."""
+
+    theme: str
+    measure: Measure
+    value: ProxyValue | None
+    source: str
+
+
+def _valued_measures(rubric: Rubric, value_set: ValueSet | None) -> list[_Valued]:
+    out = []
     for theme, m in rubric.measures():
+        row = value_set.get(m.value_ref) if value_set and m.value_ref else None
+        source = f"{value_set.id} v{value_set.version}: {row.source}" if row and value_set else ""
+        out.append(_Valued(theme.name, m, row, source))
+    return out
+
+
+def value_measures(
+    rubric: Rubric, value_set: ValueSet | None, bid: Bid, valued: Sequence[_Valued] | None = None
+) -> list[MeasureLine]:
+    """Gross and net £ of each commitment: gross = counted quantity × £ per unit; net = gross × additionality."""
+    lines: list[MeasureLine] = []
+    for v in valued if valued is not None else _valued_measures(rubric, value_set):
+        m, row = v.measure, v.value
         c = bid.commitments.get(m.code)
         qty = c.quantity if c else None
         note = ""
@@ -45,13 +61,11 @@ def value_measures(rubric: Rubric, value_set: ValueSet | None, bid: Bid) -> list
         if m.cap is not None and counted > m.cap:
             note = "; ".join(x for x in (note, f"capped at {m.cap:,g} {m.unit}") if x)
             counted = m.cap
-        row = value_set.get(m.value_ref) if value_set and m.value_ref else None
         gross = counted * row.value_gbp if row else None
-        net = gross * m.additionality_factor if gross is not None else None
         lines.append(
-            dict(
+            MeasureLine(
                 bid_id=bid.bid_id,
-                theme=theme.name,
+                theme=v.theme,
                 code=m.code,
                 description=m.description,
                 unit=m.unit,
@@ -61,24 +75,24 @@ def value_measures(rubric: Rubric, value_set: ValueSet | None, bid: Bid) -> list
                 cap=m.cap,
                 value_code=m.value_ref or "",
                 unit_value=row.value_gbp if row else None,
-                value_source=f"{value_set.id} v{value_set.version}: {row.source}" if row and value_set else "",
+                value_source=v.source,
                 gross=gross,
                 deadweight_pct=m.deadweight_pct,
                 displacement_pct=m.displacement_pct,
                 attribution_pct=m.attribution_pct,
-                net=net,
+                net=gross * m.additionality_factor if gross is not None else None,
                 cell=c.cell if c else "",
                 evidence=c.evidence if c else "",
                 note=note or ("count only: no £ value" if row is None else ""),
             )
         )
-    return _MEASURE_LINES.validate_python(lines)
+    return lines
 
 
 def score_questions(rubric: Rubric, bid: Bid, panel: Mapping[tuple[str, str], PanelScore]) -> list[QuestionLine]:
     """Points per question = the question's maximum points × consensus score ÷ the scale's top score."""
     theme_of = {q.code: t.name for t, q in rubric.sv_questions()}
-    lines: list[dict[str, Any]] = []
+    lines: list[QuestionLine] = []
     for q in rubric.all_questions():
         scale = rubric.scale_for(q)
         ps = panel.get((bid.bid_id, q.code))
@@ -88,7 +102,7 @@ def score_questions(rubric: Rubric, bid: Bid, panel: Mapping[tuple[str, str], Pa
         max_points = rubric.question_max_points(q)
         answer = bid.answers.get(q.code)
         lines.append(
-            dict(
+            QuestionLine(
                 bid_id=bid.bid_id,
                 code=q.code,
                 part=criterion.id if criterion else part.value,
@@ -109,17 +123,17 @@ def score_questions(rubric: Rubric, bid: Bid, panel: Mapping[tuple[str, str], Pa
                 word_limit=q.word_limit,
             )
         )
-    return _QUESTION_LINES.validate_python(lines)
+    return lines
 
 
 def check_gates(rubric: Rubric, bid: Bid) -> list[GateLine]:
-    lines: list[dict[str, Any]] = []
+    lines: list[GateLine] = []
     for g in rubric.all_gates():
         a = bid.gates.get(g.code)
         passed = a.passed if a else None
         answer = "Yes" if passed else ("No" if passed is False else "not answered")
         lines.append(
-            dict(
+            GateLine(
                 bid_id=bid.bid_id,
                 code=g.code,
                 text=g.text,
@@ -129,7 +143,7 @@ def check_gates(rubric: Rubric, bid: Bid) -> list[GateLine]:
                 cell=a.cell if a else "",
             )
         )
-    return _GATE_LINES.validate_python(lines)
+    return lines
 
 
 def _sum_points(lines: Iterable[QuestionLine]) -> float | None:
@@ -231,8 +245,9 @@ def score_tender(
     sv = rubric.social_value
     quality = rubric.criterion(CriterionKind.QUALITY)
 
+    valued = _valued_measures(rubric, value_set)
     for bid in ordered:
-        m_lines = value_measures(rubric, value_set, bid)
+        m_lines = value_measures(rubric, value_set, bid, valued)
         q_lines = score_questions(rubric, bid, panel_map)
         g_lines = check_gates(rubric, bid)
         measures += m_lines
