@@ -491,3 +491,23 @@ def test_sheet_extent_sees_the_furthest_cell_however_it_is_written(xml: bytes, e
     from socialvalue.intake.structure import sheet_extent
 
     assert sheet_extent(xml) == extent
+
+
+@pytest.mark.parametrize(
+    ("xml", "small"),
+    [
+        (b'<row r="3" spans="1:8"><c r="B3"/><c r="Z9999"/></row>', True),  # Excel's order, inside A1:Z9999
+        (b'<row r="3"><c r="B3"/><c r="AA3"/></row>', False),  # a second column letter
+        (b'<row r="3"><c r="B3"/><c r="B10000"/></row>', False),  # a fifth row digit
+        (b'<row r="10000"><c t="s"><v>1</v></c></row>', False),  # a row placed far down
+        (b'<row r="3"><c s="1" r="B3"/></row>', False),  # position not first: not settled by the quick scan
+        (b'<row spans="1:2" r="3"><c r="B3"/></row>', False),
+    ],
+)
+def test_the_quick_extent_scan_settles_only_sheets_inside_z9999(xml: bytes, small: bool) -> None:
+    from socialvalue.intake.structure import sheet_extent, within_z9999
+
+    assert within_z9999(xml) is small
+    if small:  # what the quick scan settles, the full scan agrees with
+        rows, columns = sheet_extent(xml)
+        assert rows <= 9_999 and columns <= 26

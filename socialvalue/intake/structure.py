@@ -74,6 +74,23 @@ def _largest(numerals: set[bytes]) -> bytes:
     return max(numerals, key=lambda n: (len(n.lstrip(b"0")), n.lstrip(b"0")), default=b"0")
 
 
+SMALL_SHEET_CELLS = 26 * 9_999
+"""Cells in A1:Z9999, the most a sheet passing :func:`within_z9999` can span."""
+_BEYOND_Z9999 = re.compile(rb'<c r="(?:[A-Za-z]{2}|[A-Za-z]\d{5})|<row r="\d{5}')
+
+
+def within_z9999(xml: bytes) -> bool:
+    """True when every cell and row names its position first (as Excel writes) and none lies beyond Z9999.
+
+    One scan by the regex engine with no match: a response sheet is checked without listing its cells.
+    """
+    return (
+        xml.count(b"<c ") == xml.count(b'<c r="')
+        and xml.count(b"<row ") == xml.count(b'<row r="')
+        and _BEYOND_Z9999.search(xml) is None
+    )
+
+
 def sheet_extent(xml: bytes) -> tuple[int, int]:
     """(rows, columns) from A1 to the furthest cell or row the sheet XML names.
 
@@ -112,12 +129,17 @@ def sheet_parts(workbook_xml: str, rels_xml: str) -> dict[str, str]:
     return parts
 
 
-def sheet_xml(parts: dict[str, bytes]) -> dict[str, bytes]:
-    """Sheet name → its XML, from the inflated parts the guard kept (keys are lower-case part names)."""
-    workbook = parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
-    rels = parts.get("xl/_rels/workbook.xml.rels", b"").decode("utf-8", "replace")
+def sheet_xml(parts: dict[str, bytes], names: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Sheet name → its XML, from the inflated parts the guard kept (keys are lower-case part names).
+
+    ``names`` is :func:`sheet_parts` of the workbook, when the caller has it already.
+    """
+    if names is None:
+        workbook = parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
+        rels = parts.get("xl/_rels/workbook.xml.rels", b"").decode("utf-8", "replace")
+        names = sheet_parts(workbook, rels)
     out: dict[str, bytes] = {}
-    for name, part in sheet_parts(workbook, rels).items():
+    for name, part in names.items():
         xml = parts.get(part.casefold())
         if xml:
             out[name] = xml
