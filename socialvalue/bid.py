@@ -5,16 +5,16 @@ Every value keeps the cell it came from, so a score can be traced back to the su
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from socialvalue.records import record
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-@dataclass(slots=True)
+@record
 class Commitment:
     """A quantity the bidder commits to for one measure (None when blank or unreadable).
 
@@ -34,7 +34,7 @@ class Commitment:
     """How a typed value was read, e.g. "read '£1.2m' as 1200000"."""
 
 
-@dataclass(slots=True)
+@record
 class Answer:
     """A written answer to a question (its text is dropped in batch scoring: only the word count is kept)."""
 
@@ -44,7 +44,7 @@ class Answer:
     cell: str = ""
 
 
-@dataclass(slots=True)
+@record
 class GateAnswer:
     """An answer to a pass/fail requirement (None when blank or unreadable)."""
 

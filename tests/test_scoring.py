@@ -297,3 +297,17 @@ def test_a_better_bid_never_ranks_lower(
     assert after.rank <= before.rank
     assert after.total is not None and before.total is not None
     assert after.total >= before.total - 1e-9
+
+
+def test_a_scored_tender_survives_pickle_and_json_unchanged() -> None:
+    """Result lines are slotted records: --jobs pickles them between processes, and the JSON export dumps
+    and reloads them; neither may lose or change a field."""
+    import pickle
+
+    r = rubric()
+    res = score_tender(r, VALUES, [bid("a", 100, {"M1": 3}), bid("b", 125, {"M1": 1.5})], panel("a", "b"))
+    assert res.measures and res.questions
+    assert pickle.loads(pickle.dumps(res)) == res
+    assert TenderResult.model_validate_json(res.model_dump_json()) == res
+    line = res.measures[0]
+    assert not hasattr(line, "__dict__")  # slotted: no per-line dict

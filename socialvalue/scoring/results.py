@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from socialvalue.problems import Problem
+from socialvalue.records import record
 
 
 class _Model(BaseModel):
@@ -21,7 +21,7 @@ class BidStatus(StrEnum):
     UNREADABLE = "unreadable"  # the file could not be read as a bid: see the problems
 
 
-@dataclass(slots=True)
+@record
 class MeasureLine:
     """One bid's commitment on one measure, valued.
 
@@ -57,7 +57,7 @@ class MeasureLine:
     note: str = ""
 
 
-@dataclass(slots=True)
+@record
 class QuestionLine:
     """One bid's answer to one question, with the panel's consensus score and the points it earns."""
 
@@ -82,7 +82,7 @@ class QuestionLine:
     word_limit: int | None = None
 
 
-@dataclass(slots=True)
+@record
 class GateLine:
     """One bid's answer to one pass/fail requirement."""
 
