@@ -43,9 +43,12 @@ class _Sheet:
     ) -> None:
         self.file, self.name, self.grid, self.problems = file, name, grid, problems
         self.facts = facts or SheetFacts()
+        self._blind_spots = bool(self.facts.error_cells or self.facts.formula_no_value)
 
     def unusable(self, row0: int, col: L.Column) -> bool:
         """Report an input cell whose value the reader cannot see (error cell, formula with no result)."""
+        if not self._blind_spots:  # the usual sheet: nothing calamine reads as blank that is not blank
+            return False
         ref = L.cell_ref(col, row0 + 1)
         error = self.facts.error_cells.get(ref)
         if error is not None:
@@ -93,9 +96,10 @@ class _Sheet:
                 )
 
     def value(self, row0: int, col: L.Column) -> Any:
-        if row0 < len(self.grid) and col.index < len(self.grid[row0]):
-            return self.grid[row0][col.index]
-        return ""
+        try:
+            return self.grid[row0][col.index]  # rows are as long as the sheet is wide (calamine pads them)
+        except IndexError:
+            return ""
 
     def problem(
         self,
@@ -311,8 +315,9 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]
                 f"the row for measure {m.code} ({m.description}) is missing; nothing was counted for it",
             )
             continue
-        cell = f"{sheet.name}!{L.cell_ref(L.COM_QUANTITY, row0 + 1)}"
-        _locked_changed(sheet, row0, [(L.COM_MEASURE, m.description)])
+        cell = f"{sheet.name}!{L.COM_QUANTITY.letter}{row0 + 1}"
+        if str(sheet.value(row0, L.COM_MEASURE)).strip() != m.description.strip():
+            _locked_changed(sheet, row0, [(L.COM_MEASURE, m.description)])
         unit_found = str(sheet.value(row0, L.COM_UNIT)).strip()
         raw = sheet.value(row0, L.COM_QUANTITY)
         evidence = read_text(sheet.value(row0, L.COM_EVIDENCE)).value or ""
