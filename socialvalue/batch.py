@@ -18,7 +18,7 @@ from socialvalue.intake.bid_reader import BidReading, read_bid
 from socialvalue.intake.consensus import read_consensus
 from socialvalue.problems import Problem, Severity
 from socialvalue.rubric import Rubric, RubricSource
-from socialvalue.scoring import TenderResult, score_tender
+from socialvalue.scoring import BidScorer, ScoredBid, TenderResult, compare_bids
 
 CHUNK = 16
 """Files per task when reading in parallel (per-task overhead is about one read)."""
@@ -81,6 +81,24 @@ def _read_chunk(paths: Sequence[Path], rubric: Rubric, keep_answers: bool) -> li
     return [read_bid(p, rubric, keep_answers=keep_answers) for p in paths]
 
 
+def iter_readings(
+    files: Sequence[Path], rubric: Rubric, jobs: int = 1, keep_answers: bool = True
+) -> Iterator[BidReading]:
+    """Read every file, yielding each reading in the files' order as soon as it is ready.
+
+    ``jobs`` > 1 spreads the reading over processes, :data:`CHUNK` files per task; the caller can
+    work on early readings while the workers read the rest.
+    """
+    if jobs <= 1 or len(files) < 2 * CHUNK:
+        for p in files:
+            yield read_bid(p, rubric, keep_answers=keep_answers)
+        return
+    chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for chunk_result in pool.map(_read_chunk, chunks, [rubric] * len(chunks), [keep_answers] * len(chunks)):
+            yield from chunk_result
+
+
 def read_bids(
     files: Sequence[Path],
     rubric: Rubric,
@@ -93,21 +111,12 @@ def read_bids(
     ``keep_answers=False`` keeps each written answer's word count but not its text: scoring needs no
     more, and a batch's memory then grows with the scores, not with what bidders wrote.
     """
-    if jobs <= 1 or len(files) < 2 * CHUNK:
-        out = []
-        for p in files:
-            out.append(read_bid(p, rubric, keep_answers=keep_answers))
-            if progress:
-                progress(1)
-        return out
-    chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
-    results: list[BidReading] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for chunk_result in pool.map(_read_chunk, chunks, [rubric] * len(chunks), [keep_answers] * len(chunks)):
-            results += chunk_result
-            if progress:
-                progress(len(chunk_result))
-    return results
+    out = []
+    for reading in iter_readings(files, rubric, jobs, keep_answers):
+        out.append(reading)
+        if progress:
+            progress(1)
+    return out
 
 
 def duplicate_suppliers(bids: Sequence[Bid]) -> list[Problem]:
@@ -173,29 +182,36 @@ def _score_files(
     notes: Sequence[Problem],
 ) -> Batch:
     rubric = source.rubric
-    readings = read_bids(files, rubric, jobs, progress, keep_answers=False)
     problems: list[Problem] = list(notes)
-    for r in readings:
-        problems += r.problems
-    bids = [r.bid for r in readings if r.bid is not None]
-    problems += duplicate_suppliers(bids)
+    # the panel's scores first (bids are known by their file names), so each bid is scored as it is read
     panel: list[PanelScore] = []
     evaluated: list[tuple[str, str]] = []
-    ids = {b.bid_id for b in bids}
+    ids = {p.name for p in files}
     for path in evaluations:
         scores, eval_problems, digest = read_consensus(path, rubric, ids)
         panel += scores
         problems += eval_problems
         evaluated.append((path.name, digest))
+    score = BidScorer(rubric, source.value_set, panel)
+    readings: list[BidReading] = []
+    scored: list[ScoredBid] = []
+    for r in iter_readings(files, rubric, jobs, keep_answers=False):
+        readings.append(r)
+        problems += r.problems
+        if r.bid is not None:
+            one = score(r.bid)
+            errors = sum(1 for p in r.problems if p.severity is Severity.ERROR)
+            if errors:
+                one.result.flags.insert(
+                    0, f"{errors} input error(s) in this bid: see Errors (those entries were not counted)"
+                )
+            scored.append(one)
+        if progress:
+            progress(1)
+    bids = [r.bid for r in readings if r.bid is not None]
+    problems += duplicate_suppliers(bids)
     unreadable = {r.file: r.sha256 for r in readings if r.bid is None}
-    result = score_tender(rubric, source.value_set, bids, panel, unreadable)
-    for r in readings:
-        errors = sum(1 for p in r.problems if p.severity is Severity.ERROR)
-        bid_result = next((b for b in result.bids if b.file == r.file), None)
-        if errors and r.bid is not None and bid_result is not None:
-            bid_result.flags.insert(
-                0, f"{errors} input error(s) in this bid: see Errors (those entries were not counted)"
-            )
+    result = compare_bids(rubric, source.value_set, scored, unreadable)
     problems += result.problems
     result.problems = problems
     return Batch(

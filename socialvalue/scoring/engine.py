@@ -227,32 +227,35 @@ def _flag_low_prices(rubric: Rubric, pool: list[BidResult]) -> None:
             )
 
 
-def score_tender(
-    rubric: Rubric,
-    value_set: ValueSet | None,
-    bids: Sequence[Bid],
-    panel: Iterable[PanelScore] = (),
-    unreadable: Mapping[str, str] | None = None,
-) -> TenderResult:
-    """Score every bid. ``unreadable`` maps file names that could not be read to their SHA-256."""
-    panel_map = {(p.bid_id, p.code): p for p in panel}
-    ordered = sorted(bids, key=lambda b: b.bid_id)
-    measures: list[MeasureLine] = []
-    questions: list[QuestionLine] = []
-    gates: list[GateLine] = []
-    results: list[BidResult] = []
-    problems: list[Problem] = []
-    sv = rubric.social_value
-    quality = rubric.criterion(CriterionKind.QUALITY)
+@dataclass
+class ScoredBid:
+    """One bid scored on its own: its lines, its absolute figures and status, before any comparison."""
 
-    valued = _valued_measures(rubric, value_set)
-    for bid in ordered:
-        m_lines = value_measures(rubric, value_set, bid, valued)
-        q_lines = score_questions(rubric, bid, panel_map)
+    result: BidResult
+    measures: list[MeasureLine]
+    questions: list[QuestionLine]
+    gates: list[GateLine]
+    problems: list[Problem]
+
+
+class BidScorer:
+    """Scores one bid at a time (lines, £, question points, gates, status): all that needs no other bid.
+
+    A batch scores each bid as it is read, so the serial step left after reading is only the
+    comparison (:func:`compare_bids`). ``score_tender`` is the two steps in one.
+    """
+
+    def __init__(self, rubric: Rubric, value_set: ValueSet | None, panel: Iterable[PanelScore] = ()) -> None:
+        self.rubric, self.value_set = rubric, value_set
+        self.panel = {(p.bid_id, p.code): p for p in panel}
+        self.valued = _valued_measures(rubric, value_set)
+        self.quality = rubric.criterion(CriterionKind.QUALITY)
+
+    def __call__(self, bid: Bid) -> ScoredBid:
+        rubric, sv, quality = self.rubric, self.rubric.social_value, self.quality
+        m_lines = value_measures(rubric, self.value_set, bid, self.valued)
+        q_lines = score_questions(rubric, bid, self.panel)
         g_lines = check_gates(rubric, bid)
-        measures += m_lines
-        questions += q_lines
-        gates += g_lines
         status, why = _status(bid, g_lines, q_lines)
         gross = sum(m.gross or 0.0 for m in m_lines)
         net = sum(m.net or 0.0 for m in m_lines)
@@ -278,20 +281,51 @@ def score_tender(
             r.quality_points = _sum_points(q for q in q_lines if q.part == quality.id)
         if sv is not None and sv.quantitative_share_pct < 100:
             r.sv_qual_points = _sum_points(q for q in q_lines if q.part != (quality.id if quality else None))
-        for q in q_lines:
-            if q.score is None:
-                problems.append(
-                    Problem(
-                        code="score-missing",
-                        file=bid.file,
-                        field=q.code,
-                        severity=Severity.ERROR,
-                        reason=f"no consensus score for question {q.code}: the bid cannot be totalled or ranked until the panel scores it",
-                    )
-                )
+        problems = [
+            Problem(
+                code="score-missing",
+                file=bid.file,
+                field=q.code,
+                severity=Severity.ERROR,
+                reason=f"no consensus score for question {q.code}: the bid cannot be totalled or ranked until the panel scores it",
+            )
+            for q in q_lines
+            if q.score is None
+        ]
         if bid.macro_enabled:
             r.flags.append("macro-enabled workbook: values read only")
-        results.append(r)
+        return ScoredBid(r, m_lines, q_lines, g_lines, problems)
+
+
+def score_tender(
+    rubric: Rubric,
+    value_set: ValueSet | None,
+    bids: Sequence[Bid],
+    panel: Iterable[PanelScore] = (),
+    unreadable: Mapping[str, str] | None = None,
+) -> TenderResult:
+    """Score every bid. ``unreadable`` maps file names that could not be read to their SHA-256."""
+    score = BidScorer(rubric, value_set, panel)
+    return compare_bids(rubric, value_set, [score(b) for b in bids], unreadable)
+
+
+def compare_bids(
+    rubric: Rubric,
+    value_set: ValueSet | None,
+    scored: Sequence[ScoredBid],
+    unreadable: Mapping[str, str] | None = None,
+) -> TenderResult:
+    """The relative scores (price, social value commitments), totals and ranks of bids scored on their own.
+
+    Sets them on each bid's :class:`BidResult` (so each ``ScoredBid`` is compared once) and gathers the lines.
+    """
+    ordered = sorted(scored, key=lambda s: s.result.bid_id)
+    results = [s.result for s in ordered]
+    measures = [line for s in ordered for line in s.measures]
+    questions = [line for s in ordered for line in s.questions]
+    gates = [line for s in ordered for line in s.gates]
+    problems = [p for s in ordered for p in s.problems]
+    sv = rubric.social_value
 
     pool = [r for r in results if r.status is not BidStatus.EXCLUDED and r.price is not None]
     for r in pool:
