@@ -39,6 +39,13 @@ def _load(rubric: str, values: str | None) -> RubricSource:
     return source
 
 
+def _cores() -> int:
+    """CPU cores this process may run on (fewer than the machine's when a scheduler limits it)."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _print_problems(problems: Sequence[Problem], limit: int = 25) -> None:
     from socialvalue.problems import Severity
 
@@ -240,7 +247,14 @@ def template(rubric_name: str, values: str | None, bids_dir: Path | None, output
 @click.option(
     "--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write one CSV row per bid."
 )
-@click.option("-j", "--jobs", default=1, show_default=True, help="Processes reading bids in parallel.")
+@click.option(
+    "-j",
+    "--jobs",
+    default=0,
+    type=click.IntRange(min=0),
+    show_default=True,
+    help="Processes reading bids in parallel; 0 means one per CPU core (a folder of under 32 files is read in one).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
 def score(
     bids_dir: Path,
@@ -267,7 +281,7 @@ def score(
     files, notes = list_bid_files(bids_dir)
     inputs = [*files, *evaluations]
     with click.progressbar(length=len(files), label="Reading bids", file=sys.stderr) as bar:
-        batch = score_files(files, source, evaluations, max(1, jobs), bar.update, notes)
+        batch = score_files(files, source, evaluations, jobs or _cores(), bar.update, notes)
     audit = AuditInfo(
         rubric_file=str(source.path),
         inputs=[(r.file, r.sha256, batch.outcome(r.file)) for r in batch.readings],

@@ -104,6 +104,37 @@ def test_usage_errors_exit_two(tmp_path: Path) -> None:
     assert code == 2
     code, out = run("template", "--rubric", "nope", "-o", str(tmp_path / "x.xlsx"))
     assert code == 2 and "no such rubric" in out
+    code, out = run(
+        "score", str(tmp_path), "--rubric", "local-measures", "-o", str(tmp_path / "r.xlsx"), "--jobs", "-1"
+    )
+    assert code == 2 and "--jobs" in out
+
+
+def test_score_reads_in_parallel_by_default_with_the_same_results(tmp_path: Path) -> None:
+    """--jobs defaults to one process per core; the JSON written is the same as with --jobs 1."""
+    import json
+    import shutil
+
+    from socialvalue.example import build_example
+
+    made = build_example(tmp_path / "ex")
+    bids = tmp_path / "many"
+    bids.mkdir()
+    for i in range(10):  # 40+ files: enough to be spread over processes
+        for src in made.bids_dir.iterdir():
+            shutil.copy(src, bids / f"{i:02d}-{src.name}")
+    outputs = {}
+    for label, extra in (("default", []), ("one", ["--jobs", "1"])):
+        code, out = run(
+            "score", str(bids), "--rubric", "hybrid-commitments-plan", "--evaluations", str(made.consensus),
+            "-o", str(tmp_path / f"{label}.xlsx"), "--json", str(tmp_path / f"{label}.json"), *extra,
+        )  # fmt: skip
+        assert code == 1, out  # the example has a bid with mistakes: results written, exit 1
+        data = json.loads((tmp_path / f"{label}.json").read_text())
+        data.pop("created", None)
+        outputs[label] = data
+    assert outputs["default"]["bids"] == outputs["one"]["bids"]
+    assert outputs["default"]["problems"] == outputs["one"]["problems"]
 
 
 @pytest.mark.slow
@@ -139,7 +170,10 @@ def test_non_editable_install_runs_from_anywhere(tmp_path: Path) -> None:
     )
     assert scored.returncode == 1, scored.stderr  # the example includes a bid with mistakes
     wb = load_workbook(work / "results.xlsx", read_only=True)
-    assert wb.sheetnames == ["Summary", "Social value", "Measures", "Questions", "Gates", "Errors", "Method", "Audit"]
+    assert wb.sheetnames == [
+        "Summary", "Social value", "Commitments", "Readings", "Measures", "Questions", "Gates", "Errors", "Method",
+        "Audit",
+    ]  # fmt: skip
     where = subprocess.run(
         [str(py), "-c", "import socialvalue; print(socialvalue.__file__)"], cwd=work, capture_output=True, text=True
     )
