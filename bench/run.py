@@ -620,6 +620,40 @@ print(json.dumps({"ru_maxrss_kb": after, "ru_maxrss_before_kb": before, "vmhwm_k
 """
 
 
+RETAINED_CHILD = """
+import gc, json, sys, tracemalloc
+from pathlib import Path
+from socialvalue.batch import list_bid_files, score_files
+from socialvalue.rubric import load_rubric
+source, _ = load_rubric(sys.argv[1])
+files, _ = list_bid_files(Path(sys.argv[2]))
+files = files[: int(sys.argv[3])]
+score_files(files[:2], source)  # imports and caches before tracing
+gc.collect()
+tracemalloc.start()
+batch = score_files(files, source)
+gc.collect()
+whole = tracemalloc.get_traced_memory()[0]
+result = batch.result
+del batch
+gc.collect()
+scores = tracemalloc.get_traced_memory()[0]
+print(json.dumps({"batch_bytes": whole, "result_bytes": scores, "bids": len(result.bids)}))
+"""
+
+
+def retained_per_bid(rubric: Path, folder: Path, count: int) -> tuple[float, float]:
+    """(e) KB per bid that a finished batch keeps, and how much of it is the scored result alone (tracemalloc)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", RETAINED_CHILD, str(rubric), str(folder), str(count)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found: dict[str, int] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return found["batch_bytes"] / 1024 / count, found["result_bytes"] / 1024 / count
+
+
 @dataclass
 class Memory:
     """Peak memory of a fresh process scoring ``bids`` bids, in MB."""
@@ -854,6 +888,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     mem = {c: peak_memory(rubric_path, folder, c) for c in counts}
     base = counts[-2] if len(counts) > 1 else n
     growth_kb = (mem[n].peak_mb - mem[base].peak_mb) * 1024 / (n - base) if n > base else 0.0
+    kept_kb, result_kb = retained_per_bid(rubric_path, folder, min(n, 250))
 
     progress("(f) --help start-up")
     helps = timed(lambda: run_cli([str(BIN / "socialvalue"), "--help"]), 5)
@@ -932,6 +967,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(rows))
     memory = ", ".join(f"{c} bids {mem[c].peak_mb:.0f} MB" for c in counts)
     print(f"(e) peak RSS (VmHWM) of a fresh process, score_files --jobs 1: {memory}; {growth_kb:.0f} KB per extra bid")
+    print(
+        f"    kept after the run (tracemalloc, {min(n, 250)} bids): {kept_kb:.0f} KB per bid, of which the scored "
+        f"result (lines, problems, bid results) {result_kb:.0f} KB"
+    )
     print("    write_results by sheet (last run): " + ", ".join(f"{k} {v:.2f} s" for k, v in by_sheet.items()))
     print("    results workbook holds: " + ", ".join(f"{v:,} {k}" for k, v in cells.items()))
     print(
@@ -980,6 +1019,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "peak_rss_mb": {str(c): mem[c].peak_mb for c in counts},
         "ru_maxrss_mb": {str(c): mem[c].ru_maxrss_mb for c in counts},
         "rss_growth_kb_per_bid": growth_kb,
+        "kept_kb_per_bid": kept_kb,
+        "result_kb_per_bid": result_kb,
         "problems": problems,
         "targets": {
             "floor_ratio": TARGET_FLOOR_RATIO,
