@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 """Bump when the generated bids change, so cached ones are rebuilt."""
 
 PROFILES = 20
@@ -533,6 +533,47 @@ def make_bids(n: int, source: RubricSource, inline_strings: bool = False) -> Pat
     return folder
 
 
+REASONS = (
+    "The plan names owners and dates for each commitment and shows how progress will be evidenced each quarter.",
+    "Clear and credible, but the measures for reaching people furthest from work are general rather than local.",
+    "Sound approach with some detail missing on subcontractor monitoring and how shortfalls would be recovered.",
+    "Generic answer: it restates the specification without saying how the supplier will deliver it here.",
+    "Strong, specific and evidenced: named partners, a realistic timeline and monthly reporting to the authority.",
+)
+
+
+def make_consensus(folder: Path, source: RubricSource) -> Path:
+    """The panel's consensus workbook for every bid in ``folder`` (cached), written by the project's own
+    consensus writer with agreed scores and reasons: a batch scored and ranked as a real tender is.
+
+    Scores are 2-5 with a few 1s (below the social value questions' minimum of 2, so those bids are excluded).
+    """
+    from socialvalue.bid import Bid, PanelScore
+    from socialvalue.output.consensus import write_consensus_template
+
+    target = OUT / f"{folder.name}-consensus.xlsx"
+    stamp_file = OUT / f"{folder.name}-consensus.stamp.json"
+    names = sorted(p.name for p in folder.iterdir())
+    stamp = _stamp(source, bids=len(names))
+    if target.is_file() and stamp_file.is_file() and json.loads(stamp_file.read_text(encoding="utf-8")) == stamp:
+        return target
+    rng = random.Random(7)
+    bids = [Bid(bid_id=name, file=name) for name in names]
+    scores = [
+        PanelScore(
+            bid_id=name,
+            code=q.code,
+            score=1 if rng.random() < 0.005 else rng.choice((2, 3, 3, 4, 4, 5)),
+            reason=rng.choice(REASONS),
+        )
+        for name in names
+        for q in source.rubric.all_questions()
+    ]
+    write_consensus_template(source.rubric, bids, target, scores)
+    stamp_file.write_text(json.dumps(stamp), encoding="utf-8")
+    return target
+
+
 # --------------------------------------------------------------------------------------------------
 # measuring
 
@@ -782,6 +823,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from socialvalue import layout as L
     from socialvalue.batch import duplicate_suppliers, list_bid_files, read_bids, score_files
+    from socialvalue.intake.consensus import read_consensus
     from socialvalue.intake.guard import guard_file
     from socialvalue.output.results import AuditInfo, write_results
     from socialvalue.scoring import score_tender
@@ -792,6 +834,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     source = write_rubric(rubric_path)
     folder = make_bids(n, source, args.inline_strings)
     files, _ = list_bid_files(folder)
+    consensus = make_consensus(folder, source)
+    panel = [consensus]
     mb = sum(p.stat().st_size for p in files) / 1e6
     print(f"{len(files)} bids in {folder.relative_to(ROOT)} ({mb:.1f} MB)", file=sys.stderr)
     if load_at_start[0] > 0.7:
@@ -805,8 +849,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     floor = timed(lambda: floor_read(files), reps)
 
     progress("(b) score_files --jobs 1 and --jobs 2")
-    b1 = timed(lambda: score_files(files, source, jobs=1), reps, expensive)
-    b2 = timed(lambda: score_files(files, source, jobs=2), reps, expensive)
+    b1 = timed(lambda: score_files(files, source, panel, jobs=1), reps, expensive)
+    b2 = timed(lambda: score_files(files, source, panel, jobs=2), reps, expensive)
 
     progress("breakdown of (b)")
     sheets = [L.META, L.SUPPLIER, L.COMMITMENTS, L.STATEMENTS, L.GATES]
@@ -823,10 +867,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     readings = read_bids(files, source.rubric, jobs=1)
     bids = [r.bid for r in readings if r.bid is not None]
     dupes = timed(lambda: duplicate_suppliers(bids), reps, expensive)
-    scoring = timed(lambda: score_tender(source.rubric, source.value_set, bids), reps, expensive)
+    ids = {p.name for p in files}
+    panel_read = timed(lambda: read_consensus(consensus, source.rubric, ids), reps, expensive)
+    panel_scores = read_consensus(consensus, source.rubric, ids)[0]
+    scoring = timed(lambda: score_tender(source.rubric, source.value_set, bids, panel_scores), reps, expensive)
 
     progress("write_results in-process")
-    batch = score_files(files, source, jobs=1)
+    batch = score_files(files, source, panel, jobs=1)
     audit = AuditInfo(
         rubric_file=str(rubric_path),
         inputs=[(r.file, r.sha256, batch.outcome(r.file)) for r in batch.readings],
@@ -871,7 +918,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     progress("(c) the `socialvalue score` command, --jobs 1 and --jobs 2")
     cli = [str(BIN / "socialvalue"), "score", str(folder), "--rubric", str(rubric_path)]
-    cli += ["-o", str(OUT / "results.xlsx")]
+    cli += ["--evaluations", str(consensus), "-o", str(OUT / "results.xlsx")]
     c1 = timed(lambda: run_cli(cli), max(1, args.cli_reps), expensive)
     c2 = timed(lambda: run_cli([*cli, "--jobs", "2"]), max(1, args.cli_reps), expensive)
 
@@ -921,6 +968,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         row("    (b) part: guard_file on every file", guard_only, note="breakdown"),
         row("    (b) part: read_bids --jobs 1 (guard, calamine, values)", read_only, note="breakdown"),
         row("    (b) part: duplicate_suppliers", dupes, note="breakdown"),
+        row("    (b) part: read_consensus (the panel's scores)", panel_read, note="breakdown"),
         row("    (b) part: score_tender", scoring, note="breakdown"),
         row("    reference: calamine open + to_python of 5 sheets", calamine, note="no checks, no Python values"),
         row("    (c) part: write_results in-process", writing, note="breakdown"),
@@ -1004,6 +1052,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "calamine_only": calamine,
                 "read_bids_j1": read_only,
                 "duplicate_suppliers": dupes,
+                "read_consensus": panel_read,
                 "score_tender": scoring,
                 "write_results": writing,
                 "cli_j1": c1,
@@ -1033,8 +1082,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("WARNING: the library's source changed during the run: figures may mix versions; run again")
     if args.profile:
         progress("cProfile of (b) --jobs 1 and of write_results")
-        batch = score_files(files, source, jobs=1)
-        text = "cProfile of score_files --jobs 1 (b):\n" + profile_call(lambda: score_files(files, source, jobs=1))
+        batch = score_files(files, source, panel, jobs=1)
+        text = "cProfile of score_files --jobs 1 (b):\n" + profile_call(
+            lambda: score_files(files, source, panel, jobs=1)
+        )
         text += "\ncProfile of write_results (part of (c)):\n" + profile_call(
             lambda: write_results(
                 batch.result, source.rubric, source.value_set, results_out, batch.problems, audit, files
