@@ -484,6 +484,8 @@ def test_a_hostile_file_is_listed_and_the_others_keep_their_scores(
         (b'<row r="3"><c r="B3"/><c r="AB12"/></row>', (12, 28)),
         (b'<row r="3"><c r="B3"/><c s="1" r="xfd1048576"/></row>', (1048576, 16384)),  # r not first, lower case
         (b'<row r="900000"><c t="s"><v>1</v></c></row>', (900000, 0)),  # a cell placed by its row alone
+        (b'<x:row r="7"><x:c r="XFD7"/></x:row>', (7, 16384)),  # a namespace prefix
+        (b'<row r="3"><c\tr="AB3"/></row>', (3, 28)),  # a tab before the position
         (b"", (0, 0)),
     ],
 )
@@ -502,6 +504,10 @@ def test_sheet_extent_sees_the_furthest_cell_however_it_is_written(xml: bytes, e
         (b'<row r="10000"><c t="s"><v>1</v></c></row>', False),  # a row placed far down
         (b'<row r="3"><c s="1" r="B3"/></row>', False),  # position not first: not settled by the quick scan
         (b'<row spans="1:2" r="3"><c r="B3"/></row>', False),
+        (b'<row r="3"><c\tr="XFD1048576"/></row>', False),  # other whitespace before the position
+        (b'<row r="3"><c/><c>1</c></row>', False),  # cells placed by their order alone
+        (b'<x:row r="3"><x:c r="XFD1048576"/></x:row>', False),  # a namespace prefix
+        (b'<row r="3"><col min="1" max="16384"/><c r="B3"/></row>', True),  # <col> is not a cell
     ],
 )
 def test_the_quick_extent_scan_settles_only_sheets_inside_z9999(xml: bytes, small: bool) -> None:

@@ -57,10 +57,9 @@ def scan_sheet(xml: bytes) -> SheetFacts:
     return SheetFacts(hidden, errors, frozenset(no_value))
 
 
-_CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br\s*=\s*["\']([A-Za-z]{1,4})')
-_CELL_ROW = re.compile(rb'<c\b[^>]*?\br\s*=\s*["\'][A-Za-z]{1,4}(\d{1,8})')
-_CELL_R_FIRST = re.compile(rb'<c r="([A-Za-z]{1,4})(\d{1,8})"')
-_ROW_POSITION = re.compile(rb'<row\b[^>]*?\br\s*=\s*["\'](\d{1,8})')
+_CELL_COLUMN = re.compile(rb'<(?:[\w.-]+:)?c\b[^>]*?\br\s*=\s*["\']([A-Za-z]{1,4})')
+_CELL_ROW = re.compile(rb'<(?:[\w.-]+:)?c\b[^>]*?\br\s*=\s*["\'][A-Za-z]{1,4}(\d{1,8})')
+_ROW_POSITION = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\br\s*=\s*["\'](\d{1,8})')
 
 
 def _column_number(letters: bytes) -> int:
@@ -76,32 +75,32 @@ def _largest(numerals: set[bytes]) -> bytes:
 
 SMALL_SHEET_CELLS = 26 * 9_999
 """Cells in A1:Z9999, the most a sheet passing :func:`within_z9999` can span."""
-_BEYOND_Z9999 = re.compile(rb'<c r="(?:[A-Za-z]{2}|[A-Za-z]\d{5})|<row r="\d{5}')
+_NOT_WITHIN_Z9999 = re.compile(
+    rb"<(?:"
+    rb'c(?=[\s/>])(?! r="[A-Za-z]\d{1,4}")'  # a cell not naming a position within Z9999 as its first attribute
+    rb'|row(?=[\s/>])(?! r="\d{1,4}")'  # a row not naming a number up to 9999 first
+    rb"|[\w.-]+:(?:c|row)(?=[\s/>]))"  # a cell or row with a namespace prefix
+)
 
 
 def within_z9999(xml: bytes) -> bool:
     """True when every cell and row names its position first (as Excel writes) and none lies beyond Z9999.
 
     One scan by the regex engine with no match: a response sheet is checked without listing its cells.
+    Anything else (another attribute order, other whitespace, a cell placed by its row alone, a
+    namespace prefix) is left to :func:`sheet_extent`.
     """
-    return (
-        xml.count(b"<c ") == xml.count(b'<c r="')
-        and xml.count(b"<row ") == xml.count(b'<row r="')
-        and _BEYOND_Z9999.search(xml) is None
-    )
+    return _NOT_WITHIN_Z9999.search(xml) is None
 
 
 def sheet_extent(xml: bytes) -> tuple[int, int]:
     """(rows, columns) from A1 to the furthest cell or row the sheet XML names.
 
     Distinct values are gathered by the regex engine and only those are compared, so a sheet of a
-    few hundred cells costs a few set insertions, not a Python step per cell.
+    few hundred cells costs a few set insertions, not a Python step per cell. The usual sheet never
+    gets here: :func:`within_z9999` settles it first.
     """
-    if xml.count(b"<c ") == xml.count(b'<c r="'):  # every cell names its position first, as Excel writes
-        found = _CELL_R_FIRST.findall(xml)
-        cell_rows, cell_columns = {r for _, r in found}, {c for c, _ in found}
-    else:  # attributes in another order, or cells without a position: the slower, general patterns
-        cell_rows, cell_columns = set(_CELL_ROW.findall(xml)), set(_CELL_COLUMN.findall(xml))
+    cell_rows, cell_columns = set(_CELL_ROW.findall(xml)), set(_CELL_COLUMN.findall(xml))
     rows = int(_largest(cell_rows | set(_ROW_POSITION.findall(xml))) or 0)
     columns = {c.upper() for c in cell_columns}
     widest = max(columns, key=lambda c: (len(c), c), default=b"")
