@@ -81,7 +81,10 @@ def test_ranking_matches_the_worked_numbers(scored, hybrid: RubricSource) -> Non
 
 def test_results_workbook_has_the_promised_sheets(results_xlsx: Path) -> None:
     wb = load_workbook(results_xlsx, read_only=True)
-    assert wb.sheetnames == ["Summary", "Social value", "Measures", "Questions", "Gates", "Errors", "Method", "Audit"]
+    assert wb.sheetnames == [
+        "Summary", "Social value", "Commitments", "Readings", "Measures", "Questions", "Gates", "Errors", "Method",
+        "Audit",
+    ]  # fmt: skip
     audit = {r[0]: r[1] for r in wb["Audit"].iter_rows(values_only=True) if r and r[0]}
     assert audit["Rubric id"] == "hybrid-commitments-plan"
     assert len(audit["Rubric fingerprint (SHA-256)"]) == 64
@@ -91,6 +94,84 @@ def test_results_workbook_has_the_promised_sheets(results_xlsx: Path) -> None:
     assert "late-bid-saved-as-csv.xlsx" in hashed and "sefton-cleaning.xlsx" in hashed
     errors = [r for r in wb["Errors"].iter_rows(min_row=6, values_only=True) if r[0]]
     assert any(r[0] == "sefton-cleaning.xlsx" and r[1] == "Commitments" and r[2] == "E4" for r in errors)
+
+
+def _table(ws, heading: str) -> tuple[list[str], list[tuple]]:  # type: ignore[no-untyped-def, type-arg]
+    """The headings row (the first row whose column A is ``heading``) and the rows below it, up to a blank one."""
+    rows = list(ws.iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r and r[0] == heading)
+    body = []
+    for r in rows[at + 1 :]:
+        if not r or r[0] is None:
+            break
+        body.append(r)
+    return list(rows[at]), body
+
+
+def test_social_value_is_one_row_per_bid_adding_up_to_the_scored_total(results_xlsx: Path, scored) -> None:  # type: ignore[no-untyped-def]
+    values = load_workbook(results_xlsx, data_only=True)
+    formulas = load_workbook(results_xlsx)
+    headings, rows = _table(values["Social value"], "Bid file")
+    assert headings[2].startswith("LE01 Local people employed") and headings[2].endswith("(FTE-year)")
+    assert headings[-2:] == ["Gross £", "Net £"]
+    bids = {b.bid_id: b for b in scored.result.bids}
+    readable = sorted(b.bid_id for b in scored.result.bids if b.status is not BidStatus.UNREADABLE)
+    assert [r[0] for r in rows] == readable  # one row per bid, in bid order
+    for r in rows:
+        b = bids[r[0]]
+        assert r[-1] == pytest.approx(b.sv_scored)  # the rubric scores net £
+        assert r[-2] == pytest.approx(b.sv_gross)
+        assert sum(v for v in r[2:-2] if isinstance(v, int | float)) == pytest.approx(b.sv_scored)
+    # a measure's cell: the quantity on Commitments (same cell) × £ per unit × net factor (above, from Measures)
+    mersey = formulas["Social value"]["C8"]
+    assert mersey.value == "='Commitments'!C8*C$5*C$6"
+    assert formulas["Social value"]["C5"].value.startswith("='Measures'!$F$")
+    assert values["Social value"]["C8"].value == pytest.approx(12 * 20_000 * 0.8 * 0.9)
+    # the Summary's social value £ is that row's total
+    summary = formulas["Summary"]
+    sv_col = next(c.column_letter for c in summary[5] if c.value == "Social value £ (net)")
+    linked = {summary[f"C{r}"].value: summary[f"{sv_col}{r}"].value for r in range(6, 10)}
+    assert linked["mersey-care-services.xlsx"] == "='Social value'!M8"
+
+
+def test_commitments_and_readings_show_how_each_quantity_was_counted(results_xlsx: Path) -> None:
+    values = load_workbook(results_xlsx, data_only=True)
+    styled = load_workbook(results_xlsx)
+    headings, rows = _table(values["Commitments"], "Bid file")
+    sefton = next(r for r in rows if r[0] == "sefton-cleaning.xlsx")
+    by_code = {h.split()[0]: v for h, v in zip(headings[2:], sefton[2:], strict=True)}
+    assert by_code["LS01"] == 150_000  # "£150k"
+    assert by_code["LE01"] is None  # "twelve": not counted
+    row = 8 + [r[0] for r in rows].index("sefton-cleaning.xlsx")
+    assert styled["Commitments"][f"C{row}"].fill.fgColor.rgb.endswith("FFC7CE")  # red: nothing counted
+    assert styled["Commitments"][f"J{row}"].fill.fgColor.rgb.endswith("FFEB9C")  # amber: read from text
+    headings, readings = _table(values["Readings"], "Bid file")
+    assert headings == ["Bid file", "Supplier", "Code", "Input cell", "As typed", "Quantity committed",
+                        "Quantity counted", "Note"]  # fmt: skip
+    found = {(r[0], r[2]): r for r in readings}
+    assert found[("sefton-cleaning.xlsx", "LS01")][3:7] == ("Commitments!E11", "£150k", 150_000, 150_000)
+    assert "read '£150k' as 150000" in found[("sefton-cleaning.xlsx", "LS01")][7]
+    assert found[("sefton-cleaning.xlsx", "LE01")][4:7] == ("twelve", None, 0)
+    # plain numbers counted in full have no row; nor does a count-only measure's standing note
+    assert ("mersey-care-services.xlsx", "LE01") not in found
+    assert ("mersey-care-services.xlsx", "SK04") not in found
+    notes = [r[0] for r in values["Readings"].iter_rows(max_row=4, values_only=True)]
+    assert any("Evidence text is not in this workbook" in (n or "") for n in notes)
+
+
+def test_questions_hold_each_question_once_and_short_rows_per_bid(results_xlsx: Path, scored) -> None:  # type: ignore[no-untyped-def]
+    values = load_workbook(results_xlsx, data_only=True)
+    ws = values["Questions"]
+    block_headings, block = _table(ws, "Criterion")
+    assert block_headings[:6] == ["Criterion", "Theme", "Code", "Top of scale", "Scale", "Max points"]
+    assert [r[2] for r in block] == ["Q1", "SV1"]
+    assert block[0][5] == pytest.approx(40)  # Q1: 100% of the quality weight
+    headings, rows = _table(ws, "Bid file")
+    assert headings == ["Bid file", "Supplier", "Code", "Consensus score", "Descriptor", "Points",
+                        "Reason (moderation)", "Score from", "Words", None]  # fmt: skip
+    assert len(rows) == len(scored.result.questions)
+    mersey_q1 = next(r for r in rows if r[0] == "mersey-care-services.xlsx" and r[2] == "Q1")
+    assert mersey_q1[3] == 4 and mersey_q1[5] == pytest.approx(32)
 
 
 def test_formulas_recompute_to_the_stored_values_in_python(results_xlsx: Path) -> None:
@@ -103,6 +184,48 @@ def test_formulas_recompute_to_the_stored_values_in_python(results_xlsx: Path) -
         if not same(cached, got):
             mismatches.append(f"{sheet}!{ref} {formula}: stored {cached!r}, recomputed {got!r}")
     assert not mismatches, "\n".join(mismatches[:20])
+
+
+def test_a_gross_scored_rubric_with_a_cap_recomputes_too(
+    example_tender: ExampleTender, hybrid: RubricSource, tmp_path: Path
+) -> None:
+    """The other branch of the Social value formulas (gross scored, net by SUMPRODUCT) and a cap on Commitments."""
+    from socialvalue.batch import read_bids
+    from socialvalue.output.results import AuditInfo, write_results
+    from socialvalue.scoring import score_tender
+
+    sv = hybrid.rubric.social_value
+    assert sv is not None
+    themes = [
+        t.model_copy(
+            update={"measures": [m.model_copy(update={"cap": 10}) if m.code == "LE01" else m for m in t.measures]}
+        )
+        for t in sv.themes
+    ]
+    rubric = hybrid.rubric.model_copy(
+        update={"social_value": sv.model_copy(update={"score_on": "gross", "themes": themes})}
+    )
+    files = sorted(example_tender.bids_dir.iterdir())
+    bids = [r.bid for r in read_bids(files, hybrid.rubric) if r.bid is not None]
+    result = score_tender(rubric, hybrid.value_set, bids)
+    out = write_results(result, rubric, hybrid.value_set, tmp_path / "gross.xlsx", [], AuditInfo())
+    cells = formula_cells(out)
+    assert cells[("Social value", "C8")][0] == "='Commitments'!C8*C$5"  # gross: no net factor
+    assert cells[("Commitments", "C6")][0].startswith("='Measures'!$E$")  # LE01's cap
+    recomputed = recalc_formulas_package(out)
+    mismatches = [
+        f"{sheet}!{ref} {formula}: stored {cached!r}, recomputed {recomputed.get((sheet.upper(), ref))!r}"
+        for (sheet, ref), (formula, cached) in cells.items()
+        if not same(cached, recomputed.get((sheet.upper(), ref)))
+    ]
+    assert not mismatches, "\n".join(mismatches[:20])
+    values = load_workbook(out, data_only=True)
+    _, rows = _table(values["Social value"], "Bid file")
+    by_bid = {b.bid_id: b for b in result.bids}
+    for r in rows:
+        assert r[-2] == pytest.approx(by_bid[r[0]].sv_scored) == pytest.approx(by_bid[r[0]].sv_gross)
+    mersey = next(r for r in _table(values["Commitments"], "Bid file")[1] if r[0] == "mersey-care-services.xlsx")
+    assert mersey[2] == 10  # 12 committed, capped at 10
 
 
 @pytest.mark.libreoffice

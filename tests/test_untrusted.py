@@ -89,6 +89,65 @@ def test_no_output_holds_a_formula_built_from_supplier_text(
     assert all(c.data_type == "s" for c in summary["B"] if c.value)
 
 
+TRICKY_TEXT = [
+    "plain", " leading", "trailing ", "two\nlines", "line end\n", "tab\t", "_x0041_ looks escaped", "bell\x07",
+    "& < > \" '", "=1+1", "£150k", "non-character \ufffe", "ünïcödé — “quotes”", "",
+]  # fmt: skip
+
+
+def _rows_workbook(path: Path, texts: list[str]) -> None:
+    from socialvalue.output.safe import WORKBOOK_OPTIONS
+    from socialvalue.output.sheets import ResultsWorkbook
+
+    wb = ResultsWorkbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True})
+    ws = wb.add_worksheet("S")
+    fmt = wb.add_format({"num_format": "0.00", "valign": "top"})
+    ws.set_column(3, 3, 12, fmt)  # a column format: applies to that column's unformatted cells
+    ws.set_row(2, 30)
+    for r, text in enumerate(texts):
+        ws.write_string(r, 0, text)
+        ws.write_string(r, 1, text, fmt)
+        ws.write_number(r, 2, r * 1.5 + 1e-9, fmt if r % 2 else None)
+        ws.write_number(r, 3, -r)
+        ws.write_formula(r, 4, f"=C{r + 1}*2", fmt, r * 3.0)
+        ws.write_formula(r, 5, '=IF(C1="","","a<b & c")', None, "" if r % 2 else "a<b & c")
+        ws.write_formula(r, 6, "=1/0", None, "#DIV/0!")
+        ws.write_blank(r, 7, None, fmt)
+        ws.write_boolean(r, 8, True)  # not one of the lean writer's cells: XlsxWriter writes it
+    wb.close()
+
+
+def _sheet_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read("xl/worksheets/sheet1.xml")
+
+
+def test_results_rows_are_written_as_xlsxwriter_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The results workbook's lean row writer (output/sheets.py) gives XlsxWriter's XML, byte for byte."""
+    from socialvalue.output import sheets
+
+    _rows_workbook(tmp_path / "lean.xlsx", TRICKY_TEXT)
+    for name in ("_write_cell", "_write_single_row", "_write_string", "_write_formula"):
+        monkeypatch.setattr(sheets._LeanRowsWorksheet, name, getattr(sheets._ClassicFormulaWorksheet, name))
+    _rows_workbook(tmp_path / "xlsxwriter.xlsx", TRICKY_TEXT)
+    assert _sheet_xml(tmp_path / "lean.xlsx") == _sheet_xml(tmp_path / "xlsxwriter.xlsx")
+
+
+def test_text_that_looks_like_cell_markup_stays_text(tmp_path: Path) -> None:
+    """XlsxWriter (constant_memory) copies a string shaped like ``<r>…</r>`` into the XML as markup: a supplier
+    named ``<r>A & B</r>`` made a results workbook Excel must repair. It is written as text."""
+    from openpyxl import load_workbook
+
+    from socialvalue.output.sheets import LEAN_ROWS
+
+    if not LEAN_ROWS:
+        pytest.skip("XlsxWriter before 3.3: its own row writer is used")
+    texts = ["<r>Acme & Sons</r>", "<r><t>bold?</t></r>"]
+    _rows_workbook(tmp_path / "r.xlsx", texts)
+    ws = load_workbook(tmp_path / "r.xlsx")["S"]
+    assert [ws.cell(row=i + 1, column=1).value for i in range(len(texts))] == texts
+
+
 def test_csv_export_neutralises_formulas(hybrid_template: Path, hybrid: RubricSource, tmp_path: Path) -> None:
     bids = tmp_path / "bids"
     _hostile_bids(hybrid_template, bids)
@@ -117,19 +176,28 @@ def _is_number(text: str) -> bool:
 
 
 def test_over_long_text_is_cut_visibly(hybrid_template: Path, hybrid: RubricSource, tmp_path: Path) -> None:
-    bids = tmp_path / "bids"
-    fill_response(
-        hybrid_template, bids / "long.xlsx",
-        supplier={"supplier_name": "Long Ltd", "bid_price": 10}, evidence={"LE01": "word " * 9000},
-    )  # fmt: skip
-    batch = score_folder(bids, hybrid)
-    out = write_results(batch.result, hybrid.rubric, hybrid.value_set, tmp_path / "r.xlsx", batch.problems, AuditInfo())
     from openpyxl import load_workbook
 
-    ws = load_workbook(out)["Social value"]
-    evidence = [c.value for c in ws["J"] if isinstance(c.value, str) and c.value.startswith("word")]
+    from socialvalue.output.export import write_json
+
+    def long_gate_evidence(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["Gates"]
+        row = next(c.row for c in ws["A"] if c.value == "G1")
+        ws.cell(row=row, column=4, value="word " * 9000)  # D: evidence or reference
+        wb["Commitments"]["F4"] = "deliver " * 6000  # LE01's evidence: 48,000 characters
+
+    path = _edited(hybrid_template, tmp_path, long_gate_evidence)
+    batch = score_folder(path.parent, hybrid)
+    out = write_results(batch.result, hybrid.rubric, hybrid.value_set, tmp_path / "r.xlsx", batch.problems, AuditInfo())
+    wb = load_workbook(out)
+    evidence = [c.value for c in wb["Gates"]["G"] if isinstance(c.value, str) and c.value.startswith("word")]
     assert evidence
     assert len(evidence[0]) <= 32_767
+    # commitment evidence is not in the results workbook (its rows stay short); the JSON export keeps it
+    texts = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(t.startswith("deliver deliver") for t in texts)
+    data = write_json(batch.result, tmp_path / "r.json").read_text()
+    assert "deliver deliver" in data
     # a supplier's cell cannot exceed Excel's limit; text the tool builds can, and is cut visibly
     from socialvalue.output.safe import clean_text
 

@@ -1,12 +1,20 @@
-"""The results workbook: Summary, Social value, Questions, Gates, Errors, Method and Audit sheets.
+"""The results workbook: Summary, Social value, Commitments, Readings, Measures, Questions, Gates, Errors, Method, Audit.
 
 Weighted points and totals are live Excel formulas that also carry the value scoring computed, so
 previews and pandas show the numbers and a recalculation gives the same values. Every string that
-came from a supplier is written with ``write_string`` (never a formula), cleaned by :mod:`.safe`.
+came from a supplier is written as a string cell (``write_string``, or the undecorated ``_write_string``
+in the long loops: never a formula), cleaned by :mod:`.safe`.
+
+Social value and Commitments are grids of one row per bid and one column per measure, laid out
+alike (a bid's £ on a measure sits in the same cell as the quantity it is worked out from), so a
+1,000-bid, 60-measure tender is 1,000 rows, not 60,000: writing costs per cell, and the per-measure
+constants live once on the Measures sheet. Only the commitments that need explaining (typed as
+text, capped, not counted) get a row on Readings.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,15 +30,17 @@ from socialvalue.problems import Problem
 from socialvalue.rubric import CriterionKind, Rubric, ValueSet
 from socialvalue.rubric.models import AgainstTarget, LinearDeduction, PricePerQualityPoint, RelativeToBest
 from socialvalue.scoring import methods
-from socialvalue.scoring.results import BidStatus, TenderResult
+from socialvalue.scoring.results import BidStatus, MeasureLine, TenderResult
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS, clean_text
-from .sheets import ResultsWorkbook, fit_height, print_setup, put
+from .sheets import ROW_MAX_HEIGHT, ResultsWorkbook, fit_height, lines_needed, print_setup, put
 
-SUMMARY, SOCIAL_VALUE, MEASURES, QUESTIONS, GATES, ERRORS, METHOD, AUDIT = (
+SUMMARY, SOCIAL_VALUE, COMMITMENTS, READINGS, MEASURES, QUESTIONS, GATES, ERRORS, METHOD, AUDIT = (
     "Summary",
     "Social value",
+    "Commitments",
+    "Readings",
     "Measures",
     "Questions",
     "Gates",
@@ -39,6 +49,11 @@ SUMMARY, SOCIAL_VALUE, MEASURES, QUESTIONS, GATES, ERRORS, METHOD, AUDIT = (
     "Audit",
 )
 HEADER_ROW = 4  # 0-based row of column headings on the data sheets (title and notes above)
+GRID_HEADER_ROW = HEADER_ROW + 2
+"""Social value and Commitments: two rows of per-measure figures (from Measures) above the headings."""
+GRID_FIRST_COL = 2  # Bid file, Supplier, then one column per measure
+SHORT_DESCRIPTION = 40
+"""Characters of a measure's description in a grid heading (the Measures sheet has it in full)."""
 
 
 @dataclass
@@ -61,19 +76,44 @@ class _Formats:
             {"bold": True, "font_color": "white", "bg_color": "#1F4E79", "text_wrap": True, "valign": "top"}
         )
         self.text = wb.add_format({"valign": "top"})
+        self.indented = wb.add_format({"valign": "top", "indent": 1})
+        self.indented_wrap = wb.add_format({"valign": "top", "indent": 1, "text_wrap": True})
         self.wrap = wb.add_format({"valign": "top", "text_wrap": True})
         self.money = wb.add_format({"num_format": "£#,##0.00", "valign": "top"})
         self.number = wb.add_format({"num_format": "#,##0.##", "valign": "top"})
         self.points = wb.add_format({"num_format": "0.00", "valign": "top"})
         self.pct = wb.add_format({"num_format": "0.00", "valign": "top"})
         self.bold = wb.add_format({"bold": True})
+        self.code = wb.add_format({"bold": True, "valign": "top"})
         self.winner = wb.add_format({"bg_color": "#C6EFCE", "bold": True})
         self.excluded = wb.add_format({"font_color": "#9C0006"})
+        # Commitments grid: a quantity that needs a second look stands out (Excel's "Bad" and "Neutral" colours)
+        self.not_counted = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "#,##0.##"})
+        self.not_counted_money = wb.add_format(
+            {"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "£#,##0.00"}
+        )
+        self.explained = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700", "num_format": "#,##0.##"})
+        self.label = wb.add_format({"bold": True, "italic": True, "font_color": "#595959"})
+        self.ref_text = wb.add_format({"italic": True, "font_color": "#595959", "align": "right"})
+        self.ref_number = wb.add_format({"italic": True, "font_color": "#595959", "num_format": "#,##0.##"})
+        self.ref_money = wb.add_format({"italic": True, "font_color": "#595959", "num_format": "£#,##0.00"})
+        self.ref_factor = wb.add_format({"italic": True, "font_color": "#595959", "num_format": "0.000"})
+        self.total = wb.add_format({"bold": True, "num_format": "£#,##0.00", "valign": "top"})
 
 
 def _formula(ws: Worksheet, row: int, col: int, formula: str, value: float | None, fmt: Any) -> None:
     """A live formula with the value scoring computed ('' where scoring has none)."""
-    ws.write_formula(row, col, formula, fmt, "" if value is None else value)
+    ws._write_formula(row, col, formula, fmt, "" if value is None else value)
+
+
+@dataclass(frozen=True)
+class _MeasureRef:
+    """Where a measure's figures sit on the Measures sheet (absolute references), and their values."""
+
+    cap: str
+    unit_value: str  # '' for a count-only measure (no £ value)
+    factor: str
+    unit_value_gbp: float | None
 
 
 @dataclass
@@ -84,17 +124,75 @@ class _Col:
     fmt: str = "text"
 
 
-def _header(ws: Worksheet, cols: Sequence[_Col], title: str, notes: Sequence[str], f: _Formats) -> dict[str, int]:
-    print_setup(ws, HEADER_ROW)
+def _header(
+    ws: Worksheet,
+    cols: Sequence[_Col],
+    title: str,
+    notes: Sequence[str],
+    f: _Formats,
+    header_row: int = HEADER_ROW,
+    height: float = 48,
+    freeze: bool = True,
+    rows_above: Callable[[], None] | None = None,
+    print_scale: int | None = None,
+) -> dict[str, int]:
+    """Title, up to three notes, ``rows_above`` (rows HEADER_ROW.. before ``header_row``), then column headings.
+
+    Rows are written in increasing order (constant_memory); the headings repeat on every printed page.
+    """
+    print_setup(ws, header_row, print_scale)
     ws.write_string(0, 0, clean_text(title), f.title)
     for i, note in enumerate(notes[:3]):
         ws.write_string(1 + i, 0, clean_text(note), f.warn if "ILLUSTRATIVE" in note else f.note)
+    if rows_above is not None:
+        rows_above()
     for i, c in enumerate(cols):
         ws.set_column(i, i, c.width)
-        ws.write_string(HEADER_ROW, i, c.heading, f.header)
-    ws.set_row(HEADER_ROW, 48)
-    ws.freeze_panes(HEADER_ROW + 1, 2)
+        ws.write_string(header_row, i, c.heading, f.header)
+    ws.set_row(header_row, height)
+    if freeze:
+        ws.freeze_panes(header_row + 1, 2)
     return {c.key: i for i, c in enumerate(cols)}
+
+
+def _short(text: str, limit: int = SHORT_DESCRIPTION) -> str:
+    """``text`` cut at a word boundary to about ``limit`` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    words = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-(").split(" ")
+    while len(words) > 1 and words[-1].lower() in _TRAILING_SMALL_WORDS:  # "delivered on the…" → "delivered…"
+        words.pop()
+    return " ".join(words) + "…"
+
+
+_TRAILING_SMALL_WORDS = frozenset(
+    ("a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with")
+)
+
+
+def _heading_lines(text: str, width: float) -> int:
+    """Lines a bold heading wraps to in a column ``width`` characters wide (whole words, as spreadsheets wrap)."""
+    return max(1, len(textwrap.wrap(text, max(4, int(width)))))
+
+
+def _not_counted(line: MeasureLine) -> bool:
+    """Nothing was counted for this commitment: left blank, missing, unreadable, or refused (range, unit)."""
+    return (
+        line.quantity is None
+        or (line.counted_quantity == 0 and line.quantity != 0)
+        or line.note.startswith(("not counted", "row missing"))
+    )
+
+
+def _needs_reading(line: MeasureLine) -> bool:
+    """A commitment the Readings sheet explains: typed as text, or noted (read as, capped, not counted, missing).
+
+    A count-only measure's standing note ("count only: no £ value") is said once, on Measures.
+    """
+    if line.raw:
+        return True
+    return bool(line.note) and not (line.gross is None and line.note.startswith("count only"))
 
 
 def _ref(col: int, row0: int, absolute: bool = False) -> str:
@@ -103,6 +201,11 @@ def _ref(col: int, row0: int, absolute: bool = False) -> str:
         return ref
     letters = ref.rstrip("0123456789")
     return f"${letters}${row0 + 1}"
+
+
+def _column(col: int) -> str:
+    """Column letters of a 0-based column index."""
+    return cell_ref(col, 1)[:-1]
 
 
 def _range(sheet: str, col: int, first0: int, last0: int) -> str:
@@ -116,15 +219,18 @@ class _Writer:
         self.notes = [f"Rubric {rubric.id} v{rubric.version}: {rubric.title}"]
         if result.value_set:
             self.notes.append(f"£ values use value set {result.value_set}")
-        # row blocks per bid on the detail sheets, filled as they are written
-        self.sv_rows: dict[str, tuple[int, int]] = {}
+        # where the Summary's formulas find each bid's figures, filled as the detail sheets are written
+        self.sv_total: dict[str, str] = {}  # bid → its scored (net or gross) £ total on Social value
         self.q_rows: dict[tuple[str, str], tuple[int, int]] = {}
-        self.sv_value_col = 0
-        self.measure_refs: dict[str, tuple[str, str, str]] = {}  # code → cap, £ per unit, net factor cells
+        self.measure_refs: dict[str, _MeasureRef] = {}
         self.q_score_col = self.q_points_col = 0
+        # Social value and Commitments grids: bids with measure lines, in result order; a cell per rubric measure
+        self.grid: list[tuple[str, list[MeasureLine | None]]] = []
+        # each bid's file name and supplier, cleaned once: the detail sheets repeat them on every row
+        self.names = {b.bid_id: (clean_text(b.bid_id), clean_text(b.supplier)) for b in result.bids}
         # sheets are created up front in the order officers read them, then filled in data order
         wanted = [SUMMARY]
-        wanted += [SOCIAL_VALUE, MEASURES] if rubric.measures() else []
+        wanted += [SOCIAL_VALUE, COMMITMENTS, READINGS, MEASURES] if rubric.measures() else []
         wanted += [QUESTIONS] if rubric.all_questions() else []
         wanted += [GATES] if result.gates else []
         wanted += [ERRORS, METHOD, AUDIT]
@@ -221,109 +327,288 @@ class _Writer:
             cap, unit_value_ref, factor = (
                 f"'{MEASURES}'!{_ref(c[k], row, True)}" for k in ("cap", "unit_value", "factor")
             )
-            self.measure_refs[m.code] = (cap, unit_value_ref, factor)
+            self.measure_refs[m.code] = _MeasureRef(cap, unit_value_ref if value else "", factor, unit_value)
 
-    def social_value(self) -> None:
-        """One row per bid per measure: quantity as committed and as counted, gross and net £ (live formulas)."""
+    def _grid_rows(self) -> list[tuple[str, list[MeasureLine | None]]]:
+        """Each bid's measure lines in rubric measure order (None where a bid has no line for a measure)."""
+        column = {m.code: j for j, (_, m) in enumerate(self.rubric.measures())}
+        n = len(column)
+        by_bid: dict[str, list[MeasureLine | None]] = {}
+        for line in self.result.measures:
+            cells = by_bid.get(line.bid_id)
+            if cells is None:
+                cells = by_bid[line.bid_id] = [None] * n
+            j = column.get(line.code)
+            if j is not None:
+                cells[j] = line
+        return list(by_bid.items())
+
+    def _grid_header(
+        self, ws: Worksheet, title: str, notes: Sequence[str], totals: Sequence[_Col], rows_above: Callable[[], None]
+    ) -> None:
+        """Headings of a Social value / Commitments grid: Bid file, Supplier, a column per measure, ``totals``."""
+        cols = [_Col("bid", "Bid file", 26), _Col("supplier", "Supplier", 26)]
+        for _, m in self.rubric.measures():
+            count_only = "; count only" if not self.measure_refs[m.code].unit_value else ""
+            cols.append(_Col(m.code, f"{m.code} {_short(m.description)} ({m.unit}{count_only})", 15))
+        cols += totals
+        lines = max(_heading_lines(c.heading, c.width) for c in cols)
+        # more than fits on a page across: printed at 65 %, pages across, bid file and supplier on every page
+        wide = sum(c.width for c in cols) > 300
+        _header(
+            ws, cols, title, notes, self.f, GRID_HEADER_ROW, height=max(48, 15 * lines + 3), rows_above=rows_above,
+            print_scale=65 if wide else None,
+        )  # fmt: skip
+        ws.repeat_rows(HEADER_ROW, GRID_HEADER_ROW)  # the per-measure figures print with the headings
+        if wide:
+            ws.repeat_columns(0, 1)
+
+    def commitments(self) -> None:
+        """One row per bid, one column per measure: the quantity counted (a red cell: nothing counted)."""
         if not self.rubric.measures():
             return
         f = self.f
-        cols = [
-            _Col("bid", "Bid file", 22), _Col("supplier", "Supplier", 24), _Col("code", "Code", 8),
-            _Col("qty", "Quantity committed", 12, "number"), _Col("raw", "As typed", 12),
-            _Col("counted", "Quantity counted", 12, "number"), _Col("gross", "Gross £", 14, "money"),
-            _Col("net", "Net £", 14, "money"), _Col("cell", "Input cell", 16), _Col("evidence", "Evidence", 40),
-            _Col("note", "Note", 40),
-        ]  # fmt: skip
-        ws = self.sheets[SOCIAL_VALUE]
-        c = _header(
-            ws, cols, "Social value: each commitment valued, gross and net of additionality (units and values: Measures)",
-            self.notes, f,
-        )  # fmt: skip
-        self.sv_value_col = (
-            c["net"] if (self.rubric.social_value and self.rubric.social_value.score_on == "net") else c["gross"]
+        self.grid = self._grid_rows()
+        measures = self.rubric.measures()
+        ws = self.sheets[COMMITMENTS]
+        notes = [
+            *self.notes[:1],
+            "Each cell: the quantity counted towards social value, in the measure's unit (capped where the rubric caps it)",
+            "Red: nothing counted (left blank, not a number, out of range or unit changed); "
+            "amber: typed as text or capped. Readings says how each was read; Errors lists the problems",
+        ]
+
+        def units_and_caps() -> None:
+            ws.write_string(HEADER_ROW, 0, "Unit", f.label)
+            for j, (_, m) in enumerate(measures):
+                ws.write_string(HEADER_ROW, GRID_FIRST_COL + j, m.unit, f.ref_text)
+            ws.write_string(HEADER_ROW + 1, 0, "Counted up to (cap)", f.label)
+            for j, (_, m) in enumerate(measures):
+                if m.cap is not None:
+                    cap = f"={self.measure_refs[m.code].cap}"
+                    _formula(ws, HEADER_ROW + 1, GRID_FIRST_COL + j, cap, m.cap, f.ref_number)
+                else:
+                    ws._write_string(HEADER_ROW + 1, GRID_FIRST_COL + j, "no cap", f.ref_text)
+
+        self._grid_header(
+            ws, "Commitments: the quantity counted for each bid on each measure", notes, [], units_and_caps
         )
-        # cleaned once per bid, not once per row: this sheet has a row per bid per measure
-        names = {b.bid_id: (clean_text(b.bid_id), clean_text(b.supplier)) for b in self.result.bids}
-        row = HEADER_ROW + 1
-        for m in self.result.measures:
-            first, _ = self.sv_rows.get(m.bid_id, (row, row))
-            self.sv_rows[m.bid_id] = (first, row)
-            cap, unit_value, factor = self.measure_refs[m.code]
-            bid_text, supplier_text = names[m.bid_id]
-            ws.write_string(row, c["bid"], bid_text)
-            ws.write_string(row, c["supplier"], supplier_text)
-            ws.write_string(row, c["code"], m.code)
-            if m.quantity is not None:
-                ws.write_number(row, c["qty"], m.quantity, f.number)
-            if m.raw:
-                ws.write_string(row, c["raw"], clean_text(m.raw))
-            counted = _ref(c["counted"], row)
-            if m.cap is not None and m.quantity is not None and m.counted_quantity > 0:
-                _formula(ws, row, c["counted"], f"=MIN({_ref(c['qty'], row)},{cap})", m.counted_quantity, f.number)
-            else:
-                ws.write_number(row, c["counted"], m.counted_quantity, f.number)
-            if m.gross is not None:
-                _formula(ws, row, c["gross"], f"={counted}*{unit_value}", m.gross, f.money)
-                _formula(ws, row, c["net"], f"={_ref(c['gross'], row)}*{factor}", m.net, f.money)
-            if m.cell:
-                ws.write_string(row, c["cell"], m.cell)
-            if m.evidence:
-                ws.write_string(row, c["evidence"], clean_text(m.evidence))
-            if m.note:
-                ws.write_string(row, c["note"], clean_text(m.note))
-            row += 1
-        ws.autofilter(HEADER_ROW, 0, max(row - 1, HEADER_ROW), len(cols) - 1)
+        names = self.names
+        write_number, write_blank = ws._write_number, ws._write_blank
+        plain, explained, not_counted = f.number, f.explained, f.not_counted
+        row = GRID_HEADER_ROW
+        for row, (bid_id, lines) in enumerate(self.grid, start=GRID_HEADER_ROW + 1):
+            bid_text, supplier_text = names.get(bid_id, (clean_text(bid_id), ""))
+            ws._write_string(row, 0, bid_text)
+            ws._write_string(row, 1, supplier_text)
+            for col, line in enumerate(lines, start=GRID_FIRST_COL):
+                if line is None or _not_counted(line):
+                    write_blank(row, col, None, not_counted)
+                else:
+                    fmt = explained if (line.raw or line.counted_quantity != line.quantity) else plain
+                    write_number(row, col, line.counted_quantity, fmt)
+        ws.autofilter(GRID_HEADER_ROW, 0, row, GRID_FIRST_COL + len(measures) - 1)
+
+    def social_value(self) -> None:
+        """One row per bid: £ per measure = counted quantity × £ per unit (× net factor), and the bid's totals."""
+        if not self.rubric.measures():
+            return
+        f, sv = self.f, self.rubric.social_value
+        net = sv is None or sv.score_on == "net"
+        basis = "net" if net else "gross"
+        measures = self.rubric.measures()
+        refs = [self.measure_refs[m.code] for _, m in measures]
+        first, last = GRID_FIRST_COL, GRID_FIRST_COL + len(measures) - 1
+        gross_col, net_col = last + 1, last + 2
+        ws = self.sheets[SOCIAL_VALUE]
+        worked = "quantity counted (the same cell on Commitments) × £ per unit" + (" × net factor" if net else "")
+        notes = [
+            *self.notes[:2],
+            f"Each cell: {basis} £ = {worked} (in the rows above, from Measures); red: nothing counted. "
+            f"Scored on {basis} £: the {basis.title()} £ column adds up the row",
+        ]
+        totals = [_Col("gross", "Gross £", 16, "money"), _Col("net", "Net £", 16, "money")]
+
+        def values_and_factors() -> None:
+            # each measure's figures from Measures above its column: the totals are one SUMPRODUCT each
+            ws._write_string(HEADER_ROW, 0, "£ per unit", f.label)
+            for j, ref in enumerate(refs):
+                if ref.unit_value:
+                    _formula(ws, HEADER_ROW, first + j, f"={ref.unit_value}", ref.unit_value_gbp, f.ref_money)
+            ws._write_string(HEADER_ROW + 1, 0, "Net factor", f.label)
+            for j, ((_, m), ref) in enumerate(zip(measures, refs, strict=True)):
+                if ref.unit_value:  # a count-only measure has no £ to take a share of
+                    _formula(ws, HEADER_ROW + 1, first + j, f"={ref.factor}", m.additionality_factor, f.ref_factor)
+
+        self._grid_header(ws, f"Social value: each bid's {basis} £ on each measure", notes, totals, values_and_factors)
+        unit_row = f"{_ref(first, HEADER_ROW, True)}:{_ref(last, HEADER_ROW, True)}"
+        factor_row = f"{_ref(first, HEADER_ROW + 1, True)}:{_ref(last, HEADER_ROW + 1, True)}"
+        # each measure's formula, its row number to fill in: the quantity counted (same cell on Commitments) ×
+        # the £ per unit (× net factor) above in the column ('' for a count-only measure: no £, cell left blank)
+        templates = []
+        for j, ref in enumerate(refs):
+            letters = _column(first + j)
+            factor = f"*{letters}${HEADER_ROW + 2}" if net else ""
+            templates.append(
+                f"='{COMMITMENTS}'!{letters}{{}}*{letters}${HEADER_ROW + 1}{factor}" if ref.unit_value else ""
+            )
+        results = {b.bid_id: b for b in self.result.bids}
+        write_formula, money, not_counted = ws._write_formula, f.money, f.not_counted_money
+        row = GRID_HEADER_ROW
+        for row, (bid_id, lines) in enumerate(self.grid, start=GRID_HEADER_ROW + 1):
+            b = results.get(bid_id)
+            bid_text, supplier_text = self.names.get(bid_id, (clean_text(bid_id), ""))
+            ws._write_string(row, 0, bid_text)
+            ws._write_string(row, 1, supplier_text)
+            excel_row = row + 1
+            for j, line in enumerate(lines):
+                template = templates[j]
+                if line is None or not template:
+                    continue
+                value = line.net if net else line.gross
+                fmt = not_counted if _not_counted(line) else money
+                write_formula(row, first + j, template.format(excel_row), fmt, "" if value is None else value)
+            quantities = f"'{COMMITMENTS}'!{_ref(first, row)}:{_ref(last, row)}"
+            row_sum = f"=SUM({_ref(first, row)}:{_ref(last, row)})"
+            gross = f"=SUMPRODUCT({quantities},{unit_row})" if net else row_sum
+            net_formula = row_sum if net else f"=SUMPRODUCT({quantities},{unit_row},{factor_row})"
+            _formula(ws, row, gross_col, gross, b.sv_gross if b else None, money if net else f.total)
+            _formula(ws, row, net_col, net_formula, b.sv_net if b else None, f.total if net else money)
+            self.sv_total[bid_id] = f"'{SOCIAL_VALUE}'!{_ref(net_col if net else gross_col, row)}"
+        ws.autofilter(GRID_HEADER_ROW, 0, row, net_col)
+
+    def readings(self) -> None:
+        """One row per commitment that needs explaining: typed as text, capped, not counted or missing."""
+        if not self.rubric.measures():
+            return
+        cols = [
+            _Col("bid", "Bid file", 26), _Col("supplier", "Supplier", 26), _Col("code", "Code", 8),
+            _Col("cell", "Input cell", 16), _Col("raw", "As typed", 18), _Col("qty", "Quantity committed", 13, "number"),
+            _Col("counted", "Quantity counted", 13, "number"), _Col("note", "Note", 70),
+        ]  # fmt: skip
+        ws = self.sheets[READINGS]
+        lines = [line for _, bid_lines in self.grid for line in bid_lines if line is not None and _needs_reading(line)]
+        notes = [
+            *self.notes[:1],
+            "Commitments typed as plain numbers and counted in full have no row here"
+            if lines
+            else "No commitment needed explaining: every one was a plain number, counted in full",
+            "Evidence text is not in this workbook: it is in the JSON export (socialvalue score --json)",
+        ]
+        c = _header(
+            ws, cols, "Readings: how each commitment that was not a plain number was read and counted", notes, self.f
+        )
+        f = self.f
+        names = self.names
+        row = HEADER_ROW
+        for row, line in enumerate(lines, start=HEADER_ROW + 1):
+            bid_text, supplier_text = names.get(line.bid_id, (clean_text(line.bid_id), ""))
+            ws._write_string(row, c["bid"], bid_text)
+            ws._write_string(row, c["supplier"], supplier_text)
+            ws._write_string(row, c["code"], line.code)
+            if line.cell:
+                ws._write_string(row, c["cell"], line.cell)
+            if line.raw:
+                ws._write_string(row, c["raw"], clean_text(line.raw))
+            if line.quantity is not None:
+                ws._write_number(row, c["qty"], line.quantity, f.number)
+            ws._write_number(
+                row, c["counted"], line.counted_quantity, f.not_counted if _not_counted(line) else f.number
+            )
+            if line.note:
+                ws._write_string(row, c["note"], clean_text(line.note))
+        ws.autofilter(HEADER_ROW, 0, row, len(cols) - 1)
 
     # --- Questions: one row per bid per question -----------------------------------------
 
     def questions(self) -> None:
+        """Each rubric question once (weight, scale, max points), then one short row per bid per question."""
         if not self.rubric.all_questions():
             return
-        f = self.f
+        r, f = self.rubric, self.f
         cols = [
-            _Col("bid", "Bid file", 22), _Col("supplier", "Supplier", 24), _Col("part", "Criterion", 14),
-            _Col("theme", "Theme", 20), _Col("code", "Code", 8), _Col("text", "Question", 40),
-            _Col("weight", "Weight % of criterion", 10, "pct"), _Col("max", "Max points", 10, "points"),
-            _Col("scale", "Scale", 12), _Col("scale_max", "Top of scale", 8, "number"),
-            _Col("score", "Consensus score", 10, "number"), _Col("descriptor", "Descriptor", 36),
-            _Col("points", "Points", 10, "points"), _Col("minimum", "Minimum score", 9, "number"),
-            _Col("reason", "Reason (moderation)", 60), _Col("source", "Score from", 26),
-            _Col("words", "Words", 8, "number"), _Col("limit", "Word limit", 8, "number"),
+            _Col("bid", "Bid file", 26), _Col("supplier", "Supplier", 26), _Col("code", "Code", 8),
+            _Col("score", "Consensus score", 10, "number"), _Col("descriptor", "Descriptor", 34),
+            _Col("points", "Points", 10, "points"), _Col("reason", "Reason (moderation)", 60),
+            _Col("source", "Score from", 26), _Col("words", "Words", 9, "number"),
         ]  # fmt: skip
+        c = {col.key: i for i, col in enumerate(cols)}
+        # the per-question block sits over the data columns it explains: top of scale over the score, max over points
+        block = ["Criterion", "Theme", "Code", "Top of scale", "Scale", "Max points", "Question",
+                 "Weight % of criterion", "Word limit", "Minimum score"]  # fmt: skip
+        questions = r.all_questions()
+        theme_of = {q.code: t.name for t, q in r.sv_questions()}
+        quality = r.criterion(CriterionKind.QUALITY)
+        block_row = {q.code: HEADER_ROW + 1 + i for i, q in enumerate(questions)}
+        header_row = HEADER_ROW + len(questions) + 2
         ws = self.sheets[QUESTIONS]
-        c = _header(ws, cols, "Questions: consensus scores, with the reasons recorded by the panel", self.notes, f)
+
+        def question_block() -> None:
+            ws.set_column(len(cols), len(cols), 9)
+            for i, heading in enumerate(block):
+                ws._write_string(HEADER_ROW, i, heading, f.header)
+            ws.set_row(HEADER_ROW, 33)
+            for q in questions:
+                row = block_row[q.code]
+                part = r.criterion(r.question_part(q))
+                scale = r.scale_for(q)
+                is_quality = quality is not None and r.question_part(q) is CriterionKind.QUALITY
+                weight_name = "W_quality" if is_quality else "W_sv_qual"
+                put(ws, row, 0, part.name if part else "", f.text)
+                put(ws, row, 1, theme_of.get(q.code, part.name if part else ""), f.wrap)
+                put(ws, row, 2, q.code, f.code)
+                put(ws, row, 3, scale.max, f.number)
+                put(ws, row, 4, scale.id, f.indented)
+                _formula(ws, row, 5, f"={weight_name}*{_ref(7, row)}/100", r.question_max_points(q), f.points)
+                put(ws, row, 6, q.text.strip(), f.wrap)
+                fit_height(ws, row, q.text.strip(), cols[6].width)
+                put(ws, row, 7, q.weight, f.pct)
+                put(ws, row, 8, q.word_limit, f.number)
+                put(ws, row, 9, q.minimum_score, f.number)
+
+        _header(
+            ws, cols, "Questions: consensus scores, with the reasons recorded by the panel",
+            [*self.notes[:2], "Points = max points × consensus score ÷ top of scale (the question's row above)"],
+            f, header_row, freeze=False, rows_above=question_block,
+        )  # fmt: skip
+        # the headings stay in view while scrolling, unless the question block would fill the screen
+        ws.freeze_panes(header_row + 1 if len(questions) <= 10 else 0, 2)
         self.q_score_col, self.q_points_col = c["score"], c["points"]
-        quality = self.rubric.criterion(CriterionKind.QUALITY)
-        suppliers = {b.bid_id: b.supplier for b in self.result.bids}
-        row = HEADER_ROW + 1
-        for q in self.result.questions:
+        names = self.names
+        top = {code: _ref(3, row, True) for code, row in block_row.items()}
+        most = {code: _ref(5, row, True) for code, row in block_row.items()}
+        reason_width, descriptor_width, text = cols[c["reason"]].width, cols[c["descriptor"]].width, f.text
+        row = header_row
+        for row, q in enumerate(self.result.questions, start=header_row + 1):
             key = (q.bid_id, q.part)
             first, _ = self.q_rows.get(key, (row, row))
             self.q_rows[key] = (first, row)
-            put(ws, row, c["bid"], q.bid_id)
-            put(ws, row, c["supplier"], suppliers.get(q.bid_id, ""))
-            put(ws, row, c["part"], q.part)
-            put(ws, row, c["theme"], q.theme)
-            put(ws, row, c["code"], q.code)
-            put(ws, row, c["text"], q.text)
-            put(ws, row, c["weight"], q.weight_pct, f.pct)
-            weight_name = "W_quality" if quality is not None and q.part == quality.id else "W_sv_qual"
-            _formula(ws, row, c["max"], f"={weight_name}*{_ref(c['weight'], row)}/100", q.max_points, f.points)
-            put(ws, row, c["scale"], q.scale_id)
-            put(ws, row, c["scale_max"], q.scale_max, f.number)
-            put(ws, row, c["score"], q.score, f.number)
-            put(ws, row, c["descriptor"], q.descriptor)
-            s, mx, top = _ref(c["score"], row), _ref(c["max"], row), _ref(c["scale_max"], row)
-            _formula(ws, row, c["points"], f'=IF({s}="","",{mx}*{s}/{top})', q.points, f.points)
-            put(ws, row, c["minimum"], q.minimum_score, f.number)
-            put(ws, row, c["reason"], q.reason if q.score is not None else "NOT YET SCORED", f.wrap)
-            fit_height(ws, row, q.reason, cols[c["reason"]].width)
-            put(ws, row, c["source"], q.score_source)
-            put(ws, row, c["words"], q.words, f.number)
-            put(ws, row, c["limit"], q.word_limit, f.number)
-            row += 1
-        ws.autofilter(HEADER_ROW, 0, max(row - 1, HEADER_ROW), len(cols) - 1)
+            bid_text, supplier_text = names.get(q.bid_id, (clean_text(q.bid_id), ""))
+            ws._write_string(row, c["bid"], bid_text, text)
+            ws._write_string(row, c["supplier"], supplier_text, text)
+            ws._write_string(row, c["code"], q.code, text)
+            s = _ref(c["score"], row)
+            if q.score is not None:
+                ws._write_number(row, c["score"], q.score, f.number)
+            if q.descriptor:
+                ws._write_string(row, c["descriptor"], clean_text(q.descriptor), f.indented_wrap)
+            if q.code in top:
+                points = f'=IF({s}="","",{most[q.code]}*{s}/{top[q.code]})'
+            else:  # a question the rubric no longer has: its own figures
+                points = f'=IF({s}="","",{q.max_points!r}*{s}/{q.scale_max!r})'
+            _formula(ws, row, c["points"], points, q.points, f.points)
+            if q.score is None:
+                ws._write_string(row, c["reason"], "NOT YET SCORED", f.wrap)
+            elif q.reason:
+                ws._write_string(row, c["reason"], clean_text(q.reason), f.wrap)
+            if q.reason or q.descriptor:  # rows grow to show the reason and descriptor in full (wrapped)
+                lines = max(lines_needed(q.reason, reason_width), lines_needed(q.descriptor, descriptor_width))
+                if lines > 1:
+                    ws.set_row(row, min(ROW_MAX_HEIGHT, 15 * lines))
+            if q.score_source:
+                ws._write_string(row, c["source"], clean_text(q.score_source), text)
+            ws._write_number(row, c["words"], q.words, f.number)
+        ws.autofilter(header_row, 0, row, len(cols) - 1)
 
     # --- Gates ---------------------------------------------------------------------------
 
@@ -404,6 +689,7 @@ class _Writer:
                 ("text", "General"),
             )
         }
+        by = {col.key: col for col in cols}
         for b in res.bids:
             row = rows[b.bid_id]
             win = f.winner if b.rank == 1 else None
@@ -411,7 +697,6 @@ class _Writer:
             def fmt(col: _Col, win: Any = win) -> Any:
                 return fmts[col.fmt] if win is None else winner_fmts[col.fmt]
 
-            by = {col.key: col for col in cols}
             ref = {k: _ref(i, row) for k, i in c.items()}
             put(ws, row, c["rank"], b.rank, fmt(by["rank"]))
             put(ws, row, c["supplier"], b.supplier or "(unreadable)", fmt(by["supplier"]))
@@ -444,15 +729,10 @@ class _Writer:
                     ws, row, c["quality_pts"], (b.bid_id, quality.id), b.quality_points, fmt(by["quality_pts"])
                 )
             if "sv" in c:
-                a, z = self.sv_rows[b.bid_id]
-                _formula(
-                    ws,
-                    row,
-                    c["sv"],
-                    f"=SUM({_range(SOCIAL_VALUE, self.sv_value_col, a, z)})",
-                    b.sv_scored,
-                    fmt(by["sv"]),
-                )
+                if b.bid_id in self.sv_total:  # the bid's total on Social value
+                    _formula(ws, row, c["sv"], f"={self.sv_total[b.bid_id]}", b.sv_scored, fmt(by["sv"]))
+                else:
+                    put(ws, row, c["sv"], b.sv_scored, fmt(by["sv"]))
                 pct = f'=IF(N({ref["price"]})>0,{ref["sv"]}/{ref["price"]}*100,"")'
                 _formula(ws, row, c["svpct"], pct, b.sv_percent_of_price, fmt(by["svpct"]))
             if quant and sv is not None:
@@ -604,7 +884,9 @@ def write_results(
         steps: list[tuple[str, Callable[[], None]]] = [
             (METHOD, w.method),
             (MEASURES, w.measures),
+            (COMMITMENTS, w.commitments),
             (SOCIAL_VALUE, w.social_value),
+            (READINGS, w.readings),
             (QUESTIONS, w.questions),
             (GATES, w.gates),
             (SUMMARY, w.summary),

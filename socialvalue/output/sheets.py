@@ -6,31 +6,53 @@ import math
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
 
 from .safe import clean_text
+
+try:  # the cell records and row/column settings the lean row writer below is written against (XlsxWriter 3.3)
+    from xlsxwriter.worksheet import (
+        CellBlankTuple,
+        CellFormulaTuple,
+        CellNumberTuple,
+        CellStringTuple,
+        ColumnInfo,  # noqa: F401  # row and column settings with named fields: only that they exist matters
+        RowInfo,  # noqa: F401
+    )
+except ImportError:  # an older XlsxWriter: its own (slower) writers are used
+    LEAN_ROWS = False
+else:
+    LEAN_ROWS = True
 
 ROW_MAX_HEIGHT = 409
 """Excel's tallest row, in points."""
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
-    """Write one value by its type: text always as a string cell (never a formula), numbers as numbers, None blank."""
+    """Write one value by its type: text always as a string cell (never a formula), numbers as numbers, None blank.
+
+    Calls XlsxWriter's undecorated writers (``_write_string`` …: the public ones only add parsing of
+    "A1" cell names, which ``put`` never gets), as the results workbook writes hundreds of thousands of cells.
+    """
     if value is None or value == "":
-        ws.write_blank(row, col, None, fmt)
+        ws._write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
-        ws.write_string(row, col, "Yes" if value else "No", fmt)
+        ws._write_string(row, col, "Yes" if value else "No", fmt)
     elif isinstance(value, int | float):
-        ws.write_number(row, col, value, fmt)
+        ws._write_number(row, col, value, fmt)
     else:
-        ws.write_string(row, col, clean_text(value), fmt)
+        ws._write_string(row, col, clean_text(value), fmt)
 
 
-def print_setup(ws: Worksheet, repeat_row: int | None = None) -> None:
-    """Landscape A4, one page wide, headings repeated: a sheet prints as people expect."""
+def print_setup(ws: Worksheet, repeat_row: int | None = None, scale: int | None = None) -> None:
+    """Landscape A4, one page wide (or at ``scale`` %, pages across), headings repeated: prints as people expect."""
     ws.set_landscape()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    if scale is None:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(scale)
     if repeat_row is not None:
         ws.repeat_rows(repeat_row)
 
@@ -57,20 +79,123 @@ def fit_height(ws: Worksheet, row: int, text: str, width: float, minimum: float 
         ws.set_row(row, min(ROW_MAX_HEIGHT, height))
 
 
+_FORMULA_ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
+
+
+def _xml_text(text: str) -> str:
+    """Text escaped for an XML element, as XlsxWriter escapes it (quotes stay as they are)."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+class _RowBuffer:
+    """Collects one row's XML so it reaches the temporary file in one write, not one write per cell."""
+
+    __slots__ = ("parts", "write")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.write = self.parts.append
+
+
 class _ClassicFormulaWorksheet(Worksheet):  # type: ignore[misc]
     """A worksheet for formulas built by this project only.
 
     XlsxWriter runs 29 regular expressions over every formula to spell out function names newer
-    than Excel 2010 (``_xlfn.``). Our formulas use only IF, MIN, MAX, AVERAGE, SUM, COUNT and N,
-    which every Excel knows, so that step is skipped: a formula costs ~10 µs to write, not ~50 µs
-    (measured with bench/run.py). The recalculation tests hold the written formulas to their values.
+    than Excel 2010 (``_xlfn.``). Our formulas use only IF, MIN, MAX, AVERAGE, SUM, SUMPRODUCT,
+    COUNT and N, which every Excel knows, so that step is skipped: a formula costs ~10 µs to write,
+    not ~50 µs (measured with bench/run.py). The recalculation tests hold the written formulas to
+    their values.
     """
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         return formula[1:] if formula.startswith("=") else formula
 
 
-class ResultsWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
-    """XlsxWriter's workbook, with worksheets that write our (classic-function) formulas quickly."""
+class _LeanRowsWorksheet(_ClassicFormulaWorksheet):
+    """The same, with rows written quickly in constant_memory mode (XlsxWriter 3.3's internals).
 
-    worksheet_class = _ClassicFormulaWorksheet
+    Each finished row is turned into XML (``_write_single_row``): that is most of the cost of a
+    cell. Here a row's XML is built as one string and written once; the four kinds of cell the
+    results workbook holds (number, text, formula, blank) are stored and written in fewer steps by
+    a lean ``_write_cell`` that gives XlsxWriter's XML byte for byte (tests/test_untrusted.py holds
+    it to that); anything else is left to XlsxWriter. Text cells are always written as plain text:
+    XlsxWriter writes a string shaped like ``<r>…</r>`` into the XML as markup, so a supplier named
+    ``<r>A & B</r>`` made a workbook Excel had to repair.
+    """
+
+    def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0) -> int:
+        """XlsxWriter's, less the search for array and dynamic-array functions: our formulas use neither."""
+        if not formula or formula.startswith("{") or self._check_dimensions(row, col):
+            return int(super()._write_formula(row, col, formula, cell_format, value))
+        if self.constant_memory and row > self.previous_row:
+            self._write_single_row(row)
+        self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
+        return 0
+
+    def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
+        """XlsxWriter's, for the usual case (constant_memory, shorter than half Excel's limit) in fewer steps."""
+        if not self.constant_memory or len(string) > self.xls_strmax // 2 or self._check_dimensions(row, col):
+            return int(super()._write_string(row, col, string, cell_format))
+        if row > self.previous_row:
+            self._write_single_row(row)
+        self.table[row][col] = CellStringTuple(string, cell_format)
+        return 0
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        fh: Any = self.fh  # type: ignore[has-type]
+        buffer = _RowBuffer()
+        self.fh = buffer
+        try:
+            super()._write_single_row(current_row_num)
+        finally:
+            self.fh = fh
+        if buffer.parts:
+            fh.write("".join(buffer.parts))
+
+    def _write_cell(self, row: int, col: int, cell: Any) -> None:
+        kind = cell.__class__
+        if not self.constant_memory or kind not in (CellNumberTuple, CellStringTuple, CellFormulaTuple, CellBlankTuple):
+            super()._write_cell(row, col, cell)
+            return
+        ref = xl_rowcol_to_cell_fast(row, col)
+        fmt = cell.format
+        if fmt:
+            attr = f' r="{ref}" s="{fmt._get_xf_index()}"'
+        else:
+            row_info, col_info = self.row_info.get(row), self.col_info.get(col)
+            if (row_info is not None and row_info.row_format) or (
+                col_info is not None and col_info.column_format is not None
+            ):
+                super()._write_cell(row, col, cell)  # the row's or column's format applies
+                return
+            attr = f' r="{ref}"'
+        if kind is CellNumberTuple:
+            self.fh.write(f"<c{attr}><v>{cell.number:.16G}</v></c>")
+        elif kind is CellStringTuple:
+            text = cell.string
+            if "_x" in text or not text.isprintable():
+                text = self._escape_control_characters(text)
+            space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+            self.fh.write(f'<c{attr} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
+        elif kind is CellFormulaTuple:
+            value = cell.value
+            if isinstance(value, bool):
+                super()._write_cell(row, col, cell)
+                return
+            if isinstance(value, str):
+                if value in _FORMULA_ERRORS:
+                    attr += ' t="e"'
+                elif value:
+                    attr += ' t="str"'
+                value = _xml_text(value)
+            self.fh.write(f"<c{attr}><f>{_xml_text(cell.formula)}</f><v>{value}</v></c>")
+        else:
+            self.fh.write(f"<c{attr}/>")
+
+
+class ResultsWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    """XlsxWriter's workbook, with worksheets that write our (classic-function) formulas and rows quickly."""
+
+    worksheet_class = _LeanRowsWorksheet if LEAN_ROWS else _ClassicFormulaWorksheet
