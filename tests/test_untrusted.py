@@ -148,6 +148,45 @@ def test_text_that_looks_like_cell_markup_stays_text(tmp_path: Path) -> None:
     assert [ws.cell(row=i + 1, column=1).value for i in range(len(texts))] == texts
 
 
+def test_text_shaped_like_markup_stays_text_in_every_workbook(
+    hybrid_template: Path, hybrid: RubricSource, tmp_path: Path
+) -> None:
+    """The same, for every workbook made from supplier text (results, consensus, evaluator workbooks), whatever
+    XlsxWriter's row writer: such text is cleaned to end in a space, which XlsxWriter writes as text."""
+    from openpyxl import load_workbook
+
+    from socialvalue.batch import read_bids
+    from socialvalue.output.consensus import write_consensus_template
+    from socialvalue.output.safe import clean_text
+    from socialvalue.panel.prepare import prepare_panel
+
+    name = "<r>Acme & Sons</r>"
+    assert clean_text(name) == name + " "
+    bids = tmp_path / "bids"
+    fill_response(
+        hybrid_template, bids / "acme.xlsx", supplier={"supplier_name": name, "bid_price": 1000},
+        answers={"Q1": "<r><t>bold?</t></r>"},
+    )  # fmt: skip
+    batch = score_folder(bids, hybrid)
+    results = write_results(
+        batch.result, hybrid.rubric, hybrid.value_set, tmp_path / "r.xlsx", batch.problems, AuditInfo()
+    )
+    consensus = write_consensus_template(hybrid.rubric, batch.bids, tmp_path / "c.xlsx")
+    readings = read_bids(sorted(bids.iterdir()), hybrid.rubric)  # with the answers' text, as panel prepare reads
+    prepare_panel([r.bid for r in readings if r.bid], hybrid.rubric, ["A. Evaluator"], tmp_path / "panel")
+    books = [results, consensus, *sorted((tmp_path / "panel").glob("*.xlsx"))]
+    for book in books:
+        texts = {
+            str(c.value).strip()
+            for ws in load_workbook(book).worksheets
+            for row in ws.iter_rows()
+            for c in row
+            if isinstance(c.value, str) and c.value.startswith("<r>")
+        }
+        assert name in texts, book.name
+    assert "<r><t>bold?</t></r>" in texts  # the answer, in the evaluator workbook
+
+
 def test_csv_export_neutralises_formulas(hybrid_template: Path, hybrid: RubricSource, tmp_path: Path) -> None:
     bids = tmp_path / "bids"
     _hostile_bids(hybrid_template, bids)

@@ -25,13 +25,20 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
 
 
 def clean_text(value: object, limit: int = EXCEL_CELL_LIMIT) -> str:
-    """Text with control characters removed, cut visibly to fit in one cell."""
+    """Text with control characters removed, cut visibly to fit in one cell.
+
+    XlsxWriter copies a string that starts with ``<r>`` and ends with ``</r>`` into the file as
+    rich-text markup, unescaped: a supplier named ``<r>A & B</r>`` would make a workbook Excel must
+    repair, or inject markup. Such text gets a trailing space, so it is always written as text.
+    """
     text = _CONTROL.sub("", str(value))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > limit:
         marker = f" …[cut: {len(text):,} characters, first {{kept:,}} shown]"
         kept = limit - len(marker.format(kept=limit))
         text = text[:kept] + marker.format(kept=kept)
+    if text.startswith("<r>") and text.endswith("</r>"):
+        text = (text if len(text) < limit else text[: limit - 1]) + " "
     return text
 
 
