@@ -359,3 +359,29 @@ def test_lock_files_hidden_files_and_subfolders_are_listed_not_scored(tmp_path: 
         ".DS_Store": "hidden-file-skipped",
         "old": "subfolder-skipped",
     }
+
+
+@pytest.mark.parametrize(("count", "shown"), [(4, 4), (40, 15)])
+def test_the_summary_chart_shows_the_top_of_the_ranking(count: int, shown: int, tmp_path: Path) -> None:
+    """One bar per ranked bid up to 15; a large batch's chart shows the top 15 and says so."""
+    import re
+    import zipfile
+
+    from socialvalue.output.results import AuditInfo, write_results
+    from socialvalue.scoring import score_tender
+    from tests.builders import VALUES, bid, rubric, scores
+
+    names = [f"s{i:02d}" for i in range(count)]
+    bids = [bid(n, 1000 + 10 * i, {"M1": 1 + i}) for i, n in enumerate(names)]
+    panel = [s for n in names for s in scores(n, Q1=4)]
+    result = score_tender(rubric(), VALUES, bids, panel)
+    out = write_results(result, rubric(), VALUES, tmp_path / "r.xlsx", [], AuditInfo())
+    with zipfile.ZipFile(out) as zf:
+        chart = zf.read("xl/charts/chart1.xml").decode()
+    ranges = set(re.findall(r"<c:f>Summary!\$[A-Z]+\$(\d+):\$[A-Z]+\$(\d+)</c:f>", chart))
+    assert ranges == {("6", str(5 + shown))}  # rows 6.. of the Summary: the ranked bids, best first
+    titles = re.findall(r"<a:t>([^<]*)</a:t>", chart)
+    if shown < count:
+        assert f"Points by criterion: the top {shown} of {count} ranked bids" in titles
+    else:
+        assert "Points by criterion (ranked bids)" in titles

@@ -48,6 +48,8 @@ SUMMARY, SOCIAL_VALUE, COMMITMENTS, READINGS, MEASURES, QUESTIONS, GATES, ERRORS
     "Method",
     "Audit",
 )
+CHART_BIDS = 15
+"""Bids on the Summary chart: the top of the ranking (one readable bar each, whatever the batch's size)."""
 HEADER_ROW = 4  # 0-based row of column headings on the data sheets (title and notes above)
 GRID_HEADER_ROW = HEADER_ROW + 2
 """Social value and Commitments: two rows of per-measure figures (from Measures) above the headings."""
@@ -773,7 +775,8 @@ class _Writer:
         ranked = [b for b in self.result.bids if b.total is not None]
         if not ranked:
             return
-        first, last = rows[ranked[0].bid_id], rows[ranked[-1].bid_id]
+        shown = ranked[:CHART_BIDS]  # the Summary lists bids by rank, so these are its first rows
+        first, last = rows[shown[0].bid_id], rows[shown[-1].bid_id]
         chart = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
         for key, name, colour in (
             ("price_pts", "Price", "#1F4E79"),
@@ -790,12 +793,18 @@ class _Writer:
                         "fill": {"color": colour},
                     }
                 )
-        chart.set_title({"name": "Points by criterion (ranked bids)"})
+        title = "Points by criterion (ranked bids)"
+        if len(shown) < len(ranked):
+            title = f"Points by criterion: the top {len(shown)} of {len(ranked)} ranked bids"
+        chart.set_title({"name": title})
         chart.set_x_axis({"name": "Points (of 100)", "min": 0, "max": 100})
         chart.set_y_axis({"reverse": True, "interval_unit": 1})
         chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 760, "height": 140 + 40 * len(ranked)})
-        ws.insert_chart(HEADER_ROW + 3 + len(rows), 1, chart)
+        chart.set_size({"width": 760, "height": 140 + 40 * len(shown)})
+        if len(rows) <= 2 * CHART_BIDS:  # below the table
+            ws.insert_chart(HEADER_ROW + 3 + len(rows), 1, chart)
+        else:  # beside the headings: below a long table nobody would find it
+            ws.insert_chart(HEADER_ROW, len(c) + 1, chart)
 
     # --- Errors and Audit ----------------------------------------------------------------
 
