@@ -14,7 +14,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from socialvalue import layout as L
-from socialvalue.bid import Bid
+from socialvalue.bid import Bid, Commitment
 from socialvalue.problems import Problem, Severity, shorten
 from socialvalue.rubric import Rubric
 
@@ -302,9 +302,16 @@ def _unknown_rows(sheet: _Sheet, rows: dict[str, int], known: set[str], key_col:
             )
 
 
-def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]]:
+_COMMITMENT_WIDTH = max(c.index for c in L.COMMITMENT_COLUMNS) + 1
+
+
+def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
     rows = sheet.rows_by_key(L.COM_CODE, "measure")
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, Commitment] = {}
+    grid = sheet.grid
+    measure_at, unit_at, qty_at, evidence_at = (
+        L.COM_MEASURE.index, L.COM_UNIT.index, L.COM_QUANTITY.index, L.COM_EVIDENCE.index,
+    )  # fmt: skip
     for _, m in rubric.measures():
         row0 = rows.get(m.code)
         if row0 is None:
@@ -315,35 +322,37 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]
                 f"the row for measure {m.code} ({m.description}) is missing; nothing was counted for it",
             )
             continue
+        line = grid[row0]
+        if len(line) < _COMMITMENT_WIDTH:  # calamine pads rows to the sheet's width; a narrower sheet is padded here
+            line = [*line, *[""] * (_COMMITMENT_WIDTH - len(line))]
         cell = f"{sheet.name}!{L.COM_QUANTITY.letter}{row0 + 1}"
-        if str(sheet.value(row0, L.COM_MEASURE)).strip() != m.description.strip():
+        if str(line[measure_at]).strip() != m.description.strip():
             _locked_changed(sheet, row0, [(L.COM_MEASURE, m.description)])
-        unit_found = str(sheet.value(row0, L.COM_UNIT)).strip()
-        raw = sheet.value(row0, L.COM_QUANTITY)
-        evidence = read_text(sheet.value(row0, L.COM_EVIDENCE)).value or ""
+        raw = line[qty_at]
+        evidence_raw = line[evidence_at]
+        evidence = (read_text(evidence_raw).value or "") if evidence_raw != "" else ""
         if sheet.unusable(row0, L.COM_QUANTITY):
-            out[m.code] = dict(code=m.code, quantity=None, evidence=evidence, cell=cell, counted=False)
+            out[m.code] = Commitment(m.code, None, evidence=evidence, cell=cell, counted=False)
             continue
-        if unit_found != m.unit:
+        unit_found = line[unit_at]
+        if unit_found != m.unit and str(unit_found).strip() != m.unit:
             sheet.problem(
                 "unit-changed",
                 row0,
                 L.COM_UNIT,
                 f"the unit of measure {m.code} was changed from {m.unit!r}; the commitment was not counted",
-                unit_found,
+                str(unit_found).strip(),
             )
-            out[m.code] = dict(
-                code=m.code, quantity=None, raw=shorten(raw), evidence=evidence, cell=cell, counted=False
-            )
+            out[m.code] = Commitment(m.code, None, shorten(raw), evidence, cell, counted=False)
             continue
         if is_blank(raw):
-            out[m.code] = dict(code=m.code, quantity=None, evidence=evidence, cell=cell)
+            out[m.code] = Commitment(m.code, None, evidence=evidence, cell=cell)
             continue
         result = read_quantity(raw, m.unit)
         raw_text = "" if isinstance(raw, float | int) and not isinstance(raw, bool) else shorten(raw)
         if result.issue is not None:
             sheet.issue(result.issue, row0, L.COM_QUANTITY, raw)
-            out[m.code] = dict(code=m.code, quantity=None, raw=raw_text, evidence=evidence, cell=cell, counted=False)
+            out[m.code] = Commitment(m.code, None, raw_text, evidence, cell, counted=False)
             continue
         qty = result.value
         assert qty is not None
@@ -359,9 +368,7 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]
                 raw,
             )
             counted = False
-        out[m.code] = dict(
-            code=m.code, quantity=qty, raw=raw_text, evidence=evidence, cell=cell, counted=counted, note=result.note
-        )
+        out[m.code] = Commitment(m.code, qty, raw_text, evidence, cell, counted, result.note)
     _unknown_rows(sheet, rows, {m.code for _, m in rubric.measures()}, L.COM_CODE, "measure")
     return out
 
@@ -447,7 +454,7 @@ def read_bid(path: Path, rubric: Rubric, display_name: str | None = None, keep_a
     if supplier is None:
         return BidReading(name, guard.sha256, None, problems)
     _read_supplier(supplier, fields)
-    commitments: dict[str, dict[str, Any]] = {}
+    commitments: dict[str, Commitment] = {}
     if rubric.measures():
         sheet = _sheet(wb, name, L.COMMITMENTS, problems, True, guard, [L.COM_QUANTITY, L.COM_EVIDENCE])
         commitments = _read_commitments(sheet, rubric) if sheet else {}
