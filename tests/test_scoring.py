@@ -313,3 +313,16 @@ def test_a_scored_tender_survives_pickle_and_json_unchanged() -> None:
     assert TenderResult.model_validate_json(res.model_dump_json()) == res
     line = res.measures[0]
     assert not hasattr(line, "__dict__")  # slotted: no per-line dict
+
+
+def test_a_line_says_both_how_a_value_was_read_and_that_it_was_not_counted() -> None:
+    from socialvalue.bid import Commitment
+    from socialvalue.scoring import value_measures
+
+    b = bid("a", 100, {"M1": 5})
+    b.commitments["M1"] = Commitment(
+        code="M1", quantity=5_000_000, raw="5m", counted=False, note="read '5m' as 5000000 ('m' = ×1,000,000)"
+    )
+    line = next(x for x in value_measures(rubric(), VALUES, b) if x.code == "M1")
+    assert line.counted_quantity == 0 and line.gross == 0
+    assert line.note == "read '5m' as 5000000 ('m' = ×1,000,000); not counted: see Errors"

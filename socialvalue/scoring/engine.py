@@ -53,10 +53,8 @@ def value_measures(
         note = ""
         if c is None:
             note = "row missing: nothing counted"
-        elif not c.counted:
-            note = "not counted: see Errors"
-        if c is not None and c.note:
-            note = c.note
+        else:  # how a typed value was read, then whether it counted ("read '£5m' as 5000000; not counted: ...")
+            note = "; ".join(x for x in (c.note, "" if c.counted else "not counted: see Errors") if x)
         counted = qty if (c is not None and c.counted and qty is not None) else 0.0
         if m.cap is not None and counted > m.cap:
             note = "; ".join(x for x in (note, f"capped at {m.cap:,g} {m.unit}") if x)
