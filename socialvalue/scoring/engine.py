@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from socialvalue.bid import Bid, PanelScore
 from socialvalue.problems import Problem, Severity
 from socialvalue.rubric import CriterionKind, Rubric, TieBreak, ValueSet
-from socialvalue.rubric.models import Measure, PricePerQualityPoint
+from socialvalue.rubric.models import Measure, PricePerQualityPoint, Question
+from socialvalue.rubric.scales import Scale
 from socialvalue.rubric.valueset import ProxyValue
 
 from . import methods
@@ -30,6 +31,8 @@ class _Valued:
     measure: Measure
     value: ProxyValue | None
     source: str
+    factor: float
+    """The measure's additionality: (1 − deadweight) × (1 − displacement) × (1 − attribution)."""
 
 
 def _valued_measures(rubric: Rubric, value_set: ValueSet | None) -> list[_Valued]:
@@ -37,8 +40,11 @@ def _valued_measures(rubric: Rubric, value_set: ValueSet | None) -> list[_Valued
     for theme, m in rubric.measures():
         row = value_set.get(m.value_ref) if value_set and m.value_ref else None
         source = f"{value_set.id} v{value_set.version}: {row.source}" if row and value_set else ""
-        out.append(_Valued(theme.name, m, row, source))
+        out.append(_Valued(theme.name, m, row, source, m.additionality_factor))
     return out
+
+
+_NOT_COUNTED = "not counted: see Errors"
 
 
 def value_measures(
@@ -50,14 +56,16 @@ def value_measures(
         m, row = v.measure, v.value
         c = bid.commitments.get(m.code)
         qty = c.quantity if c else None
-        note = ""
         if c is None:
             note = "row missing: nothing counted"
-        else:  # how a typed value was read, then whether it counted ("read '£5m' as 5000000; not counted: ...")
-            note = "; ".join(x for x in (c.note, "" if c.counted else "not counted: see Errors") if x)
+        elif c.counted:
+            note = c.note
+        else:  # how a typed value was read, then that it was not counted ("read '£5m' as 5000000; not counted: ...")
+            note = f"{c.note}; {_NOT_COUNTED}" if c.note else _NOT_COUNTED
         counted = qty if (c is not None and c.counted and qty is not None) else 0.0
         if m.cap is not None and counted > m.cap:
-            note = "; ".join(x for x in (note, f"capped at {m.cap:,g} {m.unit}") if x)
+            capped = f"capped at {m.cap:,g} {m.unit}"
+            note = f"{note}; {capped}" if note else capped
             counted = m.cap
         gross = counted * row.value_gbp if row else None
         lines.append(
@@ -78,7 +86,7 @@ def value_measures(
                 deadweight_pct=m.deadweight_pct,
                 displacement_pct=m.displacement_pct,
                 attribution_pct=m.attribution_pct,
-                net=gross * m.additionality_factor if gross is not None else None,
+                net=gross * v.factor if gross is not None else None,
                 cell=c.cell if c else "",
                 evidence=c.evidence if c else "",
                 note=note or ("count only: no £ value" if row is None else ""),
@@ -87,24 +95,48 @@ def value_measures(
     return lines
 
 
-def score_questions(rubric: Rubric, bid: Bid, panel: Mapping[tuple[str, str], PanelScore]) -> list[QuestionLine]:
-    """Points per question = the question's maximum points × consensus score ÷ the scale's top score."""
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What every bid's line for one question shares: worked out once per tender."""
+
+    question: Question
+    part: str
+    theme: str
+    scale: Scale
+    max_points: float
+
+
+def _asked_questions(rubric: Rubric) -> list[_Asked]:
     theme_of = {q.code: t.name for t, q in rubric.sv_questions()}
-    lines: list[QuestionLine] = []
+    out = []
     for q in rubric.all_questions():
-        scale = rubric.scale_for(q)
-        ps = panel.get((bid.bid_id, q.code))
-        score = ps.score if ps else None
         part = rubric.question_part(q)
         criterion = rubric.criterion(part)
-        max_points = rubric.question_max_points(q)
+        theme = theme_of.get(q.code, criterion.name if criterion else "")
+        part_id = criterion.id if criterion else part.value
+        out.append(_Asked(q, part_id, theme, rubric.scale_for(q), rubric.question_max_points(q)))
+    return out
+
+
+def score_questions(
+    rubric: Rubric,
+    bid: Bid,
+    panel: Mapping[tuple[str, str], PanelScore],
+    asked: Sequence[_Asked] | None = None,
+) -> list[QuestionLine]:
+    """Points per question = the question's maximum points × consensus score ÷ the scale's top score."""
+    lines: list[QuestionLine] = []
+    for a in asked if asked is not None else _asked_questions(rubric):
+        q, scale, max_points = a.question, a.scale, a.max_points
+        ps = panel.get((bid.bid_id, q.code))
+        score = ps.score if ps else None
         answer = bid.answers.get(q.code)
         lines.append(
             QuestionLine(
                 bid_id=bid.bid_id,
                 code=q.code,
-                part=criterion.id if criterion else part.value,
-                theme=theme_of.get(q.code, criterion.name if criterion else ""),
+                part=a.part,
+                theme=a.theme,
                 text=q.text,
                 weight_pct=q.weight,
                 max_points=max_points,
@@ -186,20 +218,24 @@ def _tie_key(rubric: Rubric, r: BidResult) -> tuple[float, ...]:
 def rank(rubric: Rubric, results: list[BidResult]) -> None:
     """Rank complete bids by total; equal totals are separated by the rubric's tie-break rules in order."""
     ranked = [r for r in results if r.status is BidStatus.RANKED and r.total is not None]
-    ranked.sort(key=lambda r: (_tie_key(rubric, r), r.bid_id))
+    keys = {id(r): _tie_key(rubric, r) for r in ranked}
+    ranked.sort(key=lambda r: (keys[id(r)], r.bid_id))
     position = 0
     previous: tuple[float, ...] | None = None
     for i, r in enumerate(ranked, start=1):
-        key = _tie_key(rubric, r)
+        key = keys[id(r)]
         if key != previous:
             position = i
         r.rank = position
         previous = key
     groups: dict[float, list[BidResult]] = {}  # equal totals (to TOLERANCE) sit together after the sort
     for r in ranked:
-        groups.setdefault(_tie_key(rubric, r)[0], []).append(r)
+        groups.setdefault(keys[id(r)][0], []).append(r)
     for a in ranked:
-        tied = [b for b in groups[_tie_key(rubric, a)[0]] if b is not a]
+        group = groups[keys[id(a)][0]]
+        if len(group) == 1:
+            continue
+        tied = [b for b in group if b is not a]
         if not tied:
             continue
         names = ", ".join(b.supplier for b in tied)
@@ -247,12 +283,13 @@ class BidScorer:
         self.rubric, self.value_set = rubric, value_set
         self.panel = {(p.bid_id, p.code): p for p in panel}
         self.valued = _valued_measures(rubric, value_set)
+        self.asked = _asked_questions(rubric)
         self.quality = rubric.criterion(CriterionKind.QUALITY)
 
     def __call__(self, bid: Bid) -> ScoredBid:
         rubric, sv, quality = self.rubric, self.rubric.social_value, self.quality
         m_lines = value_measures(rubric, self.value_set, bid, self.valued)
-        q_lines = score_questions(rubric, bid, self.panel)
+        q_lines = score_questions(rubric, bid, self.panel, self.asked)
         g_lines = check_gates(rubric, bid)
         status, why = _status(bid, g_lines, q_lines)
         gross = sum(m.gross or 0.0 for m in m_lines)
