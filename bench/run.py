@@ -700,15 +700,21 @@ print(json.dumps({"batch_bytes": whole, "result_bytes": scores, "bids": len(resu
 """
 
 
-def retained_per_bid(rubric: Path, folder: Path, count: int) -> tuple[float, float]:
-    """(e) KB per bid that a finished batch keeps, and how much of it is the scored result alone (tracemalloc)."""
+def child_figures(script: str, rubric: Path, folder: Path, count: int) -> dict[str, int]:
+    """Run a measuring ``script`` in a fresh Python on the first ``count`` bids; the JSON it prints last."""
     proc = subprocess.run(
-        [sys.executable, "-c", RETAINED_CHILD, str(rubric), str(folder), str(count)],
+        [sys.executable, "-c", script, str(rubric), str(folder), str(count)],
         capture_output=True,
         text=True,
         check=True,
     )
     found: dict[str, int] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return found
+
+
+def retained_per_bid(rubric: Path, folder: Path, count: int) -> tuple[float, float]:
+    """(e) KB per bid that a finished batch keeps, and how much of it is the scored result alone (tracemalloc)."""
+    found = child_figures(RETAINED_CHILD, rubric, folder, count)
     return found["batch_bytes"] / 1024 / count, found["result_bytes"] / 1024 / count
 
 
@@ -725,13 +731,7 @@ class Memory:
 
 def peak_memory(rubric: Path, folder: Path, count: int) -> Memory:
     """(e) Peak resident memory of a fresh process scoring the first ``count`` bids with --jobs 1."""
-    proc = subprocess.run(
-        [sys.executable, "-c", MEMORY_CHILD, str(rubric), str(folder), str(count)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    found: dict[str, int] = json.loads(proc.stdout.strip().splitlines()[-1])
+    found = child_figures(MEMORY_CHILD, rubric, folder, count)
     ru = found["ru_maxrss_kb"] / 1024  # Linux reports kilobytes
     return Memory(count, found["vmhwm_kb"] / 1024 if found["vmhwm_kb"] else ru, ru)
 
