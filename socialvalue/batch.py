@@ -9,6 +9,7 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from socialvalue.bid import Bid, PanelScore
 from socialvalue.intake.bid_reader import BidReading, read_bid
 from socialvalue.intake.consensus import read_consensus
+from socialvalue.intake.guard import guard_file
 from socialvalue.problems import Problem, Severity
 from socialvalue.rubric import Rubric, RubricSource
 from socialvalue.scoring import BidScorer, ScoredBid, TenderResult, compare_bids
@@ -81,22 +83,66 @@ def _read_chunk(paths: Sequence[Path], rubric: Rubric, keep_answers: bool) -> li
     return [read_bid(p, rubric, keep_answers=keep_answers) for p in paths]
 
 
+def _read_one(path: Path, rubric: Rubric, keep_answers: bool) -> BidReading:
+    return read_bid(path, rubric, keep_answers=keep_answers)
+
+
 def iter_readings(
     files: Sequence[Path], rubric: Rubric, jobs: int = 1, keep_answers: bool = True
 ) -> Iterator[BidReading]:
     """Read every file, yielding each reading in the files' order as soon as it is ready.
 
     ``jobs`` > 1 spreads the reading over processes, :data:`CHUNK` files per task; the caller can
-    work on early readings while the workers read the rest.
+    work on early readings while the workers read the rest. A worker that dies (killed for memory,
+    or a reader crashing on a file) does not stop the batch: see :func:`_read_in_pool`.
     """
     if jobs <= 1 or len(files) < 2 * CHUNK:
         for p in files:
             yield read_bid(p, rubric, keep_answers=keep_answers)
         return
     chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
+    yield from _read_in_pool(chunks, rubric, jobs, keep_answers)
+
+
+def _read_in_pool(
+    chunks: Sequence[Sequence[Path]], rubric: Rubric, jobs: int, keep_answers: bool
+) -> Iterator[BidReading]:
+    """Read the chunks in a pool of ``jobs`` processes. When the pool breaks, the first chunk it did not
+    finish is read a file at a time, each in a process of its own (so a file that kills its reader is
+    found and reported), and the chunks after it go on in a fresh pool."""
+    broken = len(chunks)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for chunk_result in pool.map(_read_chunk, chunks, [rubric] * len(chunks), [keep_answers] * len(chunks)):
-            yield from chunk_result
+        futures = [pool.submit(_read_chunk, chunk, rubric, keep_answers) for chunk in chunks]
+        for i, future in enumerate(futures):
+            try:
+                readings = future.result()
+            except BrokenProcessPool:
+                broken = i
+                break
+            yield from readings
+    if broken == len(chunks):
+        return
+    for path in chunks[broken]:
+        yield _read_alone(path, rubric, keep_answers)
+    if broken + 1 < len(chunks):
+        yield from _read_in_pool(chunks[broken + 1 :], rubric, jobs, keep_answers)
+
+
+def _read_alone(path: Path, rubric: Rubric, keep_answers: bool) -> BidReading:
+    """Read one file in a process of its own; if that process dies, the file is reported and the batch goes on."""
+    with ProcessPoolExecutor(max_workers=1) as one:
+        try:
+            return one.submit(_read_one, path, rubric, keep_answers).result()
+        except BrokenProcessPool:
+            pass
+    problem = Problem(
+        code="reader-crashed",
+        file=path.name,
+        reason="the spreadsheet reader stopped abruptly on this file, so nothing in it was read or scored: "
+        "open it in Excel, save a new copy as .xlsx and resubmit (if it happens again, send the file to the "
+        "tool's maintainers)",
+    )
+    return BidReading(path.name, guard_file(path).sha256, None, [problem])
 
 
 def read_bids(

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialvalue.batch import score_folder
+from socialvalue.example import ExampleTender
 from socialvalue.fill import fill_response
 from socialvalue.intake.bid_reader import read_bid
 from socialvalue.output.consensus import write_consensus_template
@@ -624,3 +625,37 @@ def test_the_quick_extent_scan_settles_only_sheets_inside_z9999(xml: bytes, smal
     if small:  # what the quick scan settles, the full scan agrees with
         rows, columns = sheet_extent(xml)
         assert rows <= 9_999 and columns <= 26
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="worker processes are forked, so the stand-in reader reaches them")
+def test_a_reader_that_dies_on_one_file_does_not_stop_a_parallel_batch(
+    example_tender: ExampleTender, hybrid: RubricSource, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that kills the process reading it (as a reader crash or the kernel's OOM killer would) is found
+    by reading its chunk a file at a time, reported, and every other bid is scored as without it."""
+    import os
+
+    import socialvalue.batch as batch_module
+
+    folder = tmp_path / "bids"
+    folder.mkdir()
+    for i in range(10):
+        for src in example_tender.bids_dir.iterdir():
+            shutil.copy(src, folder / f"{i:02d}-{src.name}")
+    clean = score_folder(folder, hybrid, [example_tender.consensus], jobs=1)
+    shutil.copy(example_tender.bids_dir / "mersey-care-services.xlsx", folder / "05-killer.xlsx")
+    real = batch_module.read_bid
+
+    def dies_on_the_killer(path: Path, rubric: object, display_name: str | None = None, keep_answers: bool = True):  # type: ignore[no-untyped-def]
+        if path.name == "05-killer.xlsx":
+            os._exit(70)  # the worker process ends at once, as if the reader had crashed
+        return real(path, rubric, display_name, keep_answers)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch_module, "read_bid", dies_on_the_killer)
+    batch = score_folder(folder, hybrid, [example_tender.consensus], jobs=2)
+    crashed = [p for p in batch.problems if p.code == "reader-crashed"]
+    assert [(p.file, p.severity.value) for p in crashed] == [("05-killer.xlsx", "error")]
+    assert batch.outcome("05-killer.xlsx") == "unreadable"
+    assert [r.file for r in batch.readings] == sorted(p.name for p in folder.iterdir())
+    scores = {b.file: (b.total, b.rank) for b in batch.result.bids if b.file != "05-killer.xlsx"}
+    assert scores == {b.file: (b.total, b.rank) for b in clean.result.bids}
