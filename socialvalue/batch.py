@@ -92,16 +92,18 @@ def iter_readings(
 ) -> Iterator[BidReading]:
     """Read every file, yielding each reading in the files' order as soon as it is ready.
 
-    ``jobs`` > 1 spreads the reading over processes, :data:`CHUNK` files per task; the caller can
-    work on early readings while the workers read the rest. A worker that dies (killed for memory,
-    or a reader crashing on a file) does not stop the batch: see :func:`_read_in_pool`.
+    ``jobs`` > 1 reads in worker processes (at most one per :data:`CHUNK` files), :data:`CHUNK` files
+    per task; the caller can work on early readings while the workers read the rest. A worker that
+    dies (killed for memory, or a reader crashing on a file) does not stop the batch: see
+    :func:`_read_in_pool`. ``jobs`` = 1 reads in this process, where such a crash would end it.
     """
-    if jobs <= 1 or len(files) < 2 * CHUNK:
+    if jobs <= 1:
         for p in files:
             yield read_bid(p, rubric, keep_answers=keep_answers)
         return
     chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
-    yield from _read_in_pool(chunks, rubric, jobs, keep_answers)
+    if chunks:
+        yield from _read_in_pool(chunks, rubric, min(jobs, len(chunks)), keep_answers)
 
 
 def _read_in_pool(

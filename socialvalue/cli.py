@@ -253,7 +253,8 @@ def template(rubric_name: str, values: str | None, bids_dir: Path | None, output
     default=0,
     type=click.IntRange(min=0),
     show_default=True,
-    help="Processes reading bids in parallel; 0 means one per CPU core (a folder of under 32 files is read in one).",
+    help="Processes reading bids; 0 means one per CPU core. Above 1, bids are read in worker processes, so a "
+    "file that crashes its reader is listed as an error and the batch goes on.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
 def score(

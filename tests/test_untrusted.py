@@ -628,8 +628,13 @@ def test_the_quick_extent_scan_settles_only_sheets_inside_z9999(xml: bytes, smal
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="worker processes are forked, so the stand-in reader reaches them")
+@pytest.mark.parametrize("copies", [1, 10])  # a small folder (one chunk) and a large one (several)
 def test_a_reader_that_dies_on_one_file_does_not_stop_a_parallel_batch(
-    example_tender: ExampleTender, hybrid: RubricSource, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    copies: int,
+    example_tender: ExampleTender,
+    hybrid: RubricSource,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A file that kills the process reading it (as a reader crash or the kernel's OOM killer would) is found
     by reading its chunk a file at a time, reported, and every other bid is scored as without it."""
@@ -639,7 +644,7 @@ def test_a_reader_that_dies_on_one_file_does_not_stop_a_parallel_batch(
 
     folder = tmp_path / "bids"
     folder.mkdir()
-    for i in range(10):
+    for i in range(copies):
         for src in example_tender.bids_dir.iterdir():
             shutil.copy(src, folder / f"{i:02d}-{src.name}")
     clean = score_folder(folder, hybrid, [example_tender.consensus], jobs=1)
