@@ -83,10 +83,6 @@ def _read_chunk(paths: Sequence[Path], rubric: Rubric, keep_answers: bool) -> li
     return [read_bid(p, rubric, keep_answers=keep_answers) for p in paths]
 
 
-def _read_one(path: Path, rubric: Rubric, keep_answers: bool) -> BidReading:
-    return read_bid(path, rubric, keep_answers=keep_answers)
-
-
 def iter_readings(
     files: Sequence[Path], rubric: Rubric, jobs: int = 1, keep_answers: bool = True
 ) -> Iterator[BidReading]:
@@ -134,7 +130,7 @@ def _read_alone(path: Path, rubric: Rubric, keep_answers: bool) -> BidReading:
     """Read one file in a process of its own; if that process dies, the file is reported and the batch goes on."""
     with ProcessPoolExecutor(max_workers=1) as one:
         try:
-            return one.submit(_read_one, path, rubric, keep_answers).result()
+            return one.submit(_read_chunk, [path], rubric, keep_answers).result()[0]
         except BrokenProcessPool:
             pass
     problem = Problem(

@@ -128,15 +128,9 @@ def sheet_parts(workbook_xml: str, rels_xml: str) -> dict[str, str]:
     return parts
 
 
-def sheet_xml(parts: dict[str, bytes], names: dict[str, str] | None = None) -> dict[str, bytes]:
-    """Sheet name → its XML, from the inflated parts the guard kept (keys are lower-case part names).
-
-    ``names`` is :func:`sheet_parts` of the workbook, when the caller has it already.
-    """
-    if names is None:
-        workbook = parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
-        rels = parts.get("xl/_rels/workbook.xml.rels", b"").decode("utf-8", "replace")
-        names = sheet_parts(workbook, rels)
+def sheet_xml(parts: dict[str, bytes], names: dict[str, str]) -> dict[str, bytes]:
+    """Sheet name → its XML, from the inflated parts the guard kept (keys are lower-case part names) and
+    ``names``, the workbook's :func:`sheet_parts`."""
     out: dict[str, bytes] = {}
     for name, part in names.items():
         xml = parts.get(part.casefold())
