@@ -25,7 +25,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from socialvalue import __version__
-from socialvalue.layout import cell_ref
+from socialvalue.layout import cell_ref, column_letters
 from socialvalue.problems import Problem
 from socialvalue.rubric import CriterionKind, Rubric, ValueSet
 from socialvalue.rubric.models import AgainstTarget, LinearDeduction, PricePerQualityPoint, RelativeToBest
@@ -198,16 +198,9 @@ def _needs_reading(line: MeasureLine) -> bool:
 
 
 def _ref(col: int, row0: int, absolute: bool = False) -> str:
-    ref = cell_ref(col, row0 + 1)
     if not absolute:
-        return ref
-    letters = ref.rstrip("0123456789")
-    return f"${letters}${row0 + 1}"
-
-
-def _column(col: int) -> str:
-    """Column letters of a 0-based column index."""
-    return cell_ref(col, 1)[:-1]
+        return cell_ref(col, row0 + 1)
+    return f"${column_letters(col)}${row0 + 1}"
 
 
 def _range(sheet: str, col: int, first0: int, last0: int) -> str:
@@ -449,7 +442,7 @@ class _Writer:
         # the £ per unit (× net factor) above in the column ('' for a count-only measure: no £, cell left blank)
         templates = []
         for j, ref in enumerate(refs):
-            letters = _column(first + j)
+            letters = column_letters(first + j)
             factor = f"*{letters}${HEADER_ROW + 2}" if net else ""
             templates.append(
                 f"='{COMMITMENTS}'!{letters}{{}}*{letters}${HEADER_ROW + 1}{factor}" if ref.unit_value else ""
