@@ -30,7 +30,7 @@ from socialvalue.problems import Problem
 from socialvalue.rubric import CriterionKind, Rubric, ValueSet
 from socialvalue.rubric.models import AgainstTarget, LinearDeduction, PricePerQualityPoint, RelativeToBest
 from socialvalue.scoring import methods
-from socialvalue.scoring.results import BidStatus, MeasureLine, TenderResult
+from socialvalue.scoring.results import COUNT_ONLY_NOTE, BidStatus, MeasureLine, TenderResult
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS, clean_text
@@ -178,23 +178,12 @@ def _heading_lines(text: str, width: float) -> int:
     return max(1, len(textwrap.wrap(text, max(4, int(width)))))
 
 
-def _not_counted(line: MeasureLine) -> bool:
-    """Nothing was counted for this commitment: left blank, missing, unreadable, or refused (range, unit)."""
-    return (
-        line.quantity is None
-        or (line.counted_quantity == 0 and line.quantity != 0)
-        or line.note.startswith(("not counted", "row missing"))
-    )
-
-
 def _needs_reading(line: MeasureLine) -> bool:
     """A commitment the Readings sheet explains: typed as text, or noted (read as, capped, not counted, missing).
 
-    A count-only measure's standing note ("count only: no £ value") is said once, on Measures.
+    A count-only measure's standing note is said once, on Measures.
     """
-    if line.raw:
-        return True
-    return bool(line.note) and not (line.gross is None and line.note.startswith("count only"))
+    return bool(line.raw) or (bool(line.note) and line.note != COUNT_ONLY_NOTE)
 
 
 def _ref(col: int, row0: int, absolute: bool = False) -> str:
@@ -397,7 +386,7 @@ class _Writer:
             ws._write_string(row, 0, bid_text)
             ws._write_string(row, 1, supplier_text)
             for col, line in enumerate(lines, start=GRID_FIRST_COL):
-                if line is None or _not_counted(line):
+                if line is None or not line.counted:
                     write_blank(row, col, None, not_counted)
                 else:
                     fmt = explained if (line.raw or line.counted_quantity != line.quantity) else plain
@@ -461,7 +450,7 @@ class _Writer:
                 if line is None or not template:
                     continue
                 value = line.net if net else line.gross
-                fmt = not_counted if _not_counted(line) else money
+                fmt = not_counted if not line.counted else money
                 write_formula(row, first + j, template.format(excel_row), fmt, "" if value is None else value)
             quantities = f"'{COMMITMENTS}'!{_ref(first, row)}:{_ref(last, row)}"
             row_sum = f"=SUM({_ref(first, row)}:{_ref(last, row)})"
@@ -507,9 +496,7 @@ class _Writer:
                 ws._write_string(row, c["raw"], clean_text(line.raw))
             if line.quantity is not None:
                 ws._write_number(row, c["qty"], line.quantity, f.number)
-            ws._write_number(
-                row, c["counted"], line.counted_quantity, f.not_counted if _not_counted(line) else f.number
-            )
+            ws._write_number(row, c["counted"], line.counted_quantity, f.not_counted if not line.counted else f.number)
             if line.note:
                 ws._write_string(row, c["note"], clean_text(line.note))
         ws.autofilter(HEADER_ROW, 0, row, len(cols) - 1)

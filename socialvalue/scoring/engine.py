@@ -17,7 +17,7 @@ from socialvalue.rubric.scales import Scale
 from socialvalue.rubric.valueset import ProxyValue
 
 from . import methods
-from .results import BidResult, BidStatus, GateLine, MeasureLine, QuestionLine, TenderResult
+from .results import COUNT_ONLY_NOTE, BidResult, BidStatus, GateLine, MeasureLine, QuestionLine, TenderResult
 
 TOLERANCE = 1e-9
 """Totals closer than this are a tie (floating-point noise, not a difference in merit)."""
@@ -89,7 +89,8 @@ def value_measures(
                 net=gross * v.factor if gross is not None else None,
                 cell=c.cell if c else "",
                 evidence=c.evidence if c else "",
-                note=note or ("count only: no £ value" if row is None else ""),
+                note=note or (COUNT_ONLY_NOTE if row is None else ""),
+                counted=c is not None and c.counted and qty is not None,
             )
         )
     return lines

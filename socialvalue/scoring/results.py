@@ -55,6 +55,12 @@ class MeasureLine:
     cell: str = ""
     evidence: str = ""
     note: str = ""
+    counted: bool = True
+    """False when nothing was counted: left blank, row missing, unreadable, or refused (range, unit)."""
+
+
+COUNT_ONLY_NOTE = "count only: no £ value"
+"""The note on every line of a measure with no £ value (and nothing else to say)."""
 
 
 @record
