@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from socialvalue.problems import CellRef, column_letters
+
 LAYOUT_VERSION = "1"
 
 INSTRUCTIONS = "Instructions"
@@ -156,18 +158,13 @@ MOD_REASON_SUFFIX = ": reason"
 """A reason column is headed by the evaluator's name and this suffix."""
 
 
-def column_letters(index: int) -> str:
-    """Spreadsheet column letters for a 0-based index: 0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(ord("A") + rem) + letters
-    return letters
-
-
 def cell_ref(col: Column | int, row: int) -> str:
     """A1-style reference from a column (or 0-based index) and a 1-based row."""
     if isinstance(col, Column):
         return f"{col.letter}{row}"
     return f"{column_letters(col)}{row}"
+
+
+def ref(sheet: str, col: Column, row: int) -> CellRef:
+    """The cell of ``col`` on 1-based ``row`` of ``sheet``."""
+    return CellRef(sheet, row, col.index)

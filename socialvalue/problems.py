@@ -2,11 +2,20 @@
 
 Every step of the pipeline returns what it could do plus a list of :class:`Problem`;
 nothing is swallowed and nothing raises for bad *input* (only programming errors raise).
+
+Each kind of problem is a registered :class:`ProblemCode`: a stable code, its usual severity and a
+plain-English message template. Parts declare their codes once (``NOT_A_NUMBER = define(...)``) and
+make problems from them (``NOT_A_NUMBER.at(cell, file=..., raw=..., shown="12 FTE")``), so other parts
+match on the code, never on wording. A cell travels as a :class:`CellRef`, never as ``"Sheet!A1"``
+text to be split again.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -19,19 +28,72 @@ class Severity(StrEnum):
     INFO = "info"  # worth recording (e.g. a macro-enabled workbook read as values only)
 
 
+def column_letters(index: int) -> str:
+    """Spreadsheet column letters for a 0-based index: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return letters
+
+
+_A1 = re.compile(r"^(?:(?P<sheet>.+)!)?\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d{1,7})$", re.S)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class CellRef:
+    """One cell of one sheet: ``row`` 1-based as Excel shows it, ``col`` 0-based as the layout's columns."""
+
+    sheet: str
+    row: int
+    col: int
+
+    @property
+    def a1(self) -> str:
+        """``E14``."""
+        return f"{column_letters(self.col)}{self.row}"
+
+    def __str__(self) -> str:
+        """``Commitments!E14`` (the sheet name quoted as Excel would where it has spaces or quotes)."""
+        return f"{quote_sheet(self.sheet)}!{self.a1}" if self.sheet else self.a1
+
+    @classmethod
+    def parse(cls, text: str) -> CellRef | None:
+        """``Commitments!E14`` or ``'Method statements'!E5`` back to a reference; None when it is not one."""
+        found = _A1.match(text.strip())
+        if not found:
+            return None
+        sheet = found["sheet"] or ""
+        if len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
+            sheet = sheet[1:-1].replace("''", "'")
+        col = 0
+        for ch in found["col"].upper():
+            col = col * 26 + ord(ch) - 64
+        return cls(sheet, int(found["row"]), col - 1)
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula or reference writes it: ``Commitments`` or ``'Method statements'``."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
 class Problem(BaseModel):
     """One problem, located as precisely as the input allows."""
 
     model_config = ConfigDict(frozen=True)
 
     code: str
-    """Stable machine-readable code, e.g. ``not-a-number`` or ``zip-bomb``."""
+    """Stable machine-readable code, e.g. ``not-a-number`` or ``zip-bomb`` (see :func:`registered`)."""
     reason: str
     """Plain-English explanation an officer can act on."""
     severity: Severity = Severity.ERROR
     file: str = ""
     sheet: str = ""
     cell: str = ""
+    """A1-style cell (``E14``), a range (``A4:B6``) or rows (``14:14``) on ``sheet``."""
     line: int | None = None
     field: str = ""
     raw: str = ""
@@ -49,9 +111,78 @@ class Problem(BaseModel):
             where += f" ({self.field})"
         return where.strip()
 
+    @property
+    def ref(self) -> CellRef | None:
+        """The single cell this problem is about, when it is about one cell."""
+        return CellRef.parse(f"{quote_sheet(self.sheet)}!{self.cell}") if self.sheet and self.cell else None
+
     def __str__(self) -> str:
         loc = self.location
         return f"{loc}: {self.reason}" if loc else self.reason
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemCode:
+    """A kind of problem: its stable code, usual severity and a plain-English template with ``{named}`` fields."""
+
+    code: str
+    severity: Severity
+    template: str
+
+    def __str__(self) -> str:
+        return self.code
+
+    def __call__(
+        self,
+        *,
+        file: str = "",
+        sheet: str = "",
+        cell: str = "",
+        line: int | None = None,
+        field: str = "",
+        raw: object = "",
+        severity: Severity | None = None,
+        reason: str | None = None,
+        **fields: Any,
+    ) -> Problem:
+        """A problem of this kind; ``reason`` is the template filled with ``fields`` unless given outright."""
+        return Problem(
+            code=self.code,
+            reason=reason if reason is not None else self.template.format(**fields),
+            severity=severity or self.severity,
+            file=file,
+            sheet=sheet,
+            cell=cell,
+            line=line,
+            field=field,
+            raw=shorten(raw) if raw not in ("", None) else "",
+        )
+
+    def at(self, ref: CellRef, *, file: str = "", **kwargs: Any) -> Problem:
+        """A problem of this kind about one cell."""
+        return self(file=file, sheet=ref.sheet, cell=ref.a1, **kwargs)
+
+
+_REGISTRY: dict[str, ProblemCode] = {}
+
+
+def define(code: str, severity: Severity, template: str) -> ProblemCode:
+    """Register a problem code once, where the part that reports it lives; a second, different definition is a bug."""
+    made = ProblemCode(code, severity, template)
+    known = _REGISTRY.setdefault(code, made)
+    if known != made:
+        raise ValueError(f"problem code {code!r} is defined twice, differently")
+    return made
+
+
+def registered(code: str) -> ProblemCode | None:
+    """The registered definition of ``code``, if any part defined it."""
+    return _REGISTRY.get(code)
+
+
+def all_codes() -> list[ProblemCode]:
+    """Every code registered so far, sorted (import the parts first to see them all)."""
+    return sorted(_REGISTRY.values(), key=lambda c: c.code)
 
 
 def shorten(value: object, limit: int = 80) -> str:

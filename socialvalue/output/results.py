@@ -25,8 +25,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from socialvalue import __version__
-from socialvalue.layout import cell_ref, column_letters
-from socialvalue.problems import Problem
+from socialvalue.layout import cell_ref
+from socialvalue.problems import Problem, column_letters
 from socialvalue.rubric import CriterionKind, Rubric, ValueSet
 from socialvalue.rubric.models import AgainstTarget, LinearDeduction, PricePerQualityPoint, RelativeToBest
 from socialvalue.scoring import methods

@@ -29,7 +29,7 @@ from socialvalue.output.atomic import OutputError, atomic_path, check_target
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
 from socialvalue.output.sheets import ROW_MAX_HEIGHT, lines_needed, protect
 from socialvalue.output.template import Styles, template_meta, write_meta
-from socialvalue.problems import Problem, Severity
+from socialvalue.problems import Problem, Severity, column_letters
 from socialvalue.rubric import Rubric, Scale
 
 KIND_EVALUATOR = "evaluator"
@@ -107,7 +107,7 @@ def parse_evaluators(text: str) -> tuple[list[str], list[str]]:
 
 def blind_label(index: int) -> str:
     """0 → ``Bidder A``, 25 → ``Bidder Z``, 26 → ``Bidder AA``."""
-    return f"Bidder {L.column_letters(index)}"
+    return f"Bidder {column_letters(index)}"
 
 
 def panel_id(rubric: Rubric, bids: Sequence[Bid], blind: bool) -> str:
