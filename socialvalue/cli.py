@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from socialvalue import __version__
+from socialvalue.commands.award import award
+from socialvalue.commands.footprint import footprint
+from socialvalue.commands.returns import returns
 
 if TYPE_CHECKING:
     from socialvalue.problems import Problem
@@ -510,6 +513,10 @@ def example(folder: Path) -> None:
         f"--evaluations {made.consensus} -o {folder / 'results.xlsx'}"
     )
 
+
+main.add_command(footprint)
+main.add_command(award)
+main.add_command(returns)
 
 if __name__ == "__main__":
     main()

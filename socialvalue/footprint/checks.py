@@ -22,9 +22,11 @@ SUCCESSOR_OUTSIDE = define(
 SUCCESSOR_CLOSED_FIRST = define(
     "successor-closed-first", Severity.WARNING, "{code}'s successor {successor} had closed ({closed}) before it took over ({start})"
 )  # fmt: skip
-NO_PLACE = define("organisation-no-place", Severity.INFO, "{code} {name} has no place: it counts towards the footprint only")
+NO_PLACE = define(
+    "organisation-no-place", Severity.INFO, "{code} {name} has no place: it counts towards the footprint only"
+)
 EMPTY_PLACE = define("place-empty", Severity.INFO, "place {gss} {name} has no organisations yet")
-REGISTER_MISSING = define("register-missing", Severity.ERROR, "{code} ({name}) is not in the register {register}")
+REGISTER_MISSING = define("register-missing", Severity.WARNING, "{code} ({name}) is not in the register {register}")
 REGISTER_DIFFERS = define("register-differs", Severity.WARNING, "{code}: the {what} here is {ours!r}, the register {register} says {theirs!r}")  # fmt: skip
 
 
@@ -44,7 +46,9 @@ def check_footprint(footprint: Footprint) -> list[Problem]:
         if o.place is None and o.kind is not OrgKind.ICB:
             problems.append(NO_PLACE(field=field, code=o.code, name=o.name))
     used = {o.place for o in footprint.organisations}
-    problems += [EMPTY_PLACE(field=f"place {p.gss}", gss=p.gss, name=p.name) for p in footprint.places if p.gss not in used]
+    problems += [
+        EMPTY_PLACE(field=f"place {p.gss}", gss=p.gss, name=p.name) for p in footprint.places if p.gss not in used
+    ]
     return problems
 
 
@@ -80,6 +84,8 @@ def read_ods_register(paths: Iterable[Path]) -> dict[str, list[str]]:
 
 def check_against_ods(footprint: Footprint, registers: Sequence[Path]) -> list[Problem]:
     """Each NHS organisation of the footprint against ODS extracts (trusts ``etr``, CCGs ``eccg``, ...).
+
+    An organisation in none of the extracts given is a warning (give every extract that should hold it).
 
     A CCG closed on 30 June 2022 is still in the register as a sub-ICB location of its ICB, open and
     renamed (``NHS CHESHIRE AND MERSEYSIDE ICB - 01F``): its parent must then be the ICB it rolls up under.
@@ -138,14 +144,18 @@ def check_against_ons(footprint: Footprint, code_lists: Sequence[Path]) -> list[
     codes: dict[str, dict[str, str]] = {}
     for path in code_lists:
         codes.update(read_ons_codes(path))
+    types = {c[:3] for c in codes}
+    # GSS codes start with their entity type (E54 ICBs, E06/E08 districts): only types a list holds are checked
     problems: list[Problem] = []
-    if footprint.gss:
+    if footprint.gss and footprint.gss[:3] in types:
         found = codes.get(footprint.gss)
         if found is None:
             problems.append(REGISTER_MISSING(field="gss", code=footprint.gss, name=footprint.name, register=register))
         elif found["ods"] and found["ods"] != footprint.code:
             problems.append(REGISTER_DIFFERS(field="code", code=footprint.gss, what="ODS code", ours=footprint.code, theirs=found["ods"], register=register))  # fmt: skip
     for p in footprint.places:
+        if p.gss[:3] not in types:
+            continue
         found = codes.get(p.gss)
         if found is None:
             problems.append(REGISTER_MISSING(field=f"place {p.gss}", code=p.gss, name=p.name, register=register))

@@ -104,7 +104,9 @@ def read_organisations_csv(path: Path, footprint: Footprint) -> tuple[list[Organ
         if org is not None:
             orgs.append(org)
     merged = footprint.model_copy(update={"organisations": _merge(footprint.organisations, orgs)})
-    problems += [p.model_copy(update={"file": file}) for p in structure_problems(merged) if p.code != PLACE_UNKNOWN.code]
+    problems += [
+        p.model_copy(update={"file": file}) for p in structure_problems(merged) if p.code != PLACE_UNKNOWN.code
+    ]
     keys: dict[tuple[Scheme, str], int] = {}
     for o in orgs:
         if o.key in keys:
@@ -151,11 +153,12 @@ def _organisation(
                 continue
             value = gss
         elif col in ("opened", "closed", "succeeded_on"):
-            parsed = _date(value)
-            if parsed is None:
+            day = _date(value)
+            if day is None:
                 problems.append(ORG_INVALID(file=file, line=line, field=col, raw=value, why=f"{value!r} is not a date: write 2022-06-30 or 30/06/2022"))  # fmt: skip
                 continue
-            value = parsed
+            data[col] = day
+            continue
         data[col] = value
     if "scheme" not in data and data.get("kind") in {k.value for k in SCHEME_OF_KIND}:
         data["scheme"] = SCHEME_OF_KIND[OrgKind(data["kind"])].value

@@ -56,7 +56,12 @@ class OrgKind(StrEnum):
     OTHER = "other"
 
 
-SCHEME_OF_KIND = {OrgKind.ICB: Scheme.ODS, OrgKind.CCG: Scheme.ODS, OrgKind.TRUST: Scheme.ODS, OrgKind.COUNCIL: Scheme.GSS}
+SCHEME_OF_KIND = {
+    OrgKind.ICB: Scheme.ODS,
+    OrgKind.CCG: Scheme.ODS,
+    OrgKind.TRUST: Scheme.ODS,
+    OrgKind.COUNCIL: Scheme.GSS,
+}
 """Kinds that are always coded in one scheme."""
 
 
@@ -145,7 +150,9 @@ class Footprint(_Model):
     name: str = Field(min_length=1)
     rag_green_pct: Percent = Field(default=90, description="Delivered to date at or above this % is green")
     rag_amber_pct: Percent = Field(default=70, description="At or above this % (and below green) is amber; below, red")
-    return_due_days: int = Field(default=30, ge=0, le=366, description="Days after a quarter ends that its return is due")
+    return_due_days: int = Field(
+        default=30, ge=0, le=366, description="Days after a quarter ends that its return is due"
+    )
     places: list[Place] = Field(default_factory=list)
     organisations: list[Organisation] = Field(default_factory=list)
 

@@ -30,6 +30,13 @@ class StoreError(Exception):
     """The store cannot be opened or used as asked (wrong URL, newer schema, unreachable server)."""
 
 
+def inserted_id(result: sa.CursorResult[Any]) -> int:
+    """The key of the row an INSERT just made."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def default_url() -> str:
     """``$SOCIALVALUE_STORE``, else the SQLite file ``socialvalue.db`` in the working folder."""
     return os.environ.get(ENV_VAR) or DEFAULT_FILE

@@ -12,7 +12,7 @@ from socialvalue.footprint.models import Footprint, Organisation, Place, Scheme
 from socialvalue.problems import Problem, Severity, define
 
 from . import schema as S
-from .engine import Store
+from .engine import Store, inserted_id
 
 ORG_ELSEWHERE = define(
     "organisation-in-other-footprint", Severity.ERROR, "{code} {name} already belongs to footprint {other}: an organisation is in one footprint"
@@ -21,7 +21,9 @@ ORG_NOT_FOUND = define("organisation-not-found", Severity.ERROR, "no organisatio
 ORG_AMBIGUOUS = define(
     "organisation-ambiguous", Severity.ERROR, "{code} is a code in more than one register ({schemes}): write it as scheme:code, e.g. {example}"
 )  # fmt: skip
-FOOTPRINT_MISSING = define("footprint-missing", Severity.ERROR, "no footprint {code} in the store (footprints: {known})")
+FOOTPRINT_MISSING = define(
+    "footprint-missing", Severity.ERROR, "no footprint {code} in the store (footprints: {known})"
+)
 
 
 @dataclass
@@ -70,7 +72,7 @@ def _upsert_footprint(conn: sa.Connection, fp: Footprint, found: int | None) -> 
         conn.execute(sa.update(S.footprint).where(S.footprint.c.id == found).values(**values))
         return found, False
     made = conn.execute(sa.insert(S.footprint).values(code=fp.code, created_at=datetime.now(UTC), **values))
-    return int(made.inserted_primary_key[0]), True
+    return inserted_id(made), True
 
 
 def _upsert_places(conn: sa.Connection, fp_id: int, places: list[Place]) -> dict[str, int]:
@@ -80,11 +82,13 @@ def _upsert_places(conn: sa.Connection, fp_id: int, places: list[Place]) -> dict
             conn.execute(sa.update(S.place).where(S.place.c.id == ids[p.gss]).values(name=p.name))
         else:
             made = conn.execute(sa.insert(S.place).values(footprint_id=fp_id, gss=p.gss, name=p.name))
-            ids[p.gss] = int(made.inserted_primary_key[0])
+            ids[p.gss] = inserted_id(made)
     return ids
 
 
-def _elsewhere(conn: sa.Connection, fp_id: int | None, orgs: list[Organisation], existing: dict[Any, Any]) -> list[Problem]:
+def _elsewhere(
+    conn: sa.Connection, fp_id: int | None, orgs: list[Organisation], existing: dict[Any, Any]
+) -> list[Problem]:
     codes = {r.id: r.code for r in conn.execute(sa.select(S.footprint.c.id, S.footprint.c.code))}
     problems = []
     for o in orgs:
@@ -130,7 +134,9 @@ def read_footprint(store: Store, code: str) -> tuple[Footprint | None, list[Prob
     with store.read() as conn:
         fp = conn.execute(sa.select(S.footprint).where(S.footprint.c.code == code.upper())).one_or_none()
         if fp is None:
-            known = ", ".join(conn.execute(sa.select(S.footprint.c.code).order_by(S.footprint.c.code)).scalars()) or "none"
+            known = (
+                ", ".join(conn.execute(sa.select(S.footprint.c.code).order_by(S.footprint.c.code)).scalars()) or "none"
+            )
             return None, [FOOTPRINT_MISSING(code=code, known=known)]
         places = list(conn.execute(sa.select(S.place).where(S.place.c.footprint_id == fp.id).order_by(S.place.c.gss)))
         gss_of = {p.id: p.gss for p in places}

@@ -51,7 +51,9 @@ def upgrade() -> None:
         sa.Column("status", sa.String(12), nullable=False, comment="current or superseded"),
         sa.Column("supersedes_id", sa.Integer, sa.ForeignKey("return_submission.id"), nullable=True),
         sa.Column("superseded_at", When),
-        sa.Column("changes", sa.Text, nullable=False, server_default="", comment="what changed from the one it supersedes"),
+        sa.Column(
+            "changes", sa.Text, nullable=False, server_default="", comment="what changed from the one it supersedes"
+        ),
         sa.UniqueConstraint("contract_id", "period_index", "sha256"),
     )
     op.create_index(

@@ -1,0 +1,1 @@
+"""Contracts: award (results → KPIs phased by quarter), delivery returns, and contract status."""
