@@ -9,6 +9,9 @@ import pytest
 from socialvalue.example import ExampleTender, build_example
 from socialvalue.output.template import write_response_template
 from socialvalue.rubric import RubricSource, load_rubric
+from tests.stores import postgres_url, store_url  # the store fixtures, on SQLite and PostgreSQL
+
+__all__ = ["postgres_url", "store_url"]
 
 
 def load(name: str) -> RubricSource:
