@@ -160,7 +160,9 @@ def test_footprint_through_the_cli(
     for key, (gross, net_gbp) in expected.items():
         assert stored[key][0] == pytest.approx(gross) and stored[key][1] == pytest.approx(net_gbp)
     by_frame = facts.groupby(["place_gss", "period"])["delivered_gross_gbp"].sum()
-    assert {k: v for k, v in by_frame.items() if (k[0], k[1]) in expected} == pytest.approx({k: v[0] for k, v in expected.items()})
+    assert {k: v for k, v in by_frame.items() if (k[0], k[1]) in expected} == pytest.approx(
+        {k: v[0] for k, v in expected.items()}
+    )
 
     # counts (no £ value) are kept as counts
     hours = facts[facts["measure"] == "SK04"]

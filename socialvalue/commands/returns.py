@@ -47,14 +47,15 @@ def returns_template(contract: str, period: str, output: Path, overwrite: bool, 
     from socialvalue.contracts.return_template import make_return
     from socialvalue.output.atomic import OutputError
 
+    quarter = _period(period)
     store = open_or_fail(store_url, create=False)
     try:
-        made, problems = make_return(store, contract, _period(period), output, overwrite)
+        made, problems = make_return(store, contract, quarter, output, overwrite)
     except OutputError as exc:
         raise click.UsageError(str(exc)) from exc
     if made is None:
         fail(problems, f"no return was made for {contract}")
-    click.echo(f"Delivery return for {contract}, {_period(period)}: {output}")
+    click.echo(f"Delivery return for {contract}, {quarter}: {output}")
 
 
 @returns.command("ingest")

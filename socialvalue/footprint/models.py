@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Percent = Annotated[float, Field(ge=0, le=1000)]
 
@@ -111,11 +111,20 @@ class Organisation(_Model):
     former_name: str = Field(default="", description="Its name while open, when the register now shows another")
     note: str = ""
 
+    @field_validator("code")
+    @classmethod
+    def _code(cls, code: str, info: ValidationInfo) -> str:
+        scheme = info.data.get("scheme")
+        why = code_problem(scheme, code) if scheme is not None else None
+        if why:
+            raise ValueError(why)
+        return code
+
     @model_validator(mode="after")
     def _consistent(self) -> Organisation:
-        why = code_problem(self.scheme, self.code)
+        why = None
         wanted = SCHEME_OF_KIND.get(self.kind)
-        if why is None and wanted is not None and wanted is not self.scheme:
+        if wanted is not None and wanted is not self.scheme:
             why = f"a {self.kind.value} is coded in {wanted.value.upper()}, not {self.scheme.value.upper()}"
         if why is None and self.successor is not None:
             why = code_problem(self.successor_scheme or self.scheme, self.successor)

@@ -172,6 +172,8 @@ def open_store(url: str | None = None, create: bool = True) -> Store:
         return Store(full, _engine(full), upgraded_from=current if current != head else None)
     except sa.exc.OperationalError as exc:
         raise StoreError(f"cannot open the store {display_url(full)}: {exc.orig}") from exc
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(f"{display_url(full)} is not a database this version can use: {exc}") from exc
 
 
 def _has_tables(url: str) -> bool:
