@@ -1,0 +1,150 @@
+"""Two people ingesting at once lose nothing; a process killed mid-ingest leaves the store as it was.
+
+Both run real `socialvalue returns ingest` processes against the same store, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from socialvalue.store import open_store
+from socialvalue.store import schema as S
+from tests.tenders import cli, filled_return
+from tests.test_store import KPIS, SECOND, WINNER, _award, awarded, results, snapshot
+
+WAIT_SECONDS = 60
+
+
+def _ingest(folder: Path, url: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "socialvalue.cli", "returns", "ingest", str(folder), "--store", url],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def test_two_people_ingesting_at_once_lose_nothing(
+    awarded: str,
+    results: Path,
+    example_tender,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    _award(awarded, results, example_tender.bids_dir, "C-2", SECOND, "RBL", "--not-first")
+    _award(awarded, results, example_tender.bids_dir, "C-3", WINNER, "REM")
+    shared, a, b = tmp_path / "shared", tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    expected: Counter[tuple[str, str]] = Counter()
+    for contract in ("C-1", "C-2", "C-3"):
+        for i, period in enumerate(("2026Q2", "2026Q3", "2026Q4")):
+            name = f"{contract}-{period}.xlsx"
+            filled_return(awarded, contract, period, shared / name, {k: v + i for k, v in KPIS.items()})
+            shutil.copy(shared / name, a / name)
+            shutil.copy(shared / name, b / name)
+            expected[contract, period] += 1
+            if i != 1:  # a corrected version, only in b
+                filled_return(
+                    awarded, contract, period, b / f"{contract}-{period}-corrected.xlsx", {**KPIS, "LE01": 9 + i}
+                )
+                expected[contract, period] += 1
+    before = {name: rows for name, rows in snapshot(awarded).items() if name not in ("return_submission", "return_line", "kpi_period")}  # fmt: skip
+
+    first, second = _ingest(a, awarded), _ingest(b, awarded)
+    outputs = [p.communicate(timeout=300)[0] for p in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+
+    with open_store(awarded).read() as conn:
+        sub = S.return_submission
+        rows = conn.execute(sa.select(S.contract.c.code, sub.c.period, sub.c.sha256, sub.c.status, sub.c.id).join(S.contract, S.contract.c.id == sub.c.contract_id)).all()  # fmt: skip
+        current = {(r.code, r.period): r.id for r in rows if r.status == "current"}
+        lines = {
+            (r.submission_id, r.kpi_id): r.delivered_quantity
+            for r in conn.execute(sa.select(S.return_line.c.submission_id, S.return_line.c.kpi_id, S.return_line.c.delivered_quantity))
+        }  # fmt: skip
+        facts = conn.execute(sa.select(S.kpi_period.c.kpi_id, S.kpi_period.c.return_id, S.kpi_period.c.delivered_quantity).where(S.kpi_period.c.return_id.is_not(None))).all()  # fmt: skip
+    # every distinct file recorded exactly once, the same file never twice
+    assert Counter((r.code, r.period) for r in rows) == expected
+    assert len({r.sha256 for r in rows}) == len(rows)
+    assert len(current) == len(expected)  # one current return per contract and quarter
+    # what the reports read is what the current return says, KPI by KPI
+    assert len(facts) == len(expected) * len(KPIS)
+    assert all(f.return_id in current.values() and lines[f.return_id, f.kpi_id] == f.delivered_quantity for f in facts)
+    assert {k: v for k, v in snapshot(awarded).items() if k in before} == before
+    summary = "".join(outputs)
+    assert summary.count("rejected    ") == 0 and summary.count("already     ") == 9
+
+
+def _wait_for(condition, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_a_process_killed_mid_ingest_leaves_the_store_as_it_was(awarded: str, tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    filled_return(awarded, "C-1", "2026Q2", inbox / "return.xlsx", KPIS)
+    before = snapshot(awarded)
+    url = sa.engine.make_url(awarded)
+    if url.get_backend_name() == "sqlite":
+        # A reader holding its shared lock stops the writer at COMMIT (it needs the file to itself): by then
+        # its changes are in the rollback journal and nowhere else.
+        path = Path(url.database or "")
+        journal = path.with_name(path.name + "-journal")
+        reader = sqlite3.connect(path, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM kpi_period").fetchone()
+        process = _ingest(inbox, awarded)
+        _wait_for(lambda: journal.exists() and journal.stat().st_size > 0, "the ingest to start writing")
+        time.sleep(0.5)  # well into its transaction (it cannot commit while the reader holds on)
+        assert process.poll() is None
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        reader.execute("ROLLBACK")
+        reader.close()
+    else:
+        # Another session holds the quarter's rows: the ingest has recorded the submission and its lines
+        # and waits to update them when it is killed.
+        engine = sa.create_engine(awarded, poolclass=sa.pool.NullPool)
+        holder = engine.connect()
+        holder.begin()
+        holder.execute(sa.select(S.kpi_period.c.id).where(S.kpi_period.c.period == "2026Q2").with_for_update()).all()
+        process = _ingest(inbox, awarded)
+
+        backend: list[int] = []
+
+        def waiting() -> bool:
+            with engine.connect() as conn:
+                backend[:] = conn.execute(sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )).scalars().all()  # fmt: skip
+            return bool(backend)
+
+        _wait_for(waiting, "the ingest to wait for the held rows")
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        holder.rollback()
+        holder.close()
+
+        def gone() -> bool:
+            with engine.connect() as conn:
+                return not conn.execute(sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": backend[0]}).scalar()  # fmt: skip
+
+        _wait_for(gone, "the killed session to end")
+        engine.dispose()
+    assert process.returncode == -signal.SIGKILL
+    assert snapshot(awarded) == before
+    out = cli("returns", "ingest", inbox, "--store", awarded)  # the store is sound: the same file records now
+    assert "1 return(s) recorded" in out
+
+
+__all__ = ["awarded", "results"]  # the store fixtures this module shares with test_store
