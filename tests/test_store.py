@@ -297,6 +297,11 @@ def test_a_return_with_any_error_is_rejected_whole_with_every_problem_listed(
         ws.cell(row=ws.max_row + 1, column=1).value = "ZZ99"
         ws.cell(row=ws.max_row, column=8).value = 5
 
+    tampered = load_workbook(good)  # the hidden record says another quarter: the KPI fingerprint no longer fits
+    meta = tampered["_socialvalue"]
+    next(row for row in meta.iter_rows() if row[0].value == "period")[1].value = "2026Q3"
+    inbox.mkdir()
+    tampered.save(inbox / "tampered.xlsx")
     _edit(good, inbox / "mistakes.xlsx", mistakes)
     _edit(good, inbox / "rows.xlsx", rows_changed)
     (inbox / "notes.xlsx").write_text("Supplier,Delivered\nAcme,12\n", encoding="utf-8")
@@ -312,7 +317,7 @@ def test_a_return_with_any_error_is_rejected_whole_with_every_problem_listed(
 
     code, out = run("returns", "ingest", inbox, "--store", awarded)
     assert code == 1
-    assert "0 return(s) recorded, 6 rejected, of 6 file(s)" in out
+    assert "0 return(s) recorded, 7 rejected, of 7 file(s)" in out
     expected = [
         ("mistakes.xlsx Delivery!H4", "not a number"),
         ("mistakes.xlsx Delivery!H5", "nothing was typed for KPI LE02"),
@@ -325,11 +330,12 @@ def test_a_return_with_any_error_is_rejected_whole_with_every_problem_listed(
         ("a-bid.xlsx", "not a delivery return"),
         ("dtd.xlsx", "<!DOCTYPE"),
         ("bomb.xlsx", "zip bomb"),
+        ("tampered.xlsx", "the KPIs of contract C-1 changed after this return was made"),
         ("blank.xlsx", ""),
     ]
     shutil.copy(blank, inbox / "blank.xlsx")
     code, out = run("returns", "ingest", inbox, "--store", awarded)
-    assert code == 1 and "7 rejected" in out
+    assert code == 1 and "8 rejected" in out
     assert "blank.xlsx Delivery!H4: nothing was typed for KPI LE01" in out
     for where, what in expected:
         assert any(where in line and what in line for line in out.splitlines()), (where, what, out)
@@ -366,6 +372,31 @@ def test_status_rag_overdue_and_double_counting(awarded: str, results: Path, exa
     assert all(c.rag == "not due" and c.overdue == [] and c.through == "" for c in early.contracts)
     out = cli("returns", "status", "--footprint", "QYG", "--as-of", "2026-11-30", "--store", awarded)
     assert "3 contract(s); 4 overdue return(s); 2 possible double count(s)" in out
+
+
+def test_the_return_workbook_is_protected_and_explains_itself(awarded: str, tmp_path: Path) -> None:
+    target = tmp_path / "return.xlsx"
+    cli("returns", "template", "C-1", "--period", "2026Q3", "-o", target, "--store", awarded)
+    code, out = run("returns", "template", "C-1", "--period", "2026Q3", "-o", target, "--store", awarded)
+    assert code == 2 and "--overwrite" in out
+    wb = load_workbook(target)
+    ws = wb["Delivery"]
+    assert ws.protection.sheet and wb["_socialvalue"].sheet_state == "veryHidden"
+    rows = _rows(ws)
+    assert set(rows) == set(KPIS)
+    row = rows["LE01"]
+    assert [ws.cell(row=row, column=c).protection.locked for c in (5, 6, 7, 8, 9, 10, 11)] == [True, True, True, False, False, False, True]  # fmt: skip
+    assert (ws.cell(row=row, column=5).value, ws.cell(row=row, column=6).value) == (
+        2,
+        4,
+    )  # 12 FTE-years over 6 quarters
+    assert ws.cell(row=row, column=11).value == f"=G{row}+N(H{row})" and ws.cell(row=row, column=12).value.startswith(
+        "=IF(F"
+    )
+    meta = {r[0].value: r[1].value for r in wb["_socialvalue"].iter_rows()}
+    assert (meta["kind"], meta["contract"], meta["period"]) == ("delivery-return", "C-1", "2026Q3") and len(meta["kpi_fingerprint"]) == 64  # fmt: skip
+    code, out = run("returns", "template", "C-1", "--period", "2028Q1", "-o", tmp_path / "x.xlsx", "--store", awarded)
+    assert code == 2 and "2028Q1 is not a quarter of contract C-1 (2026Q2 to 2027Q3)" in out
 
 
 def test_tables_as_dataframes(awarded: str) -> None:

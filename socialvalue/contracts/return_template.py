@@ -18,7 +18,7 @@ from socialvalue import __version__
 from socialvalue.output.atomic import OutputError, atomic_path
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
 from socialvalue.output.sheets import protect
-from socialvalue.output.template import Styles, write_meta
+from socialvalue.output.template import Styles, _headers, write_meta
 from socialvalue.periods import Period
 from socialvalue.problems import Problem
 from socialvalue.store.engine import Store
@@ -89,11 +89,8 @@ def _instructions(wb: Workbook, spec: ReturnSpec, styles: Styles) -> None:
 def _delivery(wb: Workbook, spec: ReturnSpec, styles: Styles) -> None:
     ws = wb.add_worksheet(R.DELIVERY)
     ws.write_string(0, 0, f"Delivered in {spec.period}: one row per KPI; fill in the shaded cells", styles.title)
-    for col in R.RETURN_COLUMNS:
-        ws.set_column(col.index, col.index, col.width)
-        ws.write_string(R.HEADER - 1, col.index, col.heading, styles.header)
+    _headers(ws, R.RETURN_COLUMNS, styles)  # on the response workbook's heading row (R.HEADER)
     ws.set_row(R.HEADER - 1, 45)
-    ws.freeze_panes(R.HEADER, 0)
     percent = wb.add_format({"num_format": "0%", "valign": "top", "border": 1, "border_color": "#BFBFBF"})
     number = wb.add_format({"num_format": "#,##0.##", "valign": "top", "border": 1, "border_color": "#BFBFBF"})
     for i, k in enumerate(spec.kpis):
