@@ -130,6 +130,10 @@ def test_footprint_show_check_and_thresholds(store_url: str) -> None:
     assert "E08000014 Sefton" in out and "RVY" in out and "rolls up under RBN" in out
     code, out = run("footprint", "check", "QYG", "--store", store_url)
     assert code == 0 and "0 thing(s) to look at" in out
+    out = cli("footprint", "create", "--code", "qxx", "--name", "A New ICS", "--place", "E06000001=Hartlepool", "--store", store_url)  # fmt: skip
+    assert "Recorded footprint QXX A New ICS: 1 place(s)" in out
+    out = cli("footprint", "show", "--store", store_url)
+    assert "QXX, QYG" in out and "cheshire-and-merseyside" in out
     cli("footprint", "set", "QYG", "--green", "95", "--amber", "80", "--store", store_url)
     model, _ = read_footprint(open_store(store_url), "QYG")
     assert model is not None and (model.rag_green_pct, model.rag_amber_pct) == (95, 80)
@@ -185,7 +189,7 @@ def test_award_keeps_the_tender_trail_and_is_recorded_once(awarded: str, results
     assert snapshot(awarded) == before
 
 
-def test_award_phases_by_a_profile(store_url: str, results: Path, example_tender) -> None:  # type: ignore[no-untyped-def]
+def test_award_phases_by_a_profile(store_url: str, results: Path, example_tender, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("footprint", "create", "cheshire-and-merseyside", "--store", store_url)
     _award(store_url, results, example_tender.bids_dir, "C-P", WINNER, "gss:E08000012", "--profile", "0,1,1,2,2,4")
     with open_store(store_url).read() as conn:
@@ -201,6 +205,33 @@ def test_award_phases_by_a_profile(store_url: str, results: Path, example_tender
         whole = next(r[1] for r in rows if r[0] == code)
         assert sum(parts) == whole  # exactly: the last quarter takes the rounding
         assert parts == pytest.approx([whole * w / 10 for w in (0, 1, 1, 2, 2, 4)])
+    profile = tmp_path / "profile.csv"
+    profile.write_text("measure,period,weight\n*,2026Q2,1\n*,2026Q3,1\nLE01,2027Q3,1\n", encoding="utf-8")
+    _award(store_url, results, example_tender.bids_dir, "C-CSV", WINNER, "RBL", "--profile", str(profile))
+    with open_store(store_url).read() as conn:
+        le01 = conn.execute(
+            sa.select(S.kpi_period.c.period, S.kpi_period.c.committed_quantity).join(S.kpi, S.kpi.c.id == S.kpi_period.c.kpi_id)
+            .join(S.contract, S.contract.c.id == S.kpi.c.contract_id).where(S.contract.c.code == "C-CSV", S.kpi.c.code.in_(["LE01", "SK01"]))
+            .order_by(S.kpi.c.code, S.kpi_period.c.period_index)
+        ).all()  # fmt: skip
+    assert [q for _, q in le01] == [
+        0,
+        0,
+        0,
+        0,
+        0,
+        12,
+        260,
+        260,
+        0,
+        0,
+        0,
+        0,
+    ]  # LE01 all in 2027Q3; the rest split over two quarters
+    profile.write_text("period,weight\n2031Q1,1\n", encoding="utf-8")
+    code, out = run("award", results, "--bid", example_tender.bids_dir / WINNER, "--contract", "C-Q", "--org", "RBQ",
+                    "--start", "2026-04-01", "--end", "2027-09-30", "--profile", profile, "--store", store_url)  # fmt: skip
+    assert code == 2 and "profile.csv:2 (period): not a quarter of the contract (2026Q2 to 2027Q3)" in out
     code, out = run("award", results, "--bid", example_tender.bids_dir / WINNER, "--contract", "C-Q", "--org", "RBQ",
                     "--start", "2026-04-01", "--end", "2027-09-30", "--profile", "1,2", "--store", store_url)  # fmt: skip
     assert code == 2 and "has 2 weight(s); the contract has 6 quarter(s)" in out
