@@ -64,10 +64,10 @@ def kpi_totals(conn: sa.Connection, contract_ids: Sequence[int], through: int) -
     def upto_sum(col: Any) -> Any:
         return sa.func.sum(sa.case((upto, col), else_=0))
 
-    query = (
+    sums = (
         sa.select(
-            KP.c.contract_id, KP.c.kpi_id, S.kpi.c.code, S.kpi.c.unit, S.kpi.c.unit_value_gbp, S.kpi.c.net_factor,
-            S.kpi.c.committed_quantity.label("whole_commitment"),
+            KP.c.contract_id,
+            KP.c.kpi_id,
             upto_sum(KP.c.committed_quantity).label("committed"),
             upto_sum(delivered).label("delivered"),
             sa.func.sum(delivered).label("delivered_all"),
@@ -78,11 +78,17 @@ def kpi_totals(conn: sa.Connection, contract_ids: Sequence[int], through: int) -
             sa.func.sum(sa.case((KP.c.evidence_grade == "documented", 1), else_=0)).label("documented"),
             sa.func.sum(sa.case((KP.c.evidence_grade == "self-reported", 1), else_=0)).label("self_reported"),
         )
-        .join(S.kpi, S.kpi.c.id == KP.c.kpi_id)
         .where(KP.c.contract_id.in_(contract_ids))
-        .group_by(KP.c.contract_id, KP.c.kpi_id, S.kpi.c.code, S.kpi.c.unit, S.kpi.c.unit_value_gbp,
-                  S.kpi.c.net_factor, S.kpi.c.committed_quantity)
-        .order_by(KP.c.contract_id, KP.c.kpi_id)
+        .group_by(KP.c.contract_id, KP.c.kpi_id)
+        .subquery()
+    )  # grouped on the fact table's own keys first, then joined to the (much smaller) KPI table
+    query = (
+        sa.select(
+            sums, S.kpi.c.code, S.kpi.c.unit, S.kpi.c.unit_value_gbp, S.kpi.c.net_factor,
+            S.kpi.c.committed_quantity.label("whole_commitment"),
+        )
+        .join(S.kpi, S.kpi.c.id == sums.c.kpi_id)
+        .order_by(sums.c.contract_id, sums.c.kpi_id)
     )  # fmt: skip
     return list(conn.execute(query))
 
