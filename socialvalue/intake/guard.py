@@ -77,6 +77,8 @@ class GuardLimits:
     max_inflated_bytes: int = 200 * MiB
     max_sheet_cells: int = 2_000_000
     """Largest rectangle (rows × columns from A1) a sheet's cells may span."""
+    max_sheet_xml_bytes: int = 16 * MiB
+    """Largest worksheet XML read (and kept for the structure scan); data files such as spend files need more."""
     """Hard cap on the bytes actually inflated while checking one file."""
 
 
@@ -352,7 +354,7 @@ _PARTS = frozenset(
     {"[content_types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml", "xl/styles.xml"}
 )
 _STRUCTURE_PARTS = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels"})
-KEEP_SHEET_BYTES = 16 * 1024 * 1024
+KEEP_SHEET_BYTES = DEFAULT_LIMITS.max_sheet_xml_bytes
 """Worksheet parts up to this size are kept for the structure scan (hidden rows, error cells)."""
 _PART_FOLDERS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")
 """calamine resolves sheets to ``xl/<worksheets|chartsheets|dialogsheets>/...`` and finds parts ignoring case."""
@@ -624,7 +626,7 @@ def _check_extents(
             else f"the sheet part '{shorten(info.filename, 60)}'"
         )
         xml = kept.get(key)
-        if xml is None:  # over KEEP_SHEET_BYTES: far larger than any response sheet
+        if xml is None:  # over limits.max_sheet_xml_bytes: far larger than any response sheet
             reason = f"{where} holds {info.file_size:,} bytes of XML, far more than a response sheet needs; {_NEW_COPY}"
             raise _Reject(_problem("sheet-oversized", name, reason, info.filename))
         if limits.max_sheet_cells >= SMALL_SHEET_CELLS and within_z9999(xml):
@@ -649,7 +651,7 @@ def _inflate_parts(
 ) -> bool:
     """Inflate (in memory) every part the value reader parses, checking sizes and XML; True if macro-enabled.
 
-    The workbook, its relationships and worksheet parts up to ``KEEP_SHEET_BYTES`` are kept in
+    The workbook, its relationships and worksheet parts up to ``limits.max_sheet_xml_bytes`` are kept in
     ``kept_parts`` (as UTF-8, keyed by lower-case name) for the structure scan, so nothing is inflated twice.
     """
     budget = _Budget(limits.max_inflated_bytes)
@@ -671,7 +673,7 @@ def _inflate_parts(
         scan = _XmlScan(info.filename, name)
         key = folded[index]
         structural = key in _STRUCTURE_PARTS or (
-            key.startswith("xl/worksheets/") and info.file_size <= KEEP_SHEET_BYTES
+            key.startswith("xl/worksheets/") and info.file_size <= limits.max_sheet_xml_bytes
         )
         kept = _inflate(data, info, name, limits, budget, scan, keep=not is_other or structural)
         if not is_other:

@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from socialvalue.problems import Problem, shorten
 
-from .guard import GuardResult, read_guarded
+from .guard import DEFAULT_LIMITS, GuardLimits, GuardResult, read_guarded
 
 Grid = list[list[Any]]
 
@@ -28,10 +28,15 @@ class Opened:
         return self.guard.sha256
 
 
-def open_workbook(path: Path, problems: list[Problem], display_name: str | None = None) -> Opened:
-    """Guard ``path`` and open it for reading values; every problem found is appended to ``problems``."""
+def open_workbook(
+    path: Path, problems: list[Problem], display_name: str | None = None, limits: GuardLimits = DEFAULT_LIMITS
+) -> Opened:
+    """Guard ``path`` and open it for reading values; every problem found is appended to ``problems``.
+
+    ``limits`` are a response workbook's unless given (data files such as spend files are larger).
+    """
     name = display_name or path.name
-    guard, data = read_guarded(path, display_name=name)
+    guard, data = read_guarded(path, limits, display_name=name)
     problems += guard.problems
     if not guard.readable:
         return Opened(None, guard)
