@@ -1,0 +1,261 @@
+"""Local employment: how many staff live in each place, from home postcodes or counts by postcode district.
+
+Small counts are suppressed in every output, as NHS statistics do: a count under the threshold (5 unless
+told) is not shown, and where one count in a group is suppressed the next smallest is too, so it cannot be
+worked out from the total.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from socialvalue.intake.values import is_blank, read_money, read_postcode, read_quantity
+from socialvalue.problems import Problem, Severity, define
+
+from .directory import Located, postcode_key
+from .models import EmploymentCell
+from .places import LocalArea, OrganisationMap
+from .tables import Field, Table, read_tables
+
+STAFF_FIELDS = (
+    Field("postcode", ("home postcode", "postcode", "post code", "residence postcode", "employee postcode")),
+    Field("district", ("postcode district", "district", "outward code", "postcode sector district")),
+    Field("headcount", ("headcount", "head count", "staff", "count", "number of staff", "employees")),
+    Field("fte", ("fte", "wte", "full time equivalent", "whole time equivalent", "contracted fte")),
+    Field("organisation", ("organisation", "organisation name", "employer", "trust", "org code", "organisation code")),
+    Field("pay", ("annual pay", "pay", "gross pay", "salary", "annual salary", "pay bill")),
+)  # fmt: skip
+
+STAFF_COLUMNS = define("staff-columns", Severity.ERROR, "{what}")
+STAFF_ROW = define("staff-row", Severity.WARNING, "{why}; this row is counted as not placed")
+STAFF_VALUE = define("staff-value", Severity.WARNING, "{why}")
+
+_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?")
+
+NOT_PLACED = {
+    "no-postcode": "no home postcode",
+    "bad-postcode": "not the shape of a UK postcode or district",
+    "postcode-not-found": "not in the postcode directory",
+    "no-district": "the directory gives no district",
+    "district-straddles": "the postcode district lies partly inside and partly outside the local area",
+    "several-local-districts": "the postcode district lies in more than one local district (counted in the footprint, not a place)",
+}
+
+
+@dataclass
+class StaffOptions:
+    suppress_under: int = 5
+    pay_per_fte: float | None = None
+    """Assumed annual pay per FTE, for LM3, when the staff file has no pay column."""
+
+
+@dataclass
+class StaffGroup:
+    """Staff of one organisation with one home postcode or district: headcount, FTE, pay."""
+
+    organisation: str
+    postcode: str
+    """Normalised postcode, or a district (``L3``) when ``district`` is True; '' when missing."""
+    district: bool
+    headcount: int
+    fte: float | None
+    pay: float | None
+    issue: str = ""
+    """Category of a row that cannot be placed before the directory is asked (no-postcode, bad-postcode)."""
+
+
+@dataclass
+class Staff:
+    groups: list[StaffGroup] = field(default_factory=list)
+    files: list[tuple[Path, str]] = field(default_factory=list)
+    by_district: bool = False
+    suppress_under: int = 5
+    pay_per_fte: float | None = None
+
+    def postcodes(self) -> set[str]:
+        return {g.postcode for g in self.groups if g.postcode and not g.district}
+
+    def districts(self) -> set[str]:
+        return {g.postcode for g in self.groups if g.postcode and g.district}
+
+    def place(
+        self,
+        group: StaffGroup,
+        located: Mapping[str, Located],
+        districts: Mapping[str, Mapping[str, int]],
+        area: LocalArea,
+    ) -> tuple[str, str]:
+        """(district code, category) of one group: category is 'local', 'not-local' or why it was not placed."""
+        if group.issue:
+            return "", group.issue
+        if group.district:
+            lads = {lad for lad, n in districts.get(postcode_key(group.postcode), {}).items() if n and lad}
+            if not lads:
+                return "", "postcode-not-found"
+            if len(lads) == 1:
+                lad = next(iter(lads))
+                return lad, "local" if lad in area else "not-local"
+            inside = {lad in area for lad in lads}
+            if inside == {True}:
+                return "", "several-local-districts"
+            if inside == {False}:
+                return "", "not-local"
+            return "", "district-straddles"
+        found = located.get(postcode_key(group.postcode))
+        if found is None:
+            return "", "postcode-not-found"
+        if not found.lad:
+            return "", "no-district"
+        return found.lad, "local" if found.lad in area else "not-local"
+
+    def count(
+        self, located: Mapping[str, Located], districts: Mapping[str, Mapping[str, int]], area: LocalArea
+    ) -> tuple[list[EmploymentCell], str]:
+        """Headcount and FTE per organisation and home district (local districts one by one), suppressed."""
+        if not self.groups:
+            return [], ""
+        sums: dict[tuple[str, str, str], list[float]] = {}
+        for g in self.groups:
+            lad, category = self.place(g, located, districts, area)
+            key = (g.organisation, lad if category == "local" else "", category)
+            entry = sums.setdefault(key, [0, 0.0, 0])
+            entry[0] += g.headcount
+            entry[1] += g.fte or 0.0
+            entry[2] += 0 if g.fte is not None else g.headcount
+        cells = [
+            EmploymentCell(
+                organisation=o, district=d, local=c in ("local", "several-local-districts"), category=c,
+                headcount=int(n), fte=round(f, 2) if not missing else None, suppressed=False,
+            )
+            for (o, d, c), (n, f, missing) in sorted(sums.items())
+        ]  # fmt: skip
+        cells = suppress(cells, self.suppress_under)
+        note = (
+            f"Counts under {self.suppress_under} are suppressed (shown as '<{self.suppress_under}'), and where one count "
+            "of an organisation is suppressed the next smallest is too, so none can be worked out from the totals."
+        )
+        return cells, note
+
+
+def suppress(cells: list[EmploymentCell], threshold: int) -> list[EmploymentCell]:
+    """Primary suppression (headcount under ``threshold``) and secondary (the next smallest, when one alone is hidden)."""
+    hidden = {i for i, c in enumerate(cells) if c.headcount is not None and c.headcount < threshold}
+    for org in {c.organisation for c in cells}:
+        members = [i for i, c in enumerate(cells) if c.organisation == org]
+        if len([i for i in members if i in hidden]) == 1 and len(members) > 1:
+            rest = sorted((i for i in members if i not in hidden), key=lambda i: cells[i].headcount or 0)
+            hidden.add(rest[0])
+    return [
+        c.model_copy(update={"headcount": None, "fte": None, "suppressed": True}) if i in hidden else c
+        for i, c in enumerate(cells)
+    ]
+
+
+def read_staff(
+    paths: Sequence[Path],
+    problems: list[Problem],
+    options: StaffOptions,
+    organisations: OrganisationMap | None,
+    mapping: Mapping[str, str],
+) -> Staff:
+    """Read staff files: one row per person (home postcode, FTE) or counts by postcode district.
+
+    Home postcodes are personal data: problems about a row give its line, never the postcode.
+    """
+    staff = Staff(suppress_under=options.suppress_under, pay_per_fte=options.pay_per_fte)
+    for path in paths:
+        source = read_tables(path, STAFF_FIELDS, problems, mapping)
+        staff.files.append((path, source.sha256))
+        for table in source.tables:
+            cols = table.columns
+            by_district = "postcode" not in cols and "district" in cols
+            if "postcode" not in cols and not by_district:
+                problems.append(
+                    STAFF_COLUMNS(
+                        file=table.file,
+                        sheet=table.sheet,
+                        what="the staff file has no home postcode column, nor a postcode district column with a "
+                        'headcount: name one with --column staff.postcode="Header"',
+                    )
+                )
+                continue
+            staff.by_district = staff.by_district or by_district
+            for rownum, values in table.rows:
+                group = _group(table, rownum, values, by_district, path.stem, organisations, problems)
+                if group is not None:
+                    staff.groups.append(group)
+    return staff
+
+
+def _group(
+    table: Table,
+    rownum: int,
+    values: Sequence[object],
+    by_district: bool,
+    default_org: str,
+    organisations: OrganisationMap | None,
+    problems: list[Problem],
+) -> StaffGroup | None:
+    cols = table.columns
+
+    def cell(name: str) -> object:
+        return table.get(values, name)
+
+    if all(is_blank(v) for v in values):
+        return None
+    org_raw = cell("organisation")
+    org = default_org if is_blank(org_raw) else " ".join(str(org_raw).split())
+    mapped = organisations.resolve(org) if organisations is not None else None
+    org = mapped.code if mapped is not None else org
+    headcount = 1
+    if by_district:
+        got_n = read_quantity(cell("headcount"), "person") if "headcount" in cols else None
+        if got_n is None or got_n.value is None or not float(got_n.value).is_integer():
+            why = got_n.issue.reason if got_n is not None and got_n.issue else "no whole-number headcount"
+            problems.append(table.problem_at(STAFF_VALUE, rownum, "headcount", why=f"{why}: this row is not counted"))
+            return None
+        headcount = int(got_n.value)
+    fte: float | None = None
+    if "fte" in cols:
+        got = read_quantity(cell("fte"), "FTE")
+        if got.issue is not None:
+            problems.append(
+                table.problem_at(
+                    STAFF_VALUE, rownum, "fte", why=f"{got.issue.reason}: counted in headcount, not in FTE"
+                )
+            )
+        fte = got.value
+    pay: float | None = None
+    if "pay" in cols:
+        got_pay = read_money(cell("pay"))
+        if got_pay.issue is not None:
+            problems.append(
+                table.problem_at(STAFF_VALUE, rownum, "pay", why=f"{got_pay.issue.reason}: left out of the pay bill")
+            )
+        pay = got_pay.value
+    raw = cell("district" if by_district else "postcode")
+    if is_blank(raw):
+        return StaffGroup(org, "", by_district, headcount, fte, pay, "no-postcode")
+    if by_district:
+        text = "".join(str(raw).upper().split())
+        if not _DISTRICT.fullmatch(text):
+            problems.append(
+                table.problem_at(
+                    STAFF_ROW,
+                    rownum,
+                    "district",
+                    why="the postcode district is not the shape of one (such as L3 or CH64)",
+                )
+            )
+            return StaffGroup(org, "", True, headcount, fte, pay, "bad-postcode")
+        return StaffGroup(org, text, True, headcount, fte, pay)
+    got_pc = read_postcode(raw)
+    if got_pc.value is None:
+        problems.append(
+            table.problem_at(STAFF_ROW, rownum, "postcode", why="the home postcode is not the shape of a UK postcode")
+        )
+        return StaffGroup(org, "", False, headcount, fte, pay, "bad-postcode")
+    return StaffGroup(org, got_pc.value, False, headcount, fte, pay)
