@@ -18,6 +18,7 @@ from socialvalue import __version__
 from socialvalue.commands.award import award
 from socialvalue.commands.footprint import footprint
 from socialvalue.commands.returns import returns
+from socialvalue.commands.localspend import localspend
 
 if TYPE_CHECKING:
     from socialvalue.problems import Problem
@@ -517,6 +518,7 @@ def example(folder: Path) -> None:
 main.add_command(footprint)
 main.add_command(award)
 main.add_command(returns)
+main.add_command(localspend)
 
 if __name__ == "__main__":
     main()
