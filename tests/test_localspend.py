@@ -1,0 +1,328 @@
+"""Local spend on small files written here: dirty rows, CSV encodings, xlsx spend files, employment, LM3, the CLI."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
+
+from socialvalue.cli import main
+from socialvalue.localspend.analysis import Options, analyse
+from socialvalue.localspend.employment import StaffOptions
+from socialvalue.localspend.lm3 import Lm3Options
+from socialvalue.localspend.models import Category, Kind, LocalSpendResult
+from socialvalue.localspend.places import parse_local_area
+from socialvalue.localspend.workbook import write_workbook
+from socialvalue.problems import Problem
+
+LOCAL = "E08000012"  # Liverpool
+DIRECTORY = [
+    ("pcd", "oslaua", "doterm"),
+    ("L3  8EN", LOCAL, ""),
+    ("L1  1AA", LOCAL, ""),
+    ("L2  2BB", LOCAL, "202106"),  # terminated, still maps
+    ("M1  1AE", "E08000003", ""),  # Manchester
+    ("IM2 3JA", "M99999999", ""),  # Isle of Man: pseudo code
+    ("M22 2BG", "", ""),  # no district
+    ("L3  9ZZ", "E08000014", ""),  # a district straddling the local area (for staff districts)
+]
+REGISTER = [
+    ("Supplier", "Trading postcode", "Head office postcode", "SME", "VCSE"),
+    ("Local Builders Limited", "l38en", "", "Yes", "No"),
+    ("Old Shop Ltd", "L2 2BB", "", "No", "No"),
+    ("Away Ltd", "M1 1AE", "", "No", "No"),
+    ("Island Co", "IM2 3JA", "", "", ""),
+    ("Nowhere Ltd", "M22 2BG", "", "", ""),
+    ("Missing Ltd", "SW1A 1AA", "", "", ""),
+    ("Bad Pc Ltd", "12345", "", "", ""),
+    ("No Pc Ltd", "", "", "", ""),
+    ("Head Only Ltd", "", "L1 1AA", "No", "No"),
+    ("Charity Trust", "L1 1AA", "", "No", "Yes"),
+]
+
+
+def write_csv(path: Path, rows: list[tuple[Any, ...]], encoding: str = "utf-8") -> Path:
+    with path.open("w", newline="", encoding=encoding) as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    return {
+        "directory": write_csv(tmp_path / "onspd.csv", DIRECTORY),
+        "register": write_csv(tmp_path / "register.csv", REGISTER),
+    }
+
+
+def run(spend: list[Path], files: dict[str, Path], **kw: Any) -> tuple[LocalSpendResult, list[Problem]]:
+    problems: list[Problem] = []
+    area = parse_local_area(LOCAL, problems)
+    result = analyse(spend, files["register"], files["directory"], Options(local_area=area, **kw), problems)
+    assert result is not None, problems
+    return result, problems
+
+
+# one row per case: (organisation, date, supplier, amount) → expected (kind, category)
+DIRTY = [
+    (("Council", "31/07/2024", "LOCAL BUILDERS LTD", "£1,200.00"), Kind.PAYMENT, Category.LOCAL),
+    (("Council", "2024-07-31", "local builders limited", "800"), Kind.PAYMENT, Category.LOCAL),
+    (("Council", "45504", "OLD SHOP LTD", "100"), Kind.PAYMENT, Category.LOCAL),
+    (("Council", "31-Jul-24", "AWAY LTD", "2,000"), Kind.PAYMENT, Category.NOT_LOCAL),
+    (("Council", "31/07/2024", "AWAY LTD", "(150.00)"), Kind.CREDIT, Category.NOT_LOCAL),
+    (("Council", "31/07/2024", "REDACTED", "500"), Kind.PAYMENT, Category.REDACTED),
+    (("Council", "31/07/2024", "Redacted - personal data", "75"), Kind.PAYMENT, Category.REDACTED),
+    (("Council", "31/07/2024", "", "60"), Kind.PAYMENT, Category.NO_SUPPLIER),
+    (("Council", "31/07/2024", "Stranger Ltd", "40"), Kind.PAYMENT, Category.UNKNOWN_SUPPLIER),
+    (("Council", "31/07/2024", "Island Co", "30"), Kind.PAYMENT, Category.NO_DISTRICT),
+    (("Council", "31/07/2024", "Nowhere Ltd", "20"), Kind.PAYMENT, Category.NO_DISTRICT),
+    (("Council", "31/07/2024", "Missing Ltd", "10"), Kind.PAYMENT, Category.POSTCODE_NOT_FOUND),
+    (("Council", "31/07/2024", "Bad Pc Ltd", "9"), Kind.PAYMENT, Category.BAD_POSTCODE),
+    (("Council", "31/07/2024", "No Pc Ltd", "8"), Kind.PAYMENT, Category.NO_POSTCODE),
+    (("Council", "31/07/2024", "Head Only Ltd", "7"), Kind.PAYMENT, Category.HEAD_OFFICE_ONLY),
+    (("Council", "31/07/2024", "Charity Trust", "0"), Kind.ZERO, Category.LOCAL),
+    (("Council", "31/07/2024", "Charity Trust", "TBC"), Kind.NO_AMOUNT, Category.NONE),
+    (("Council", "07/31/2024", "Charity Trust", "5"), Kind.PAYMENT, Category.LOCAL),
+    (("", "", "", ""), Kind.BLANK_ROW, Category.NONE),
+]
+
+
+def test_dirty_rows_each_land_in_their_category_and_are_listed(tmp_path: Path, files: dict[str, Path]) -> None:
+    rows = [("Organisation", "Payment Date", "Supplier Name", "Amount (£)"), *(r for r, _, _ in DIRTY)]
+    spend = write_csv(tmp_path / "spend.csv", rows, encoding="cp1252")  # Excel's plain "CSV": £ is one byte
+    result, problems = run([spend], files)
+    assert result.rows_read == len(DIRTY)
+    got = {(a.row, a.kind, a.category) for a in result.set_aside}
+    for line, (_, kind, category) in enumerate(DIRTY, start=2):
+        placed = kind is Kind.PAYMENT and category in (Category.LOCAL, Category.NOT_LOCAL)
+        assert placed or (line, kind.value, category.value) in got, (line, kind, category)
+        assert result.total(kind=kind, category=category)[0] >= 1
+    assert sum(c.rows for c in result.spend) == len(DIRTY)
+    assert len(result.set_aside) == sum(
+        1 for _, k, c in DIRTY if not (k is Kind.PAYMENT and c in (Category.LOCAL, Category.NOT_LOCAL))
+    )
+    assert result.total(kind=Kind.PAYMENT, category=Category.LOCAL)[1] == 1200 + 800 + 100 + 5
+    assert result.total(kind=Kind.CREDIT)[1] == -150
+    codes = {(p.code, p.line) for p in problems}
+    assert ("amount-unreadable", 18) in codes  # TBC
+    assert ("date-unreadable", 19) in codes  # month first: refused, counted under month 'unknown'
+    assert any(p.code == "encoding" and "Windows-1252" in p.reason for p in problems)
+    terminated = [ln for ln in result.lines if ln.supplier == "OLD SHOP LTD"]
+    assert terminated[0].terminated == "202106" and terminated[0].category == Category.LOCAL
+    assert [u.supplier for u in result.unmatched] == ["Stranger Ltd"]
+    assert {c.month for c in result.spend} == {"2024-07", ""}
+
+
+def test_xlsx_spend_with_a_title_odd_headers_and_serial_dates(tmp_path: Path, files: dict[str, Path]) -> None:
+    path = tmp_path / "spend.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("July")
+    ws.write(0, 0, "Payments over £500, July 2024")
+    for c, h in enumerate(["Body", "Paid on", "Beneficiary", "Net £"]):
+        ws.write(2, c, h)
+    ws.write_row(3, 0, ["Council", 45504, "Local Builders Ltd", 250.5])
+    ws.write_row(4, 0, ["Council", 45505, "Away Ltd", "£1,000"])
+    wb.close()
+    problems: list[Problem] = []
+    area = parse_local_area(LOCAL, problems)
+    bare = analyse([path], files["register"], files["directory"], Options(local_area=area), problems)
+    assert bare is not None and bare.rows_read == 0
+    assert [p.code for p in problems if p.code == "no-header"] == ["no-header"]
+    assert "--column amount=" in next(p.reason for p in problems if p.code == "no-header")
+    result, problems = run([path], files, columns={"spend": {"amount": "Net £", "date": "Paid on"}})
+    assert result.rows_read == 2
+    assert result.total(kind=Kind.PAYMENT, category=Category.LOCAL)[1] == 250.5
+    assert result.total(kind=Kind.PAYMENT, category=Category.NOT_LOCAL)[1] == 1000
+    assert {c.month for c in result.spend} == {"2024-07", "2024-08"}  # serials 45504 and 45505
+    assert result.set_aside == []
+
+
+def test_the_same_file_twice_is_counted_once(tmp_path: Path, files: dict[str, Path]) -> None:
+    rows = [("Supplier", "Amount"), ("Away Ltd", "10")]
+    a = write_csv(tmp_path / "a.csv", rows)
+    b = write_csv(tmp_path / "b.csv", rows)
+    result, problems = run([a, b], files)
+    assert result.rows_read == 1
+    assert [p.file for p in problems if p.code == "duplicate-file"] == ["b.csv"]
+
+
+def test_utf8_bom_and_semicolons(tmp_path: Path, files: dict[str, Path]) -> None:
+    spend = tmp_path / "spend.csv"
+    spend.write_bytes("\ufeffSupplier;Amount;Date\nAway Ltd;£5;01/08/2024\n".encode())
+    result, problems = run([spend], files)
+    assert result.total(kind=Kind.PAYMENT, category=Category.NOT_LOCAL) == (1, 5.0)
+    assert not [p for p in problems if p.code == "encoding"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(DIRTY), min_size=1, max_size=40))
+def test_categories_always_sum_to_the_rows_read(tmp_path: Path, files: dict[str, Path], picked: list[Any]) -> None:
+    spend = write_csv(
+        tmp_path / "spend.csv", [("Organisation", "Date", "Supplier", "Amount"), *(r for r, _, _ in picked)]
+    )
+    result, _ = run([spend], files)
+    assert result.rows_read == len(picked) == sum(c.rows for c in result.spend) == sum(ln.rows for ln in result.lines)
+    for kind in Kind:
+        for category in Category:
+            expected = sum(1 for _, k, c in picked if (k, c) == (kind, category))
+            assert result.total(kind=kind, category=category)[0] == expected
+    placed = sum(1 for _, k, c in picked if k is Kind.PAYMENT and c in (Category.LOCAL, Category.NOT_LOCAL))
+    assert len(result.set_aside) == len(picked) - placed
+
+
+# --- employment ----------------------------------------------------------------------------------
+
+
+def test_staff_by_home_postcode_counted_per_place_with_suppression(tmp_path: Path, files: dict[str, Path]) -> None:
+    staff = [("Employee", "Home postcode", "FTE", "Organisation")]
+    staff += [(f"e{i}", "L3 8EN", "1", "Trust A") for i in range(12)]  # 12 in Liverpool
+    staff += [(f"m{i}", "M1 1AE", "0.5", "Trust A") for i in range(3)]  # 3 in Manchester: suppressed
+    staff += [("x", "NOT A PC", "1", "Trust A"), ("y", "", "1", "Trust A")]
+    staff += [(f"s{i}", "M1 1AE", "1", "Trust A") for i in range(6)]  # … and 6 more: 9 in Manchester
+    path = write_csv(tmp_path / "staff.csv", staff)
+    spend = write_csv(tmp_path / "spend.csv", [("Supplier", "Amount"), ("Away Ltd", "10")])
+    result, problems = run([spend], files, staff=[path])
+    cells = {(c.district, c.category): c for c in result.employment}
+    assert cells[(LOCAL, "local")].headcount == 12 and cells[(LOCAL, "local")].fte == 12
+    assert cells[("", "not-local")].headcount == 9 and cells[("", "not-local")].fte == 7.5
+    # one bad and one blank postcode: each under 5, so suppressed (and nothing else needs to be, as two are hidden)
+    for category in ("bad-postcode", "no-postcode"):
+        assert cells[("", category)].suppressed and cells[("", category)].headcount is None
+    assert not cells[(LOCAL, "local")].suppressed
+    assert "suppressed" in result.employment_note
+    bad = [p for p in problems if p.code == "staff-row"]
+    assert len(bad) == 1 and bad[0].raw == "" and bad[0].line == 17  # the postcode itself is never repeated
+
+
+def test_one_small_count_hides_the_next_smallest_too(tmp_path: Path, files: dict[str, Path]) -> None:
+    staff = [("Home postcode",), *[("L3 8EN",)] * 20, *[("M1 1AE",)] * 7, ("IM2 3JA",), ("IM2 3JA",)]
+    path = write_csv(tmp_path / "staff.csv", staff)
+    spend = write_csv(tmp_path / "spend.csv", [("Supplier", "Amount"), ("Away Ltd", "10")])
+    result, _ = run([spend], files, staff=[path], staff_options=StaffOptions(suppress_under=5))
+    by = {c.category: c for c in result.employment}
+    assert by["no-district"].suppressed  # 2: under 5
+    assert by["not-local"].suppressed and by["not-local"].headcount is None  # 7: hidden so 2 cannot be worked out
+    assert by["local"].headcount == 20
+
+
+def test_staff_counts_by_postcode_district(tmp_path: Path, files: dict[str, Path]) -> None:
+    staff = [
+        ("Postcode district", "Headcount", "FTE"),
+        ("L1", "30", "25.5"),
+        ("L3", "8", "8"),
+        ("M1", "6", "6"),
+        ("ZZ9", "5", ""),
+    ]
+    path = write_csv(tmp_path / "staff.csv", staff)
+    spend = write_csv(tmp_path / "spend.csv", [("Supplier", "Amount"), ("Away Ltd", "10")])
+    result, _ = run([spend], files, staff=[path])
+    by = {(c.district, c.category): c for c in result.employment}
+    assert by[(LOCAL, "local")].headcount == 30 and by[(LOCAL, "local")].fte == 25.5
+    assert by[("", "district-straddles")].headcount == 8  # L3 is partly Liverpool, partly Sefton (not local)
+    assert by[("", "not-local")].headcount == 6
+    assert by[("", "postcode-not-found")].headcount == 5
+
+
+# --- LM3 -------------------------------------------------------------------------------------------
+
+
+def test_lm3_worked_by_hand(tmp_path: Path, files: dict[str, Path]) -> None:
+    spend = write_csv(
+        tmp_path / "spend.csv",
+        [("Supplier", "Amount", "Date"), ("Local Builders Ltd", "600", "2024-01-15"), ("Away Ltd", "400", "2024-12-15"),
+         ("Stranger Ltd", "1000", "2024-06-01")],
+    )  # fmt: skip
+    staff = write_csv(
+        tmp_path / "staff.csv", [("Home postcode", "Annual pay"), ("L3 8EN", "24000"), ("M1 1AE", "36000")]
+    )
+    survey = write_csv(tmp_path / "survey.csv", [("Supplier", "Local re-spend"), ("Local Builders Limited", "50%")])
+    lm3 = Lm3Options(respend_suppliers=20, respend_staff=40, survey=survey)
+    result, _ = run([spend], files, staff=[staff], lm3=lm3)
+    m = result.lm3[0]
+    # the payments span 12 months, so a year's pay: R1 = 2000 + 60000; R2 = 600 + 24000; R3 = 600×50% + 24000×40%
+    assert (m.r1, m.r2, m.r3) == (62_000, 24_600, 300 + 9_600)
+    assert m.lm3 == pytest.approx((62_000 + 24_600 + 9_900) / 62_000)
+    assert any("40% of their pay" in a for a in m.assumptions)
+    assert any("survey answers where given (1 suppliers answered)" in a for a in m.assumptions)
+
+
+def test_lm3_round_3_is_not_guessed(tmp_path: Path, files: dict[str, Path]) -> None:
+    spend = write_csv(tmp_path / "spend.csv", [("Supplier", "Amount"), ("Local Builders Ltd", "600")])
+    result, _ = run([spend], files)
+    m = result.lm3[0]
+    assert m.r1 == 600 and m.r2 == 600 and m.r3 is None and m.lm3 is None
+    assert any("--respend-suppliers" in a for a in m.assumptions)
+
+
+# --- the workbook and the command ------------------------------------------------------------------
+
+
+def test_workbook_totals_are_formulas_with_the_values(tmp_path: Path, files: dict[str, Path]) -> None:
+    rows = [("Organisation", "Payment Date", "Supplier Name", "Amount (£)"), *(r for r, _, _ in DIRTY)]
+    spend = write_csv(tmp_path / "spend.csv", rows)
+    result, _ = run([spend], files)
+    out = write_workbook(result, tmp_path / "out.xlsx", [spend])
+    wb = CalamineWorkbook.from_path(str(out))
+    assert {
+        "Summary",
+        "By organisation",
+        "By month",
+        "Lines",
+        "Set aside",
+        "Suppliers to add",
+        "Errors",
+        "Method",
+    } <= set(wb.sheet_names)
+    summary = wb.get_sheet_by_name("Summary").to_python()
+    local, not_local = 2105, 2000
+    assert summary[4][0] == pytest.approx(local / (local + not_local))
+    checks = [r for r in summary if len(r) > 3 and r[3] == "every row accounted for"]
+    assert checks
+    set_aside = wb.get_sheet_by_name("Set aside").to_python()
+    assert len(set_aside) - 3 == len(result.set_aside)
+    from openpyxl import load_workbook
+
+    formulas = load_workbook(out)["By organisation"]
+    assert str(formulas["C4"].value).startswith("=SUMIFS(L_amount")
+
+
+def test_cli_writes_the_workbook_and_exits_1_when_inputs_had_problems(tmp_path: Path, files: dict[str, Path]) -> None:
+    rows = [("Organisation", "Payment Date", "Supplier Name", "Amount (£)"), *(r for r, _, _ in DIRTY)]
+    spend = write_csv(tmp_path / "spend.csv", rows)
+    out = tmp_path / "local.xlsx"
+    args = ["localspend", str(spend), "--suppliers", str(files["register"]), "--postcodes", str(files["directory"]),
+            "--local-area", LOCAL, "--respend-suppliers", "25", "-o", str(out)]  # fmt: skip
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 1, res.output
+    assert out.exists()
+    assert "Local share of placed payments: 51.3%" in res.output
+    assert "amount-unreadable" not in res.output or "TBC" in res.output
+    bad = CliRunner().invoke(main, [*args[:-4], "--local-area", "Liverpool", "-o", str(tmp_path / "x.xlsx")])
+    assert bad.exit_code == 2 and "not a local authority district code" in bad.output
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_cli_refuses_to_write_over_an_input(tmp_path: Path, files: dict[str, Path]) -> None:
+    spend = write_csv(tmp_path / "spend.csv", [("Supplier", "Amount"), ("Away Ltd", "10")])
+    args = ["localspend", str(spend), "--suppliers", str(files["register"]), "--postcodes", str(files["directory"]),
+            "--local-area", LOCAL, "-o", str(spend)]  # fmt: skip
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code != 0
+    assert spend.read_text().startswith("Supplier")
+
+
+def test_read_amount_and_read_date_cover_spend_files() -> None:
+    from socialvalue.intake.values import read_amount, read_date
+
+    assert read_amount("(£1,200.50)").value == -1200.5
+    assert read_amount("1241,32").value == 1241.32
+    assert read_date(45504.0).value == date(2024, 7, 31)
+    assert read_date("31-JUL-24").value == date(2024, 7, 31)
