@@ -202,6 +202,7 @@ def _error_cell(shown: str, ask: str) -> ValueIssue:
 
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 """Text that is already a clean number: read without a note."""
+_SIGNED_PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 _SPACES = " \u00a0\u2007\u2009\u202f"
 """Space, non-breaking space, figure space, thin space, narrow non-breaking space."""
@@ -924,8 +925,8 @@ def read_amount(raw: object) -> Read[float]:
         return Read(None)
     if isinstance(raw, str):
         s = _clean(raw)
-        if s[:1] == "-" and len(s) <= _MAX_NUMBER_TEXT and _PLAIN.fullmatch(s, 1):
-            return Read(-float(s[1:]) + 0.0)
+        if len(s) <= _MAX_NUMBER_TEXT and _SIGNED_PLAIN.fullmatch(s):
+            return Read(float(s) + 0.0)  # a CSV's plain 1234.56 or -12.5: no rule applied, no note
         if len(s) > 2 and s[0] == "(" and s[-1] == ")":
             inner = _parse_text(s[1:-1], _MONEY)
             if isinstance(inner, _Num) and inner.value > 0 and not inner.percent:

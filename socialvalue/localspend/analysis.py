@@ -213,14 +213,19 @@ def _roll_up(
         "SELECT org, month, sup, kind, cat, type, count(*), sum(amount) FROM pay GROUP BY ALL ORDER BY org, sup, month, kind"
     ).fetchall()
     lines = []
+    months: dict[int, str] = {}
+    kinds, categories, types = [k.value for k in KINDS], [c.value for c in CATEGORIES], [t.value for t in TYPES]
+    blank = Placed(Category.NO_SUPPLIER, SupplierType.UNKNOWN)
     for o, m, s, k, c, t, n, a in line_rows:
-        p = placed[s] if s >= 0 else None
+        p = placed[s] if s >= 0 else blank
+        month = months.get(m)
+        if month is None:
+            month = months[m] = month_label(m)
+        org = orgs[o]
         lines.append(
             Line(
-                orgs[o].code, orgs[o].place, month_label(m), payments.suppliers[s][0] if p else "",
-                p.register_name if p else "", p.matched_by if p else "", TYPES[t].value,
-                p.postcode if p else "", p.district if p else "", p.terminated if p else "",
-                KINDS[k].value, CATEGORIES[c].value, n, round(a, 2),
+                org.code, org.place, month, payments.suppliers[s][0] if s >= 0 else "", p.register_name, p.matched_by,
+                types[t], p.postcode, p.district, p.terminated, kinds[k], categories[c], n, round(a, 2),
             )
         )  # fmt: skip
     landing = _landing(lines, area)

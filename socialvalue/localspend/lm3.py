@@ -103,22 +103,17 @@ def local_multiplier(
             + f", for the {span} month(s) the payments cover ({months[0] if months else '-'} to {months[-1] if months else '-'})"
         )
     orgs = sorted({c.organisation for c in spend if c.kind is Kind.PAYMENT})
-    out = [_scope(ALL, None, spend, lines, pay, survey, options, pay_basis, unpaid, bool(staff.groups))]
+    local_lines: dict[str, list[Line]] = {}
+    for ln in lines:
+        if ln.kind == Kind.PAYMENT and ln.category == Category.LOCAL:
+            local_lines.setdefault(ln.organisation, []).append(ln)
+    every = [ln for group in local_lines.values() for ln in group]
+    out = [_scope(ALL, None, spend, every, pay, survey, options, pay_basis, unpaid, bool(staff.groups))]
     staff_orgs = {o for o, _ in pay}
     for org in orgs:
+        mine = {k: v for k, v in pay.items() if k[0] == org}
         out.append(
-            _scope(
-                org,
-                org,
-                spend,
-                lines,
-                {k: v for k, v in pay.items() if k[0] == org},
-                survey,
-                options,
-                pay_basis,
-                0,
-                org in staff_orgs,
-            )
+            _scope(org, org, spend, local_lines.get(org, []), mine, survey, options, pay_basis, 0, org in staff_orgs)
         )
     return out
 
@@ -135,7 +130,7 @@ def _scope(
     scope: str,
     org: str | None,
     spend: Sequence[SpendCell],
-    lines: Sequence[Line],
+    local_lines: Sequence[Line],
     pay: Mapping[tuple[str, bool], float],
     survey: Mapping[str, float],
     options: Lm3Options,
@@ -181,9 +176,7 @@ def _scope(
     r2 = local + local_pay
     supplier_r3, missing = 0.0, 0.0
     surveyed = 0
-    for ln in lines:
-        if ln.kind != Kind.PAYMENT or ln.category != Category.LOCAL or (org is not None and ln.organisation != org):
-            continue
+    for ln in local_lines:
         share = survey.get(name_key(ln.register_name or ln.supplier))
         if share is not None:
             surveyed += 1

@@ -2,7 +2,7 @@
 
 Sheets: Summary (the local share, where every row went, a chart), By organisation, By place, By supplier
 type, By month (with a chart), Where it lands, LM3, Employment, Lines (payments per organisation, supplier
-and month: the rows every total adds up), Set aside (each row not counted as a placed payment), Suppliers to
+and month: the rows every total adds up), Suppliers (each supplier's match and postcode), Set aside (each row not counted as a placed payment), Suppliers to
 add, Errors (every problem found) and Method. Totals are SUMIFS over named ranges of the Lines sheet, written with their values.
 """
 
@@ -23,14 +23,15 @@ from socialvalue.output.safe import WORKBOOK_OPTIONS
 from socialvalue.output.sheets import ResultsWorkbook, print_setup, put
 from socialvalue.problems import Severity
 
-from .models import CATEGORY_MEANING, KIND_MEANING, Category, Kind, LocalSpendResult
+from .models import CATEGORY_MEANING, KIND_MEANING, Category, Kind, Line, LocalSpendResult
 
 LINE_COLUMNS = (
-    ("Organisation", "org", 14), ("Place", "place", 12), ("Month", "month", 10), ("Supplier (as paid)", "supplier", 36),
-    ("Register name", "register", 30), ("Matched by", "matched", 10), ("Supplier type", "type", 11),
-    ("Postcode", "postcode", 10), ("District", "district", 12), ("Terminated", "terminated", 10), ("Kind", "kind", 10),
-    ("Category", "cat", 18), ("Rows", "rows", 8), ("Amount £", "amount", 14),
+    ("Organisation", "org", "organisation", 14), ("Place", "place", "place", 12), ("Month", "month", "month", 10),
+    ("Supplier (as paid)", "supplier", "supplier", 40), ("Supplier type", "type", "supplier_type", 11),
+    ("District", "district", "district", 12), ("Kind", "kind", "kind", 10), ("Category", "cat", "category", 18),
+    ("Rows", "rows", "rows", 8), ("Amount £", "amount", "amount_gbp", 14),
 )  # fmt: skip
+"""(heading, named range L_<name>, Line field, width) of the Lines sheet's columns."""
 _SHEET_MAX_ROWS = 1_048_575
 
 
@@ -125,13 +126,15 @@ class _Writer:
     def lines(self) -> None:
         names = [c[0] for c in LINE_COLUMNS]
         ws = self.sheet(
-            "Lines", [c[2] for c in LINE_COLUMNS], "Payments per organisation, supplier and month",
+            "Lines", [c[3] for c in LINE_COLUMNS], "Payments per organisation, supplier and month",
             "Every row read, added up per organisation, supplier, month, kind and category: every total in this "
-            "workbook is a SUMIFS over these rows (named ranges L_org, L_kind, L_cat, L_amount …).",
+            "workbook is a SUMIFS over these rows (named ranges L_org, L_kind, L_cat, L_amount …). What is known "
+            "of each supplier (register match, postcode) is on the Suppliers sheet.",
         )  # fmt: skip
         self.header(ws, 2, names)
         first = 3
         money, count, month = self.f.money, self.f.count, self.f.month
+        text = [Line._fields.index(c[2]) for c in LINE_COLUMNS[3:8]]
         for i, ln in enumerate(self.r.lines):
             r = first + i
             put(ws, r, 0, ln.organisation)
@@ -139,15 +142,45 @@ class _Writer:
             m = _month_date(ln.month)
             if m is not None:
                 ws.write_datetime(r, 2, datetime(m.year, m.month, 1), month)
-            for c, v in enumerate(ln[3:12], start=3):
-                put(ws, r, c, v)
-            put(ws, r, 12, ln.rows, count)
-            put(ws, r, 13, ln.amount_gbp, money)
+            for c, f in enumerate(text, start=3):
+                put(ws, r, c, ln[f])
+            put(ws, r, 8, ln.rows, count)
+            put(ws, r, 9, ln.amount_gbp, money)
         last = first + self.n - 1
-        for col, (_, key, _) in enumerate(LINE_COLUMNS):
+        for col, (_, key, _, _) in enumerate(LINE_COLUMNS):
             letter = chr(ord("A") + col)
             self.wb.define_name(self.rng(key), f"=Lines!${letter}${first + 1}:${letter}${last + 1}")
         ws.autofilter(2, 0, last, len(names) - 1)
+
+    def suppliers(self) -> None:
+        ws = self.sheet(
+            "Suppliers", [40, 34, 10, 11, 10, 12, 10, 18, 10, 16], "Each supplier as paid, and what placed it",
+            "One row per supplier name in the spend files: how it matched the register, the postcode used, its "
+            "district and category, with its rows and payments (above zero) across all organisations.",
+        )  # fmt: skip
+        heads = ["Supplier (as paid)", "Register name", "Matched by", "Supplier type", "Postcode", "District",
+                 "Terminated", "Category", "Rows", "Payments £"]  # fmt: skip
+        self.header(ws, 2, heads)
+        seen: dict[str, list[Any]] = {}
+        for ln in self.r.lines:
+            entry = seen.get(ln.supplier)
+            if entry is None:
+                entry = seen[ln.supplier] = [
+                    ln.register_name, ln.matched_by, ln.supplier_type, ln.postcode, ln.district, ln.terminated,
+                    ln.category, 0, 0.0,
+                ]  # fmt: skip
+            entry[7] += ln.rows
+            if ln.kind == Kind.PAYMENT:
+                entry[8] += ln.amount_gbp
+        for i, (name, entry) in enumerate(sorted(seen.items(), key=lambda kv: (-kv[1][8], kv[0]))):
+            row = 3 + i
+            put(ws, row, 0, name or "(blank)")
+            for c, v in enumerate(entry[:7], start=1):
+                put(ws, row, c, v)
+            put(ws, row, 8, entry[7], self.f.count)
+            put(ws, row, 9, round(entry[8], 2), self.f.money)
+        if seen:
+            ws.autofilter(2, 0, 2 + len(seen), len(heads) - 1)
 
     # --- summary -----------------------------------------------------------------------------
     def summary(self) -> Worksheet:
@@ -435,44 +468,35 @@ class _Writer:
 
     def set_aside(self) -> None:
         ws = self.sheet(
-            "Set aside", [26, 18, 8, 14, 11, 34, 14, 14, 10, 18, 60], "Rows not counted as a placed payment",
+            "Set aside", [26, 18, 8, 14, 11, 34, 14, 14, 10, 18], "Rows not counted as a placed payment",
             "Every row that is not a payment to a placed supplier: credits, zero and unreadable amounts, blank rows, "
-            "withheld, unknown or unplaced suppliers. Each is listed where it was read.",
+            "withheld, unknown or unplaced suppliers. Each is listed where it was read; the Summary and the Method "
+            "sheet say what each kind and category means.",
         )  # fmt: skip
-        self.header(
-            ws,
-            2,
-            [
-                "File",
-                "Sheet",
-                "Row",
-                "Organisation",
-                "Date",
-                "Supplier",
-                "Amount £",
-                "Amount as written",
-                "Kind",
-                "Category",
-                "Why",
-            ],
-        )
+        heads = [
+            "File",
+            "Sheet",
+            "Row or line",
+            "Organisation",
+            "Date",
+            "Supplier",
+            "Amount £",
+            "Amount as written",
+            "Kind",
+            "Category",
+        ]
+        self.header(ws, 2, heads)
+        money = self.f.money
         for i, a in enumerate(self.r.set_aside[: _SHEET_MAX_ROWS - 3]):
             row = 3 + i
             for c, v in enumerate(a[:6]):
                 put(ws, row, c, v)
-            put(ws, row, 6, a.amount, self.f.money)
+            put(ws, row, 6, a.amount, money)
             put(ws, row, 7, a.raw_amount)
             put(ws, row, 8, a.kind)
             put(ws, row, 9, a.category)
-            kind = Kind(a.kind)
-            why = (
-                KIND_MEANING[kind]
-                if kind in (Kind.NO_AMOUNT, Kind.BLANK_ROW, Kind.CREDIT, Kind.ZERO)
-                else CATEGORY_MEANING[Category(a.category)]
-            )
-            put(ws, row, 10, why)
         if self.r.set_aside:
-            ws.autofilter(2, 0, 2 + min(len(self.r.set_aside), _SHEET_MAX_ROWS - 3), 10)
+            ws.autofilter(2, 0, 2 + min(len(self.r.set_aside), _SHEET_MAX_ROWS - 3), len(heads) - 1)
 
     def unmatched(self) -> None:
         ws = self.sheet(
@@ -557,6 +581,7 @@ def write_workbook(result: LocalSpendResult, target: Path, inputs: Sequence[Path
         if result.employment:
             w.employment()
         w.lines()
+        w.suppliers()
         w.set_aside()
         w.unmatched()
         w.problems()

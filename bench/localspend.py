@@ -1,0 +1,223 @@
+"""Benchmark `socialvalue localspend`: one million payment rows against a full-size synthetic postcode directory.
+
+Run with ``.venv/bin/python bench/localspend.py`` (``make bench-localspend``). It builds, once, in
+bench/out/localspend/ (reused while GENERATOR_VERSION is unchanged):
+
+- a synthetic ONS Postcode Directory of 2.7 million postcodes (the real ONSPD's size, live and terminated) with
+  ONSPD's column names (pcd, pcd2, pcds, dointr, doterm, oscty, oslaua, osward, ctry, rgn, pcon, lsoa21), 390
+  districts of which 9 are "local", about 1 in 9 postcodes terminated and 1 in 200 with a pseudo district code;
+- a supplier register of 20,000 suppliers with postcodes drawn from it (about 1% bad, 1% blank);
+- 1,000,000 payment rows as 12 monthly CSV files from 20 organisations, as spend files are published: day-first
+  text dates, amounts sometimes written "£1,234.56", about 3% credits in brackets, 3% REDACTED, 2% suppliers not
+  in the register, payments concentrated on the larger suppliers, each supplier paid by one to three organisations.
+
+Each stage then runs in a child process of its own, timed, with its peak memory (max RSS): the analysis
+(read, join, roll up), the workbook written from it, and the whole command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out" / "localspend"
+GENERATOR_VERSION = "3"
+LOCAL = [
+    "E06000049",
+    "E06000050",
+    "E06000006",
+    "E06000007",
+    "E08000011",
+    "E08000012",
+    "E08000013",
+    "E08000014",
+    "E08000015",
+]
+DIRECTORY_ROWS = 2_700_000
+PAYMENTS = 1_000_000
+SUPPLIERS = 20_000
+ORGANISATIONS = 20
+LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters a postcode's last two may hold
+
+
+def _districts() -> list[str]:
+    rng = random.Random(7)
+    codes = [f"E{rng.choice(['06', '07', '08', '09'])}{n:06d}" for n in range(1, 400)]
+    codes = [c for c in dict.fromkeys(codes) if c not in LOCAL][:381]
+    return LOCAL + codes
+
+
+def build_directory(path: Path) -> list[tuple[str, str]]:
+    """Write the directory; return (postcode, district) of a sample of live ones for the register."""
+    rng = random.Random(1)
+    lads = _districts()
+    areas = [a + b for a in "ABCDEFGHKLMNOPRSTUWY" for b in "ABCDEFGHKLMNOPRSTUWY"][:300]
+    sample: list[tuple[str, str]] = []
+    n = 0
+    with path.open("w", newline="", encoding="ascii") as fh:
+        w = csv.writer(fh)
+        w.writerow(
+            ["pcd", "pcd2", "pcds", "dointr", "doterm", "oscty", "oslaua", "osward", "ctry", "rgn", "pcon", "lsoa21"]
+        )
+        for a, area in enumerate(areas):
+            for district in range(1, 31):
+                outward = f"{area}{district}"
+                lad = lads[(a * 31 + district * 7) % len(lads)]
+                for inward in range(300):
+                    if n >= DIRECTORY_ROWS:
+                        return sample
+                    unit = f"{inward % 10}{LETTERS[inward // 20 % 20]}{LETTERS[inward % 20]}"
+                    pcds = f"{outward} {unit}"
+                    pcd = f"{outward:<4}{unit}"
+                    terminated = "202106" if rng.random() < 0.11 else ""
+                    code = "L99999999" if rng.random() < 0.005 else lad
+                    w.writerow([pcd, f"{outward:<5}{unit}", pcds, "198001", terminated, "E99999999", code,
+                                "E05000001", "E92000001", "E12000002", "E14000001", "E01000001"])  # fmt: skip
+                    if rng.random() < 0.01:
+                        sample.append((pcds, code))
+                    n += 1
+    return sample
+
+
+def build_register(path: Path, sample: list[tuple[str, str]]) -> list[str]:
+    rng = random.Random(2)
+    local = [pc for pc, lad in sample if lad in LOCAL]
+    names = [f"Supplier {i:05d} {'Limited' if i % 3 else 'Ltd'}" for i in range(SUPPLIERS)]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Supplier name", "Trading postcode", "SME", "VCSE"])
+        for i, name in enumerate(names):
+            roll = rng.random()
+            pc = "NOT KNOWN" if roll < 0.01 else "" if roll < 0.02 else rng.choice(local if roll < 0.25 else sample)[0]
+            w.writerow([name, pc, rng.choice(["Yes", "No"]), "Yes" if rng.random() < 0.05 else "No"])
+    return names
+
+
+def build_spend(folder: Path, names: list[str]) -> list[Path]:
+    rng = random.Random(3)
+    weights = [1 / (i + 1) ** 0.8 for i in range(len(names))]
+    orgs = [f"NHS Organisation {i:02d}" for i in range(ORGANISATIONS)]
+    buyers = [rng.sample(orgs, rng.choice((1, 1, 2, 3))) for _ in names]  # each supplier sells to one to three
+    per_month = PAYMENTS // 12
+    files = []
+    for month in range(1, 13):
+        path = folder / f"spend-2024-{month:02d}.csv"
+        files.append(path)
+        picks = rng.choices(range(len(names)), weights, k=per_month)
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["Organisation", "Payment Date", "Supplier", "Amount"])
+            for i in picks:
+                roll = rng.random()
+                supplier = "REDACTED" if roll < 0.03 else f"Unlisted Trader {i}" if roll < 0.05 else names[i].upper()
+                amount = round(rng.lognormvariate(7, 1.5), 2)
+                text = (
+                    f"({amount:,.2f})"
+                    if rng.random() < 0.03
+                    else f"£{amount:,.2f}"
+                    if rng.random() < 0.3
+                    else f"{amount:.2f}"
+                )
+                w.writerow([rng.choice(buyers[i]), f"{rng.randint(1, 28):02d}/{month:02d}/2024", supplier, text])
+    return files
+
+
+def build() -> dict[str, object]:
+    stamp = OUT / "stamp.json"
+    if stamp.exists() and json.loads(stamp.read_text()).get("version") == GENERATOR_VERSION:
+        return dict(json.loads(stamp.read_text()))
+    OUT.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    sample = build_directory(OUT / "onspd.csv")
+    names = build_register(OUT / "register.csv", sample)
+    spend = build_spend(OUT, names)
+    info = {
+        "version": GENERATOR_VERSION,
+        "spend": [str(p) for p in spend],
+        "built_s": round(time.perf_counter() - started, 1),
+    }
+    stamp.write_text(json.dumps(info))
+    return info
+
+
+def child(stage: str, spend: list[str]) -> None:
+    """Run one stage in this (child) process and print its time and peak memory as JSON."""
+    sys.path.insert(0, str(ROOT))
+    from socialvalue.localspend.analysis import Options, analyse
+    from socialvalue.localspend.places import parse_local_area
+    from socialvalue.localspend.workbook import write_workbook
+
+    problems: list = []
+    options = Options(local_area=parse_local_area(",".join(LOCAL), problems))
+    started = time.perf_counter()
+    result = analyse([Path(p) for p in spend], OUT / "register.csv", OUT / "onspd.csv", options, problems)
+    analysed = time.perf_counter() - started
+    assert result is not None
+    figures = {
+        "analyse_s": round(analysed, 2),
+        "rows": result.rows_read,
+        "lines": len(result.lines),
+        "set_aside": len(result.set_aside),
+    }
+    if stage == "workbook":
+        started = time.perf_counter()
+        write_workbook(result, OUT / "local-spend.xlsx")
+        figures["workbook_s"] = round(time.perf_counter() - started, 2)
+        figures["workbook_mb"] = round((OUT / "local-spend.xlsx").stat().st_size / 1e6, 1)
+    figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(figures))
+
+
+def measure(stage: str, spend: list[str]) -> dict[str, float]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", stage, *spend], check=True, capture_output=True, text=True
+    )
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["wall_s"] = round(time.perf_counter() - started, 2)
+    return figures  # type: ignore[no-any-return]
+
+
+def measure_cli(spend: list[str]) -> dict[str, float]:
+    exe = Path(sys.executable).parent / "socialvalue"
+    args = [str(exe), "localspend", *spend, "--suppliers", str(OUT / "register.csv"), "--postcodes", str(OUT / "onspd.csv"),
+            "--local-area", ",".join(LOCAL), "--respend-suppliers", "30", "-o", str(OUT / "cli.xlsx"), "-q"]  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert done.returncode in (0, 1), done.stderr
+    return {"wall_s": round(wall, 2), "peak_mb": round(max(peak, before) / 1024), "exit": done.returncode}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--no-cli", action="store_true", help="Skip the whole-command run.")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], args.child[1:])
+        return
+    info = build()
+    spend = list(info["spend"])  # type: ignore[call-overload]
+    print(f"inputs: {PAYMENTS:,} payment rows in {len(spend)} CSV files, {DIRECTORY_ROWS:,}-row directory, {SUPPLIERS:,} suppliers"
+          f" (built in {info['built_s']} s, cached in {OUT.relative_to(ROOT)})")  # fmt: skip
+    results = {"analyse": measure("analyse", spend), "analyse+workbook": measure("workbook", spend)}
+    if not args.no_cli:
+        results["command"] = measure_cli(spend)
+    for name, figures in results.items():
+        print(f"{name:18} " + "  ".join(f"{k} {v}" for k, v in figures.items()))
+    (OUT / "latest.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
