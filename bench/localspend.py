@@ -94,7 +94,7 @@ def build_register(path: Path, sample: list[tuple[str, str]]) -> list[str]:
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["Supplier name", "Trading postcode", "SME", "VCSE"])
-        for i, name in enumerate(names):
+        for name in names:
             roll = rng.random()
             pc = "NOT KNOWN" if roll < 0.01 else "" if roll < 0.02 else rng.choice(local if roll < 0.25 else sample)[0]
             w.writerow([name, pc, rng.choice(["Yes", "No"]), "Yes" if rng.random() < 0.05 else "No"])

@@ -18,11 +18,14 @@ from hypothesis import strategies as st
 
 from socialvalue.intake.values import (
     ISSUE_CODES,
+    NOT_A_DATE,
     Read,
     ValueIssue,
     count_words,
     is_blank,
+    read_amount,
     read_company_number,
+    read_date,
     read_money,
     read_percent,
     read_postcode,
@@ -836,3 +839,96 @@ def test_calamine_formulas_without_a_stored_value(tmp_path: Path) -> None:
     sheet["A2"] = 5
     book.save(path)
     assert _calamine_column(path) == ["", 5.0]
+
+
+# --- spend files: signed amounts and dates (docs/values.md, "Amounts in spend files" and "Dates") ---------
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "note"),
+    [
+        (1200.5, 1200.5, ""),
+        (-75.0, -75.0, ""),
+        ("1234.56", 1234.56, ""),
+        ("-12.50", -12.5, ""),
+        ("£1,200.00", 1200.0, "read '£1,200.00' as 1200 (removed £; commas between thousands)"),
+        ("(1,200)", -1200.0, "read '(1,200)' as -1200 (commas between thousands; brackets mean minus: a credit)"),
+        (
+            "(£1,200.50)",
+            -1200.5,
+            "read '(£1,200.50)' as -1200.5 (removed £; commas between thousands; brackets mean minus: a credit)",
+        ),
+        ("-£5", -5.0, "read '-£5' as -5 (removed £)"),
+        ("£-5", -5.0, "read '£-5' as -5 (removed £)"),
+        ("1241,32", 1241.32, "read '1241,32' as 1241.32 (decimal comma)"),
+        (0.0, 0.0, ""),
+        ("0", 0.0, ""),
+    ],
+)
+def test_read_amount(raw: object, value: float, note: str) -> None:
+    got = read_amount(raw)
+    assert (got.value, got.issue, got.note) == (value, None, note)
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("TBC", "not-a-number"), ("(abc)", "not-a-number"), ("1,200 CR", "not-a-number"), ("15%", "percent-not-quantity")],
+)
+def test_read_amount_issues(raw: str, code: str) -> None:
+    got = read_amount(raw)
+    assert got.value is None and got.issue is not None and got.issue.code == code
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "note"),
+    [
+        (dt.date(2024, 7, 31), dt.date(2024, 7, 31), ""),
+        (dt.datetime(2024, 7, 31), dt.date(2024, 7, 31), ""),
+        (
+            dt.datetime(2024, 7, 31, 10, 5),
+            dt.date(2024, 7, 31),
+            "read 2024-07-31 10:05 as 2024-07-31 (time of day dropped)",
+        ),
+        (45504.0, dt.date(2024, 7, 31), "read the Excel date serial 45504 as 2024-07-31"),
+        ("45504", dt.date(2024, 7, 31), "read the Excel date serial typed as text 45504 as 2024-07-31"),
+        ("2024-07-31", dt.date(2024, 7, 31), ""),
+        ("2024-07-31 00:00:00", dt.date(2024, 7, 31), "read '2024-07-31 00:00:00' as 2024-07-31"),
+        ("31/07/2024", dt.date(2024, 7, 31), "read '31/07/2024' as 2024-07-31 (day first)"),
+        ("31-07-2024", dt.date(2024, 7, 31), "read '31-07-2024' as 2024-07-31 (day first)"),
+        ("31.07.2024", dt.date(2024, 7, 31), "read '31.07.2024' as 2024-07-31 (day first)"),
+        ("31/07/24", dt.date(2024, 7, 31), "read '31/07/24' as 2024-07-31 (day first; two-digit year 24 read as 2024)"),
+        ("31 Jul 2024", dt.date(2024, 7, 31), "read '31 Jul 2024' as 2024-07-31"),
+        ("31-JUL-24", dt.date(2024, 7, 31), "read '31-JUL-24' as 2024-07-31 (two-digit year 24 read as 2024)"),
+        ("1st March 2023", dt.date(2023, 3, 1), "read '1st March 2023' as 2023-03-01"),
+        ("", None, ""),
+    ],
+)
+def test_read_date(raw: object, value: dt.date | None, note: str) -> None:
+    got = read_date(raw)
+    assert (got.value, got.issue, got.note) == (value, None, note)
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("07/31/2024", "there is no month 31: dates are read day first"),
+        ("31/02/2024", "there is no such day"),
+        (5.0, "outside 1950 to 2099"),
+        ("12345", "outside 1950 to 2099"),
+        (True, "yes/no"),
+        ("hello", "is not a date"),
+        ("31 Foo 2024", "'Foo' is not a month"),
+    ],
+)
+def test_read_date_refuses(raw: object, why: str) -> None:
+    got = read_date(raw)
+    assert got.value is None and got.issue is not None and got.issue.code == NOT_A_DATE
+    assert why in got.issue.reason
+
+
+@given(st.one_of(st.none(), st.text(max_size=30), st.floats(allow_nan=True), st.integers(), st.booleans(), st.dates()))
+@settings(deadline=None)
+def test_spend_readers_never_raise(raw: object) -> None:
+    for reader in (read_amount, read_date):
+        got = reader(raw)  # type: ignore[operator]
+        assert (got.value is None) or got.issue is None

@@ -1046,6 +1046,7 @@ def read_date(raw: object) -> Read[date]:
     if m := _ISO_DATE.fullmatch(s):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), shown, rules, len(s) == 10)
     if m := _DMY_DATE.fullmatch(s):
+        rules.append("day first")
         year = _year(m[4], rules)
         return _make_date(year, int(m[3]), int(m[1]), shown, rules, False)
     if m := _NAMED_DATE.fullmatch(s):
