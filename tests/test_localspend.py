@@ -23,6 +23,8 @@ from socialvalue.localspend.places import parse_local_area
 from socialvalue.localspend.workbook import write_workbook
 from socialvalue.problems import Problem
 
+from .recalc import cached_values, formula_cells, recalc_libreoffice, same, soffice
+
 LOCAL = "E08000012"  # Liverpool
 DIRECTORY = [
     ("pcd", "oslaua", "doterm"),
@@ -326,3 +328,23 @@ def test_read_amount_and_read_date_cover_spend_files() -> None:
     assert read_amount("1241,32").value == 1241.32
     assert read_date(45504.0).value == date(2024, 7, 31)
     assert read_date("31-JUL-24").value == date(2024, 7, 31)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed (CI installs it: .ci/run)")
+def test_every_formula_recomputes_to_its_stored_value_in_libreoffice(tmp_path: Path, files: dict[str, Path]) -> None:
+    rows = [("Organisation", "Payment Date", "Supplier Name", "Amount (£)"), *(r for r, _, _ in DIRTY)]
+    rows += [("Trust", f"0{m}/0{m}/2024", "Local Builders Ltd", str(100 * m)) for m in range(1, 10)]
+    spend = write_csv(tmp_path / "spend.csv", rows)
+    staff = write_csv(tmp_path / "staff.csv", [("Home postcode", "Annual pay"), *[("L3 8EN", "20000")] * 6])
+    result, _ = run([spend], files, staff=[staff], lm3=Lm3Options(respend_suppliers=30, respend_staff=50))
+    out = write_workbook(result, tmp_path / "out.xlsx", [spend])
+    cells = formula_cells(out)
+    assert len(cells) > 100
+    recalculated = cached_values(recalc_libreoffice(out, tmp_path))
+    mismatches = [
+        f"{sheet}!{ref} {formula}: stored {cached!r}, LibreOffice {recalculated.get((sheet, ref))!r}"
+        for (sheet, ref), (formula, cached) in cells.items()
+        if not same(cached, recalculated.get((sheet, ref)), tol=1e-9)
+    ]
+    assert not mismatches, "\n".join(mismatches[:20])
