@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
 import subprocess
@@ -172,7 +173,9 @@ def child(stage: str, spend: list[str]) -> None:
         write_workbook(result, OUT / "local-spend.xlsx")
         figures["workbook_s"] = round(time.perf_counter() - started, 2)
         figures["workbook_mb"] = round((OUT / "local-spend.xlsx").stat().st_size / 1e6, 1)
-    figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    figures["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
+    figures["peak_mb"] = round(usage.ru_maxrss / 1024)
     print(json.dumps(figures))
 
 
@@ -211,9 +214,13 @@ def main() -> None:
     spend = list(info["spend"])  # type: ignore[call-overload]
     print(f"inputs: {PAYMENTS:,} payment rows in {len(spend)} CSV files, {DIRECTORY_ROWS:,}-row directory, {SUPPLIERS:,} suppliers"
           f" (built in {info['built_s']} s, cached in {OUT.relative_to(ROOT)})")  # fmt: skip
+    print(
+        f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (figures inflate when the machine is busy)"
+    )
     results = {"analyse": measure("analyse", spend), "analyse+workbook": measure("workbook", spend)}
     if not args.no_cli:
         results["command"] = measure_cli(spend)
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     for name, figures in results.items():
         print(f"{name:18} " + "  ".join(f"{k} {v}" for k, v in figures.items()))
     (OUT / "latest.json").write_text(json.dumps(results, indent=2))
