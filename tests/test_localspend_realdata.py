@@ -110,6 +110,17 @@ class Built:
         return self.expected.get(name_key(supplier), (Category.UNKNOWN_SUPPLIER, ""))[0]
 
 
+def _options(organisations: Path) -> Options:
+    """Cheshire and Merseyside as the local area, with the organisation map the test wrote."""
+    setup: list[Problem] = []
+    options = Options(
+        local_area=parse_local_area(",".join(CHESHIRE_AND_MERSEYSIDE), setup),
+        organisations=read_organisation_map(organisations, setup),
+    )
+    assert not setup
+    return options
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocalSpendResult, list[Problem], Built, list[Any]]:
     tmp = tmp_path_factory.mktemp("realdata")
@@ -122,13 +133,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocalSpendResult, lis
         encoding="utf-8",
     )
     problems: list[Problem] = []
-    setup: list[Problem] = []
-    options = Options(
-        local_area=parse_local_area(",".join(CHESHIRE_AND_MERSEYSIDE), setup),
-        organisations=read_organisation_map(orgs, setup),
-    )
-    assert not setup
-    result = analyse([COUNCIL, ICB], built.path, ONSPD, options, problems)
+    result = analyse([COUNCIL, ICB], built.path, ONSPD, _options(orgs), problems)
     assert result is not None, problems
     return result, problems, built, rows
 
@@ -221,13 +226,8 @@ def test_ccg_name_mapped_to_its_successor_joins_the_icb(tmp_path: Path, run: tup
         "NHS Somerset CCG,QSL,NHS Somerset ICB,E06000066\nNHS Gloucestershire ICB,QR1,,\n",
         encoding="utf-8",
     )
-    setup: list[Problem] = []
     problems: list[Problem] = []
-    options = Options(
-        local_area=parse_local_area(",".join(CHESHIRE_AND_MERSEYSIDE), setup),
-        organisations=read_organisation_map(orgs, setup),
-    )
-    result = analyse([ICB], built.path, ONSPD, options, problems)
+    result = analyse([ICB], built.path, ONSPD, _options(orgs), problems)
     assert result is not None
     somerset = sum(1 for r in rows if r[1] in ("NHS Somerset ICB", "NHS Somerset CCG"))
     assert sum(c.rows for c in result.spend if c.organisation == "QSL") == somerset == 40_167

@@ -95,10 +95,8 @@ class Directory:
 
     def lookup(self, con: duckdb.DuckDBPyConnection, postcodes: Iterable[str]) -> dict[str, Located]:
         """What the directory says of each postcode asked about (keys as :func:`postcode_key`); absent = not found."""
-        keys = sorted({postcode_key(p) for p in postcodes})
-        if not keys:
+        if not _wanted(con, "wanted", "key", postcodes):
             return {}
-        con.execute("CREATE OR REPLACE TEMP TABLE wanted AS SELECT unnest($keys::VARCHAR[]) AS key", {"keys": keys})
         rows = con.execute(
             f"SELECT w.key, min(d.lad), max(d.term) FROM wanted w JOIN ({self._select()}) d USING (key) GROUP BY w.key"
         ).fetchall()
@@ -112,10 +110,8 @@ class Directory:
 
     def districts(self, con: duckdb.DuckDBPyConnection, wanted: Iterable[str]) -> dict[str, dict[str, int]]:
         """Postcode district (``L3``) → {district code: live postcodes} for the districts asked about."""
-        names = sorted({postcode_key(d) for d in wanted})
-        if not names:
+        if not _wanted(con, "wanted_d", "district", wanted):
             return {}
-        con.execute("CREATE OR REPLACE TEMP TABLE wanted_d AS SELECT unnest($d::VARCHAR[]) AS district", {"d": names})
         rows = con.execute(
             f"SELECT district, lad, count(*) FROM (SELECT left(key, length(key) - 3) AS district, lad, term "
             f"FROM ({self._select()})) d JOIN wanted_d USING (district) WHERE term = '' GROUP BY district, lad"
@@ -124,6 +120,16 @@ class Directory:
         for district, lad, count in rows:
             out.setdefault(district, {})[lad if lad and not PSEUDO_LAD.fullmatch(lad) else ""] = int(count)
         return out
+
+
+def _wanted(con: duckdb.DuckDBPyConnection, table: str, column: str, values: Iterable[str]) -> int:
+    """A temporary table of the distinct keys asked about (as :func:`postcode_key`); how many there are."""
+    keys = sorted({postcode_key(v) for v in values})
+    if keys:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT unnest($keys::VARCHAR[]) AS {column}", {"keys": keys}
+        )
+    return len(keys)
 
 
 def _ident(name: str) -> str:
