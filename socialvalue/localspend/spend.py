@@ -11,7 +11,6 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -135,12 +134,16 @@ class _Tally:
     """One note per file and rule: how many cells a rule was applied to, and the first example."""
 
     counts: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    rules: dict[str, str] = field(default_factory=dict)
+    """Note → the rule part of it (``' (decimal comma)'``), worked out once per distinct note."""
 
-    def add(self, what: str, note: str, where: Callable[[], str]) -> None:
-        rule = note[note.find(" (") :] if " (" in note else ""
+    def add(self, what: str, note: str, table: Table, row: int, col: int) -> None:
+        rule = self.rules.get(note)
+        if rule is None:
+            rule = self.rules[note] = note[note.find(" (") :] if " (" in note else ""
         entry = self.counts.get((what, rule))
         if entry is None:
-            entry = self.counts[(what, rule)] = [0, f"{where()}: {note}"]
+            entry = self.counts[(what, rule)] = [0, f"{_where(table, row, col)}: {note}"]
         entry[0] += 1
 
     def flush(self, file: str, problems: list[Problem]) -> None:
@@ -246,7 +249,7 @@ def _read_table(
                     table.problem_at(AMOUNT_UNREADABLE, rownum, "amount", raw=raw_amount, why=got.issue.reason)
                 )
             elif got.note:
-                tally.add("amounts", got.note, partial(_where, table, rownum, ai))
+                tally.add("amounts", got.note, table, rownum, ai)
 
         raw_date = values[di] if di is not None else None
         cached = date_cache.get(raw_date) if type(raw_date) is not float else None
@@ -275,7 +278,7 @@ def _read_table(
         elif got_date.value is None and di is not None:
             problems.append(table.problem_at(NO_DATE, rownum, "date"))
         elif got_date.note:
-            tally.add("dates", got_date.note, partial(_where, table, rownum, di or 0))
+            tally.add("dates", got_date.note, table, rownum, di or 0)
     if progress is not None:
         progress(count % 10_000)
 
