@@ -199,6 +199,7 @@ def test_staff_by_home_postcode_counted_per_place_with_suppression(tmp_path: Pat
     for category in ("bad-postcode", "no-postcode"):
         assert cells[("", category)].suppressed and cells[("", category)].headcount is None
     assert not cells[(LOCAL, "local")].suppressed
+    assert cells[("", "living-locally")].headcount == 12 and cells[("", "all-staff")].headcount == 23
     assert "suppressed" in result.employment_note
     bad = [p for p in problems if p.code == "staff-row"]
     assert len(bad) == 1 and bad[0].raw == "" and bad[0].line == 17  # the postcode itself is never repeated
@@ -213,6 +214,22 @@ def test_one_small_count_hides_the_next_smallest_too(tmp_path: Path, files: dict
     assert by["no-district"].suppressed  # 2: under 5
     assert by["not-local"].suppressed and by["not-local"].headcount is None  # 7: hidden so 2 cannot be worked out
     assert by["local"].headcount == 20
+
+
+def test_staff_of_several_organisations_add_up_for_the_footprint(tmp_path: Path, files: dict[str, Path]) -> None:
+    staff = [("Home postcode", "Organisation"), *[("L3 8EN", "Trust A")] * 8, *[("L1 1AA", "Trust B")] * 3]
+    staff += [("M1 1AE", "Trust B")] * 9
+    path = write_csv(tmp_path / "staff.csv", staff)
+    spend = write_csv(tmp_path / "spend.csv", [("Supplier", "Amount"), ("Away Ltd", "10")])
+    result, _ = run([spend], files, staff=[path])
+    by = {(c.organisation, c.category): c for c in result.employment}
+    # Trust B's 3 local staff are suppressed, and so its 9 not local (else 12 - 9 would give them away)
+    assert by[("Trust B", "local")].suppressed and by[("Trust B", "not-local")].suppressed
+    assert by[("Trust B", "all-staff")].headcount == 12
+    # all organisations together: 11 living locally in Liverpool, 9 not
+    assert by[("All organisations", "local")].headcount == 11
+    assert by[("All organisations", "living-locally")].headcount == 11
+    assert by[("All organisations", "not-local")].headcount == 9
 
 
 def test_staff_counts_by_postcode_district(tmp_path: Path, files: dict[str, Path]) -> None:

@@ -114,40 +114,68 @@ class Staff:
     def count(
         self, located: Mapping[str, Located], districts: Mapping[str, Mapping[str, int]], area: LocalArea
     ) -> tuple[list[EmploymentCell], str]:
-        """Headcount and FTE per organisation and home district (local districts one by one), suppressed."""
+        """Headcount and FTE per organisation and home district (local districts one by one), with each
+        organisation's staff living locally and in all, and the same for all organisations together; suppressed."""
         if not self.groups:
             return [], ""
         sums: dict[tuple[str, str, str], list[float]] = {}
-        for g in self.groups:
-            lad, category = self.place(g, located, districts, area)
-            key = (g.organisation, lad if category == "local" else "", category)
+
+        def add(key: tuple[str, str, str], g: StaffGroup) -> None:
             entry = sums.setdefault(key, [0, 0.0, 0])
             entry[0] += g.headcount
             entry[1] += g.fte or 0.0
             entry[2] += 0 if g.fte is not None else g.headcount
+
+        several = len({g.organisation for g in self.groups}) > 1
+        for g in self.groups:
+            lad, category = self.place(g, located, districts, area)
+            for org in (g.organisation, ALL_ORGANISATIONS) if several else (g.organisation,):
+                add((org, lad if category == "local" else "", category), g)
+                if category in LOCAL_CATEGORIES:
+                    add((org, "", LIVING_LOCALLY), g)
+                add((org, "", ALL_STAFF), g)
         cells = [
             EmploymentCell(
-                organisation=o, district=d, local=c in ("local", "several-local-districts"), category=c,
+                organisation=o, district=d, local=c in LOCAL_CATEGORIES or c == LIVING_LOCALLY, category=c,
                 headcount=int(n), fte=round(f, 2) if not missing else None, suppressed=False,
             )
-            for (o, d, c), (n, f, missing) in sorted(sums.items())
+            for (o, d, c), (n, f, missing) in sorted(sums.items(), key=lambda kv: (kv[0][0] == ALL_ORGANISATIONS, kv[0]))
         ]  # fmt: skip
         cells = suppress(cells, self.suppress_under)
         note = (
-            f"Counts under {self.suppress_under} are suppressed (shown as '<{self.suppress_under}'), and where one count "
-            "of an organisation is suppressed the next smallest is too, so none can be worked out from the totals."
+            f"Counts under {self.suppress_under} are suppressed (shown as '<{self.suppress_under}'); where one count "
+            "beside a total is suppressed the next smallest is too, so none can be worked out from the totals."
         )
         return cells, note
 
 
+LIVING_LOCALLY = "living-locally"
+ALL_STAFF = "all-staff"
+LOCAL_CATEGORIES = ("local", "several-local-districts")
+ALL_ORGANISATIONS = "All organisations"
+
+
 def suppress(cells: list[EmploymentCell], threshold: int) -> list[EmploymentCell]:
-    """Primary suppression (headcount under ``threshold``) and secondary (the next smallest, when one alone is hidden)."""
+    """Primary suppression (headcount under ``threshold``) and secondary: in each group of counts that add up to a
+    shown total (an organisation's counts to its all-staff total; its local districts to its living-locally total),
+    a count suppressed alone hides the next smallest too."""
     hidden = {i for i, c in enumerate(cells) if c.headcount is not None and c.headcount < threshold}
+    groups: list[list[int]] = []
     for org in {c.organisation for c in cells}:
-        members = [i for i, c in enumerate(cells) if c.organisation == org]
-        if len([i for i in members if i in hidden]) == 1 and len(members) > 1:
+        detail = [
+            i for i, c in enumerate(cells) if c.organisation == org and c.category not in (LIVING_LOCALLY, ALL_STAFF)
+        ]
+        groups.append(detail)
+        groups.append([i for i in detail if cells[i].category in LOCAL_CATEGORIES])
+    changed = True
+    while changed:
+        changed = False
+        for members in groups:
+            alone = [i for i in members if i in hidden]
             rest = sorted((i for i in members if i not in hidden), key=lambda i: cells[i].headcount or 0)
-            hidden.add(rest[0])
+            if len(alone) == 1 and rest:
+                hidden.add(rest[0])
+                changed = True
     return [
         c.model_copy(update={"headcount": None, "fte": None, "suppressed": True}) if i in hidden else c
         for i, c in enumerate(cells)

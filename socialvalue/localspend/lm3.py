@@ -18,7 +18,8 @@ from socialvalue.intake.values import read_percent
 from socialvalue.problems import Problem, Severity, define
 
 from .directory import Located
-from .employment import Staff
+from .employment import ALL_ORGANISATIONS as ALL
+from .employment import LOCAL_CATEGORIES, Staff
 from .models import Category, Kind, Line, Lm3, Round, SpendCell
 from .places import LocalArea
 from .tables import Field, read_tables
@@ -29,8 +30,6 @@ SURVEY_FIELDS = (
 )  # fmt: skip
 
 SURVEY_VALUE = define("survey-value", Severity.WARNING, "{why}: this supplier's survey answer is not used")
-
-ALL = "All organisations"
 
 
 @dataclass
@@ -86,7 +85,7 @@ def local_multiplier(
     unpaid = 0
     for g in staff.groups:
         _, category = staff.place(g, located, districts or {}, area)
-        local = category in ("local", "several-local-districts")
+        local = category in LOCAL_CATEGORIES
         annual = (
             g.pay
             if g.pay is not None
