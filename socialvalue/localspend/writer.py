@@ -1,0 +1,369 @@
+"""The local-spend workbook's writer and the sheets of figures: Summary, the breakdowns, Where it lands, Lines.
+
+Every total is a SUMIFS over named ranges of the Lines sheet, written with its value; the listing sheets are
+in :mod:`.listings`, and :func:`.workbook.write_workbook` puts them together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from xlsxwriter.worksheet import Worksheet
+
+from socialvalue.output.sheets import ResultsWorkbook, print_setup, put
+
+from .models import CATEGORY_MEANING, KIND_MEANING, Category, Kind, Line, LocalSpendResult
+
+LINE_COLUMNS = (
+    ("Organisation", "org", "organisation", 14), ("Place", "place", "place", 12), ("Month", "month", "month", 10),
+    ("Supplier (as paid)", "supplier", "supplier", 40), ("Supplier type", "type", "supplier_type", 11),
+    ("District", "district", "district", 12), ("Kind", "kind", "kind", 10), ("Category", "cat", "category", 18),
+    ("Rows", "rows", "rows", 8), ("Amount £", "amount", "amount_gbp", 14),
+)  # fmt: skip
+"""(heading, named range L_<name>, Line field, width) of the Lines sheet's columns."""
+SHEET_MAX_ROWS = 1_048_575
+
+
+def _month_date(label: str) -> date | None:
+    return date(int(label[:4]), int(label[5:7]), 1) if label else None
+
+
+class _Formats:
+    def __init__(self, wb: ResultsWorkbook) -> None:
+        self.title = wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F4E79"})
+        self.head = wb.add_format(
+            {"bold": True, "font_color": "white", "bg_color": "#1F4E79", "text_wrap": True, "valign": "top"}
+        )
+        self.note = wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
+        self.text = wb.add_format({"valign": "top"})
+        self.wrap = wb.add_format({"valign": "top", "text_wrap": True})
+        self.bold = wb.add_format({"bold": True})
+        self.money = wb.add_format({"num_format": "£#,##0.00", "valign": "top"})
+        self.total = wb.add_format({"bold": True, "num_format": "£#,##0.00", "top": 1})
+        self.count = wb.add_format({"num_format": "#,##0", "valign": "top"})
+        self.count_total = wb.add_format({"bold": True, "num_format": "#,##0", "top": 1})
+        self.pct = wb.add_format({"num_format": "0.0%", "valign": "top"})
+        self.big_pct = wb.add_format({"num_format": "0.0%", "bold": True, "font_size": 16, "font_color": "#1F4E79"})
+        self.month = wb.add_format({"num_format": "mmm yyyy", "valign": "top", "align": "left"})
+        self.factor = wb.add_format({"num_format": "0.00", "bold": True})
+        self.fte = wb.add_format({"num_format": "#,##0.0", "valign": "top"})
+
+
+@dataclass
+class _Sums:
+    """What the Lines sheet adds up to, per key, worked out once so each formula is written with its value."""
+
+    rows: dict[tuple[str, ...], float]
+    amount: dict[tuple[str, ...], float]
+
+    def get(self, *key: str) -> tuple[float, float]:
+        return self.rows.get(key, 0), round(self.amount.get(key, 0.0), 2)
+
+
+class Writer:
+    def __init__(self, wb: ResultsWorkbook, result: LocalSpendResult) -> None:
+        self.wb = wb
+        self.r = result
+        self.f = _Formats(wb)
+        self.n = max(len(result.lines), 1)
+        self._sums()
+
+    # --- shared pieces -----------------------------------------------------------------------
+    def _sums(self) -> None:
+        rows: dict[tuple[str, ...], float] = defaultdict(float)
+        amount: dict[tuple[str, ...], float] = defaultdict(float)
+        for ln in self.r.lines:
+            for key in (
+                ("kc", ln.kind, ln.category), ("org", ln.organisation, ln.kind, ln.category), ("org", ln.organisation, ln.kind),
+                ("place", ln.place, ln.kind, ln.category), ("place", ln.place, ln.kind),
+                ("type", ln.supplier_type, ln.kind, ln.category), ("type", ln.supplier_type, ln.kind),
+                ("month", ln.month, ln.kind, ln.category), ("month", ln.month, ln.kind),
+                ("district", ln.district, ln.kind, ln.category), ("all", ln.kind),
+            ):  # fmt: skip
+                rows[key] += ln.rows
+                amount[key] += ln.amount_gbp
+        self.sums = _Sums(rows, amount)
+
+    def sheet(self, name: str, widths: Sequence[float], title: str, note: str = "") -> Worksheet:
+        ws = self.wb.add_worksheet(name)
+        for i, w in enumerate(widths):
+            ws.set_column(i, i, w)
+        put(ws, 0, 0, title, self.f.title)
+        if note:
+            ws.merge_range(1, 0, 1, max(len(widths) - 1, 3), note, self.f.note)
+            ws.set_row(1, 15 * max(1, len(note) // 140 + 1))
+        print_setup(ws)
+        return ws
+
+    def header(self, ws: Worksheet, row: int, names: Sequence[str], freeze: bool = True) -> None:
+        for i, name in enumerate(names):
+            put(ws, row, i, name, self.f.head)
+        if freeze:
+            ws.freeze_panes(row + 1, 0)
+            ws.repeat_rows(row)
+
+    def rng(self, name: str) -> str:
+        return f"L_{name}"
+
+    def sumifs(
+        self, ws: Worksheet, row: int, col: int, what: str, crit: Sequence[tuple[str, str]], value: float, fmt: Any
+    ) -> None:
+        parts = ", ".join(f"{self.rng(c)}, {v}" for c, v in crit)
+        ws._write_formula(row, col, f"=SUMIFS({self.rng(what)}, {parts})", fmt, value)
+
+    # --- the rows behind every total -------------------------------------------------------
+    def lines(self) -> None:
+        names = [c[0] for c in LINE_COLUMNS]
+        ws = self.sheet(
+            "Lines", [c[3] for c in LINE_COLUMNS], "Payments per organisation, supplier and month",
+            "Every row read, added up per organisation, supplier, month, kind and category: every total in this "
+            "workbook is a SUMIFS over these rows (named ranges L_org, L_kind, L_cat, L_amount …). What is known "
+            "of each supplier (register match, postcode) is on the Suppliers sheet.",
+        )  # fmt: skip
+        self.header(ws, 2, names)
+        first = 3
+        money, count, month = self.f.money, self.f.count, self.f.month
+        text = [Line._fields.index(c[2]) for c in LINE_COLUMNS[3:8]]
+        for i, ln in enumerate(self.r.lines):
+            r = first + i
+            put(ws, r, 0, ln.organisation)
+            put(ws, r, 1, ln.place)
+            m = _month_date(ln.month)
+            if m is not None:
+                ws.write_datetime(r, 2, datetime(m.year, m.month, 1), month)
+            for c, f in enumerate(text, start=3):
+                put(ws, r, c, ln[f])
+            put(ws, r, 8, ln.rows, count)
+            put(ws, r, 9, ln.amount_gbp, money)
+        last = first + self.n - 1
+        for col, (_, key, _, _) in enumerate(LINE_COLUMNS):
+            letter = chr(ord("A") + col)
+            self.wb.define_name(self.rng(key), f"=Lines!${letter}${first + 1}:${letter}${last + 1}")
+        ws.autofilter(2, 0, last, len(names) - 1)
+
+    # --- summary -----------------------------------------------------------------------------
+    def summary(self) -> Worksheet:
+        r = self.r
+        months = sorted({ln.month for ln in r.lines if ln.month})
+        area = ", ".join(f"{c} {n}".strip() for c, n in r.local_area.items())
+        ws = self.sheet(
+            "Summary", [14, 22, 64, 12, 18, 12], "Local spend: how much of our spend stays local",
+            f"Local area ({r.local_area_label}): {area}. Payments from {months[0] if months else '-'} to "
+            f"{months[-1] if months else '-'}.",
+        )  # fmt: skip
+        loc = self.sums.get("kc", Kind.PAYMENT, Category.LOCAL)[1]
+        not_loc = self.sums.get("kc", Kind.PAYMENT, Category.NOT_LOCAL)[1]
+        paid = self.sums.get("all", Kind.PAYMENT)[1]
+        put(ws, 3, 0, "Local share of payments to placed suppliers", self.f.bold)
+        ws._write_formula(
+            4,
+            0,
+            '=IF(E_LOCAL+E_NOTLOCAL=0,"",E_LOCAL/(E_LOCAL+E_NOTLOCAL))',
+            self.f.big_pct,
+            loc / (loc + not_loc) if loc + not_loc else "",
+        )
+        put(ws, 5, 0, "Share of all payments whose supplier could be placed (coverage)", self.f.bold)
+        ws._write_formula(
+            6, 0, '=IF(E_PAID=0,"",(E_LOCAL+E_NOTLOCAL)/E_PAID)', self.f.big_pct, (loc + not_loc) / paid if paid else ""
+        )
+        put(ws, 8, 0, "Every row read, and where it went", self.f.bold)
+        self.header(
+            ws, 9, ["Kind", "Category", "What it means", "Rows", "Amount £", "Share of payments £"], freeze=False
+        )
+        row = 10
+        pairs = sorted(
+            {(ln.kind, ln.category) for ln in r.lines},
+            key=lambda kc: (list(Kind).index(Kind(kc[0])), list(Category).index(Category(kc[1]))),
+        )
+        cells = {}
+        for kind, cat in pairs:
+            n, amount = self.sums.get("kc", kind, cat)
+            put(ws, row, 0, kind)
+            put(ws, row, 1, cat)
+            meaning = (
+                CATEGORY_MEANING[Category(cat)]
+                if kind in (Kind.PAYMENT, Kind.CREDIT, Kind.ZERO)
+                else KIND_MEANING[Kind(kind)]
+            )
+            put(ws, row, 2, meaning, self.f.wrap)
+            crit = [("kind", f'"{kind}"'), ("cat", f'"{cat}"')]
+            self.sumifs(ws, row, 3, "rows", crit, n, self.f.count)
+            self.sumifs(ws, row, 4, "amount", crit, amount, self.f.money)
+            if kind == Kind.PAYMENT:
+                ws._write_formula(
+                    row, 5, f'=IF(E_PAID=0,"",E{row + 1}/E_PAID)', self.f.pct, amount / paid if paid else ""
+                )
+            cells[(kind, cat)] = row
+            row += 1
+        put(ws, row, 2, "All rows read", self.f.bold)
+        ws._write_formula(
+            row, 3, f"=SUM(D11:D{row})", self.f.count_total, sum(self.sums.get("kc", k, c)[0] for k, c in pairs)
+        )
+        ws._write_formula(
+            row, 4, f"=SUM(E11:E{row})", self.f.total, round(sum(self.sums.get("kc", k, c)[1] for k, c in pairs), 2)
+        )
+        put(ws, row + 1, 2, "Rows read from the spend files (counted as they were read)")
+        put(ws, row + 1, 3, r.rows_read, self.f.count)
+        ws._write_formula(
+            row + 2,
+            3,
+            f'=IF(D{row + 1}=D{row + 2},"every row accounted for","ROWS MISSING")',
+            self.f.bold,
+            "every row accounted for"
+            if sum(self.sums.get("kc", k, c)[0] for k, c in pairs) == r.rows_read
+            else "ROWS MISSING",
+        )
+        self._summary_names(cells, row)
+        notes = [
+            *r.notes,
+            *(["Small counts of staff are suppressed: " + r.employment_note] if r.employment_note else []),
+        ]
+        for i, note in enumerate(notes):
+            put(ws, row + 4 + i, 0, note, self.f.note)
+        chart = self.wb.add_chart({"type": "bar"})
+        pay_rows = [cells[p] for p in pairs if p[0] == Kind.PAYMENT]
+        if pay_rows:
+            chart.add_series({
+                "name": "Payments £", "categories": ["Summary", pay_rows[0], 1, pay_rows[-1], 1],
+                "values": ["Summary", pay_rows[0], 4, pay_rows[-1], 4], "fill": {"color": "#1F4E79"},
+            })  # fmt: skip
+            chart.set_title({"name": "Payments by where the supplier was placed"})
+            chart.set_legend({"none": True})
+            chart.set_y_axis({"reverse": True})
+            ws.insert_chart(3, 6, chart, {"x_scale": 1.3, "y_scale": 1.1})
+        return ws
+
+    def _summary_names(self, cells: dict[tuple[str, str], int], total_row: int) -> None:
+        def ref(kind: Kind, cat: Category) -> str:
+            row = cells.get((kind, cat))
+            return f"=Summary!$E${row + 1}" if row is not None else "=0"
+
+        self.wb.define_name("E_LOCAL", ref(Kind.PAYMENT, Category.LOCAL))
+        self.wb.define_name("E_NOTLOCAL", ref(Kind.PAYMENT, Category.NOT_LOCAL))
+        pay = [row for (k, _), row in cells.items() if k == Kind.PAYMENT]
+        self.wb.define_name("E_PAID", f"=SUM(Summary!$E${min(pay) + 1}:$E${max(pay) + 1})" if pay else "=0")
+
+    # --- breakdowns --------------------------------------------------------------------------
+    def breakdown(
+        self, name: str, key: str, label: str, keys: Sequence[str], describe: Callable[[str], str], chart: bool = False
+    ) -> None:
+        ws = self.sheet(
+            name, [16, 30, 16, 16, 16, 16, 12, 12], f"Local spend by {label}",
+            "Local share = local ÷ (local + not local) payments; coverage = placed ÷ all payments. "
+            "Credits are shown apart, not netted. Each figure is a SUMIFS over the Lines sheet.",
+        )  # fmt: skip
+        self.header(
+            ws,
+            2,
+            [
+                label.capitalize(),
+                "Name",
+                "Local £",
+                "Not local £",
+                "Not placed £",
+                "Credits £",
+                "Local share",
+                "Coverage",
+            ],
+        )
+        is_month = key == "month"
+        totals = [0.0, 0.0, 0.0, 0.0]
+        for i, k in enumerate(keys):
+            r = 3 + i
+            if is_month and k:
+                m = _month_date(k)
+                assert m is not None
+                ws.write_datetime(r, 0, datetime(m.year, m.month, 1), self.f.month)
+                crit_key = f"$A{r + 1}"
+            else:
+                put(ws, r, 0, k or "unknown")
+                crit_key = f"$A{r + 1}" if k else '"="'
+            put(ws, r, 1, describe(k))
+            loc = self.sums.get(key, k, Kind.PAYMENT, Category.LOCAL)[1]
+            nl = self.sums.get(key, k, Kind.PAYMENT, Category.NOT_LOCAL)[1]
+            paid = self.sums.get(key, k, Kind.PAYMENT)[1]
+            credit = self.sums.get(key, k, Kind.CREDIT)[1]
+            self.sumifs(
+                ws, r, 2, "amount", [(key, crit_key), ("kind", '"payment"'), ("cat", '"local"')], loc, self.f.money
+            )
+            self.sumifs(
+                ws, r, 3, "amount", [(key, crit_key), ("kind", '"payment"'), ("cat", '"not-local"')], nl, self.f.money
+            )
+            ws._write_formula(
+                r,
+                4,
+                f'=SUMIFS(L_amount, L_{key}, {crit_key}, L_kind, "payment")-C{r + 1}-D{r + 1}',
+                self.f.money,
+                round(paid - loc - nl, 2),
+            )
+            self.sumifs(ws, r, 5, "amount", [(key, crit_key), ("kind", '"credit"')], credit, self.f.money)
+            for j, v in enumerate((loc, nl, round(paid - loc - nl, 2), credit)):
+                totals[j] += v
+            ws._write_formula(
+                r,
+                6,
+                f'=IF(C{r + 1}+D{r + 1}=0,"",C{r + 1}/(C{r + 1}+D{r + 1}))',
+                self.f.pct,
+                loc / (loc + nl) if loc + nl else "",
+            )
+            ws._write_formula(
+                r,
+                7,
+                f'=IF(C{r + 1}+D{r + 1}+E{r + 1}=0,"",(C{r + 1}+D{r + 1})/(C{r + 1}+D{r + 1}+E{r + 1}))',
+                self.f.pct,
+                (loc + nl) / paid if paid else "",
+            )
+        last = 3 + len(keys)
+        put(ws, last, 0, "Total", self.f.bold)
+        for c in range(2, 6):
+            col = chr(ord("A") + c)
+            ws._write_formula(last, c, f"=SUM({col}4:{col}{last})", self.f.total, round(totals[c - 2], 2))
+        if chart and keys:
+            ch = self.wb.add_chart({"type": "line"})
+            ch.add_series(
+                {
+                    "name": "Local share",
+                    "categories": [name, 3, 0, last - 1, 0],
+                    "values": [name, 3, 6, last - 1, 6],
+                    "marker": {"type": "circle"},
+                }
+            )
+            ch.set_title({"name": "Local share of placed payments, by month"})
+            ch.set_y_axis({"num_format": "0%", "min": 0})
+            ch.set_legend({"none": True})
+            ws.insert_chart(last + 2, 0, ch, {"x_scale": 1.6})
+
+    def landing(self) -> None:
+        ws = self.sheet(
+            "Where it lands", [14, 30, 8, 18, 14], "Where placed payments land: the supplier's district",
+            "Payments to suppliers placed by their trading or delivery postcode, per district (local districts first).",
+        )  # fmt: skip
+        self.header(ws, 2, ["District", "Name", "Local", "Payments £", "Rows"])
+        districts = sorted(
+            {ln.district for ln in self.r.lines if ln.category in (Category.LOCAL, Category.NOT_LOCAL)},
+            key=lambda d: (d not in self.r.local_area, -self.sums.get("district", d, Kind.PAYMENT)[1], d),
+        )
+        for i, d in enumerate(districts):
+            r = 3 + i
+            local = d in self.r.local_area
+            cat = '"local"' if local else '"not-local"'
+            n, amount = self.sums.get("district", d, Kind.PAYMENT, Category.LOCAL if local else Category.NOT_LOCAL)
+            put(ws, r, 0, d)
+            put(ws, r, 1, self.r.local_area.get(d, ""))
+            put(ws, r, 2, "Yes" if local else "No")
+            self.sumifs(
+                ws,
+                r,
+                3,
+                "amount",
+                [("district", f"$A{r + 1}"), ("kind", '"payment"'), ("cat", cat)],
+                amount,
+                self.f.money,
+            )
+            self.sumifs(
+                ws, r, 4, "rows", [("district", f"$A{r + 1}"), ("kind", '"payment"'), ("cat", cat)], n, self.f.count
+            )
