@@ -17,8 +17,8 @@ import click
 from socialvalue import __version__
 from socialvalue.commands.award import award
 from socialvalue.commands.footprint import footprint
-from socialvalue.commands.returns import returns
 from socialvalue.commands.localspend import localspend
+from socialvalue.commands.returns import returns
 
 if TYPE_CHECKING:
     from socialvalue.problems import Problem
