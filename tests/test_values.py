@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from socialvalue.intake.values import (
     ISSUE_CODES,
+    LARGEST,
     NOT_A_DATE,
     Read,
     ValueIssue,
@@ -704,7 +705,14 @@ def test_never_raises_and_value_is_none_exactly_when_issue_or_blank(raw: object)
     assert read_yes_no(raw).value in (None, True, False)
 
 
-finite = st.floats(min_value=0, max_value=1e300, allow_nan=False, allow_infinity=False)
+finite = st.floats(min_value=0, max_value=LARGEST, exclude_max=True, allow_nan=False, allow_infinity=False)
+
+
+@given(x=st.floats(min_value=LARGEST, allow_infinity=False), as_text=st.booleans())
+def test_numbers_of_16_digits_and_more_are_refused(x: float, as_text: bool) -> None:
+    raw: object = f"{x:,}" if as_text else x
+    assert code(read_quantity(raw, "hour")) == "not-finite"
+    assert code(read_money(raw)) == "not-finite"
 
 
 @given(x=finite)
@@ -746,7 +754,7 @@ def test_round_trip_european_and_spaced_formats(x: float) -> None:
     assert read_quantity(uk.replace(",", "\u202f"), "hour").value == expected
 
 
-@given(x=st.floats(min_value=0, max_value=1e150, allow_nan=False), k=st.floats(min_value=1e-3, max_value=1e3))
+@given(x=st.floats(min_value=0, max_value=1e11, allow_nan=False), k=st.floats(min_value=1e-3, max_value=1e3))
 def test_scaling(x: float, k: float) -> None:
     base = read_quantity(str(x), "hour").value
     scaled = read_quantity(str(k * x), "hour").value
@@ -755,7 +763,7 @@ def test_scaling(x: float, k: float) -> None:
     assert scaled == pytest.approx(k * base, rel=1e-12, abs=1e-300)
 
 
-@given(n=st.integers(min_value=1, max_value=10**9), power=st.sampled_from([("k", 3), ("m", 6), ("bn", 9)]))
+@given(n=st.integers(min_value=1, max_value=10**7), power=st.sampled_from([("k", 3), ("m", 6), ("bn", 9)]))
 def test_money_shorthand_scales_exactly(n: int, power: tuple[str, int]) -> None:
     word, exp = power
     assert read_money(f"£{n / 100}{word}").value == pytest.approx(n / 100 * 10**exp, rel=1e-15)
