@@ -42,6 +42,9 @@ class Answer:
     text: str
     words: int
     cell: str = ""
+    digest: str = ""
+    """A hash of the answer with case and spacing ignored (kept when the text is not): two bids giving the
+    same answer word for word are flagged (see :mod:`socialvalue.intake.names`)."""
 
 
 @record
@@ -68,10 +71,20 @@ class Bid(_Model):
     contact_email: str = ""
     price: float | None = None
     price_cell: str = ""
+    price_raw: str = Field(default="", description="The price as typed, when it was not a plain number.")
+    price_note: str = Field(default="", description="How a price typed as text was read, e.g. read '£1.2m' as 1200000.")
     commitments: dict[str, Commitment] = Field(default_factory=dict)
     answers: dict[str, Answer] = Field(default_factory=dict)
     gates: dict[str, GateAnswer] = Field(default_factory=dict)
     template_rubric: str = Field(default="", description="Rubric id, version and fingerprint the template recorded.")
+    template_note: str = Field(
+        default="",
+        description="How the template this file was made from differs from the rubric it is scored against ('' when it does not).",
+    )
+    missing_sheets: list[str] = Field(
+        default_factory=list,
+        description="Required sheets missing or unreadable: the bid is listed as incomplete, never compared or ranked.",
+    )
     macro_enabled: bool = False
 
     @property

@@ -26,6 +26,7 @@ def rubric(
     gates: bool = False,
     minimum: float | None = None,
     tie_break: list[str] | None = None,
+    ceiling_pct: float | None = None,
 ) -> Rubric:
     """Price / quality (one question Q1 on 0-5) / social value (measures; plus question SV1 if quant_share < 100)."""
     themes: dict[str, Any] = {
@@ -60,6 +61,8 @@ def rubric(
     }
     if tie_break is not None:
         data["tie_break"] = tie_break
+    if ceiling_pct is not None:
+        data["ceiling_pct_of_price"] = ceiling_pct
     return Rubric.model_validate(data)
 
 

@@ -135,9 +135,15 @@ class Measure(_Model):
         description="Code in the value set; none means the measure is reported as a count only.",
     )
     guidance: str = ""
-    min: float | None = Field(default=None, description="Smallest quantity accepted (default 0).")
-    max: float | None = Field(default=None, description="Largest quantity accepted; above it is an error.")
-    cap: float | None = Field(default=None, ge=0, description="Largest quantity counted towards the score.")
+    min: float | None = Field(default=None, allow_inf_nan=False, description="Smallest quantity accepted (default 0).")
+    max: float | None = Field(
+        default=None,
+        allow_inf_nan=False,
+        description="Largest quantity accepted; above it is an error and is not counted.",
+    )
+    cap: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="Largest quantity counted towards the score."
+    )
     deadweight_pct: Percent = 0
     displacement_pct: Percent = 0
     attribution_pct: Percent = 0
@@ -239,6 +245,14 @@ class Rubric(_Model):
     abnormally_low_pct: Annotated[float, Field(gt=0, lt=100)] = Field(
         default=20,
         description="Flag a price more than this % below the mean of the other compliant bids.",
+    )
+    ceiling_pct_of_price: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+        default=100,
+        description=(
+            "Plausibility ceiling: a commitment whose gross £ value is more than this % of the bid's own price "
+            "is not counted (and is listed with its cell); with each measure's max, it keeps an absurd "
+            "quantity from taking every other bid's social value points."
+        ),
     )
 
     # --- structural checks (policy checks live in policy.py) ---------------------------------

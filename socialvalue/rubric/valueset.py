@@ -12,7 +12,7 @@ class ProxyValue(BaseModel):
 
     code: str = Field(min_length=1)
     unit: str = Field(min_length=1)
-    value_gbp: float = Field(ge=0, description="£ per unit")
+    value_gbp: float = Field(ge=0, allow_inf_nan=False, description="£ per unit")
     price_year: int | None = Field(default=None, ge=1990, le=2100)
     source: str = ""
     licence: str = ""

@@ -6,6 +6,7 @@ the set of compared bids, and the output is sorted by rank then bid file name.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from socialvalue.rubric.scales import Scale
 from socialvalue.rubric.valueset import ProxyValue
 
 from . import methods
+from .plausible import implausible, implausible_problem, usable_price
 from .results import COUNT_ONLY_NOTE, BidResult, BidStatus, GateLine, MeasureLine, QuestionLine, TenderResult
 
 TOLERANCE = 1e-9
@@ -48,21 +50,43 @@ _NOT_COUNTED = "not counted: see Errors"
 
 
 def value_measures(
-    rubric: Rubric, value_set: ValueSet | None, bid: Bid, valued: Sequence[_Valued] | None = None
+    rubric: Rubric,
+    value_set: ValueSet | None,
+    bid: Bid,
+    valued: Sequence[_Valued] | None = None,
+    problems: list[Problem] | None = None,
 ) -> list[MeasureLine]:
-    """Gross and net £ of each commitment: gross = counted quantity × £ per unit; net = gross × additionality."""
+    """Gross and net £ of each commitment: gross = counted quantity × £ per unit; net = gross × additionality.
+
+    Only a finite, plausible quantity is counted (:mod:`.plausible`); each one that is not is added to
+    ``problems`` with its cell.
+    """
     lines: list[MeasureLine] = []
+    pct = rubric.ceiling_pct_of_price
     for v in valued if valued is not None else _valued_measures(rubric, value_set):
         m, row = v.measure, v.value
         c = bid.commitments.get(m.code)
         qty = c.quantity if c else None
+        raw = c.raw if c else ""
+        ok = c is not None and c.counted and qty is not None
         if c is None:
             note = "row missing: nothing counted"
         elif c.counted:
             note = c.note
         else:  # how a typed value was read, then that it was not counted ("read '£5m' as 5000000; not counted: ...")
             note = f"{c.note}; {_NOT_COUNTED}" if c.note else _NOT_COUNTED
-        counted = qty if (c is not None and c.counted and qty is not None) else 0.0
+        if ok:
+            assert c is not None and qty is not None
+            why = implausible(m, qty, row.value_gbp if row else None, bid.price, pct)
+            if why:
+                ok = False
+                raw = raw or repr(qty)
+                note = f"{note}; not counted: {why}" if note else f"not counted: {why}"
+                if problems is not None:
+                    problems.append(implausible_problem(bid.file, c.cell, m.code, raw, why))
+                if not math.isfinite(qty):
+                    qty = None  # what was typed is in raw: no output holds inf or NaN
+        counted = qty if ok and qty is not None else 0.0
         if m.cap is not None and counted > m.cap:
             capped = f"capped at {m.cap:,g} {m.unit}"
             note = f"{note}; {capped}" if note else capped
@@ -76,7 +100,7 @@ def value_measures(
                 description=m.description,
                 unit=m.unit,
                 quantity=qty,
-                raw=c.raw if c else "",
+                raw=raw,
                 counted_quantity=counted,
                 cap=m.cap,
                 value_code=m.value_ref or "",
@@ -90,7 +114,7 @@ def value_measures(
                 cell=c.cell if c else "",
                 evidence=c.evidence if c else "",
                 note=note or (COUNT_ONLY_NOTE if row is None else ""),
-                counted=c is not None and c.counted and qty is not None,
+                counted=ok,
             )
         )
     return lines
@@ -188,10 +212,16 @@ def _sum_points(lines: Iterable[QuestionLine]) -> float | None:
 
 
 def _status(bid: Bid, gates: Sequence[GateLine], questions: Sequence[QuestionLine]) -> tuple[BidStatus, str]:
+    if bid.missing_sheets:
+        sheets = ", ".join(f"'{s}'" for s in bid.missing_sheets)
+        return BidStatus.INCOMPLETE, (
+            f"required sheet {sheets} missing or unreadable: not compared or ranked (never scored as zero); "
+            "ask for a complete workbook"
+        )
     failed = [g for g in gates if g.passed is not True]
     if failed:
         return BidStatus.EXCLUDED, "; ".join(f"pass/fail {g.code}: {g.answer}" for g in failed)
-    if bid.price is None or bid.price <= 0:
+    if not usable_price(bid.price):
         return BidStatus.EXCLUDED, "no usable bid price"
     below = [q for q in questions if q.below_minimum]
     if below:
@@ -247,18 +277,39 @@ def rank(rubric: Rubric, results: list[BidResult]) -> None:
             a.flags.append(f"equal total with {names}: placed by the tie-break ({rules})")
 
 
-def _flag_low_prices(rubric: Rubric, pool: list[BidResult]) -> None:
+def _flag_low_prices(rubric: Rubric, results: Sequence[BidResult], pool: Sequence[BidResult]) -> None:
+    """Flag every priced bid whose price is abnormally low against the compared bids, compared or not.
+
+    A compared bid is measured against the mean of the *other* compared bids; a bid outside the
+    comparison (excluded, or missing a sheet) against the mean of all of them, and its flag says that
+    it is outside the comparison, so the flag changes no score but is still seen.
+    """
     prices = [o.price for o in pool if o.price is not None]
     total = sum(prices)
-    for r in pool:
-        if r.price is None or len(prices) < 2:
+    threshold = rubric.abnormally_low_pct
+    for r in results:
+        if not usable_price(r.price) or r.status is BidStatus.UNREADABLE:
             continue
-        mean = (total - r.price) / (len(prices) - 1)  # the mean of the other compared bids
-        if r.price < mean * (1 - rubric.abnormally_low_pct / 100):
+        assert r.price is not None
+        if r.in_pool:
+            if len(prices) < 2:
+                continue
+            mean, others = (total - r.price) / (len(prices) - 1), "the other compared bids"
+        else:
+            if not prices:
+                continue
+            mean, others = total / len(prices), "the compared bids"
+        if r.price < mean * (1 - threshold / 100):
             below = (1 - r.price / mean) * 100
+            r.price_below_mean_pct = below
+            outside = (
+                ""
+                if r.in_pool
+                else f" (outside the comparison: this bid is {r.status.value}, so its price changes no score)"
+            )
             r.flags.append(
-                f"abnormally low price: £{r.price:,.2f} is {below:.0f}% below the mean of the other compared bids "
-                f"(£{mean:,.2f}; threshold {rubric.abnormally_low_pct:g}%): investigate before award, do not reject outright"
+                f"abnormally low price{outside}: £{r.price:,.2f} is {below:.0f}% below the mean of {others} "
+                f"(£{mean:,.2f}; threshold {threshold:g}%): investigate before award, do not reject outright"
             )
 
 
@@ -289,13 +340,15 @@ class BidScorer:
 
     def __call__(self, bid: Bid) -> ScoredBid:
         rubric, sv, quality = self.rubric, self.rubric.social_value, self.quality
-        m_lines = value_measures(rubric, self.value_set, bid, self.valued)
+        problems: list[Problem] = []
+        m_lines = value_measures(rubric, self.value_set, bid, self.valued, problems)
         q_lines = score_questions(rubric, bid, self.panel, self.asked)
         g_lines = check_gates(rubric, bid)
         status, why = _status(bid, g_lines, q_lines)
         gross = sum(m.gross or 0.0 for m in m_lines)
         net = sum(m.net or 0.0 for m in m_lines)
         scored = net if (sv is None or sv.score_on == "net") else gross
+        finite_price = bid.price is None or math.isfinite(bid.price)
         r = BidResult(
             bid_id=bid.bid_id,
             supplier=bid.label,
@@ -303,12 +356,15 @@ class BidScorer:
             sha256=bid.sha256,
             status=status,
             status_reason=why,
-            price=bid.price,
+            price=bid.price if finite_price else None,
             price_cell=bid.price_cell,
+            price_raw=bid.price_raw if finite_price else bid.price_raw or repr(bid.price),
+            price_note=bid.price_note,
+            missing_sheets=list(bid.missing_sheets),
             sv_gross=gross,
             sv_net=net,
             sv_scored=scored,
-            sv_percent_of_price=scored / bid.price * 100 if bid.price else None,
+            sv_percent_of_price=scored / bid.price * 100 if usable_price(bid.price) else None,  # type: ignore[operator]
             is_sme=bid.is_sme,
             is_vcse=bid.is_vcse,
             postcode=bid.postcode,
@@ -317,7 +373,14 @@ class BidScorer:
             r.quality_points = _sum_points(q for q in q_lines if q.part == quality.id)
         if sv is not None and sv.quantitative_share_pct < 100:
             r.sv_qual_points = _sum_points(q for q in q_lines if q.part != (quality.id if quality else None))
-        problems = [
+        if problems:
+            codes = ", ".join(p.field for p in problems)
+            r.flags.append(
+                f"{len(problems)} commitment(s) not counted by the plausibility guard ({codes}): see Readings and Errors"
+            )
+        if bid.template_note:
+            r.flags.append(f"template: {bid.template_note}")
+        problems += [
             Problem(
                 code="score-missing",
                 file=bid.file,
@@ -363,7 +426,7 @@ def compare_bids(
     problems = [p for s in ordered for p in s.problems]
     sv = rubric.social_value
 
-    pool = [r for r in results if r.status is not BidStatus.EXCLUDED and r.price is not None]
+    pool = [r for r in results if r.status is not BidStatus.EXCLUDED and usable_price(r.price) and not r.missing_sheets]
     for r in pool:
         r.in_pool = True
 
@@ -392,7 +455,7 @@ def compare_bids(
             for r in pool:
                 assert r.price is not None
                 r.price_points = methods.price_points(rubric.price_method, w_price, r.price, prices)
-        _flag_low_prices(rubric, pool)
+        _flag_low_prices(rubric, results, pool)
 
     for r in results:
         if r.status is BidStatus.RANKED:
@@ -457,9 +520,19 @@ def explain(rubric: Rubric) -> dict[str, str]:
         "net": "Net £ = gross × (1 − deadweight%) × (1 − displacement%) × (1 − attribution%)",
         "total": "Total = sum of the criterion points; ranked highest first among compared, complete bids",
         "tie_break": "Equal totals: " + ", then ".join(t.value for t in rubric.tie_break),
-        "pool": "Compared bids: every bid that passed the pass/fail requirements and hurdles and gave a usable price",
-        "abnormally_low": f"Abnormally low: a price more than {rubric.abnormally_low_pct:g}% below the mean of the other compared bids (flagged, not rejected)",
+        "pool": "Compared bids: every bid that passed the pass/fail requirements and hurdles, gave a usable price "
+        "and has every required sheet",
+        "abnormally_low": f"Abnormally low: a price more than {rubric.abnormally_low_pct:g}% below the mean of the other "
+        "compared bids (flagged, not rejected); a bid outside the comparison is measured against the mean of the "
+        "compared bids and its flag says it is outside",
     }
+    if rubric.measures():
+        out["plausibility"] = (
+            "Plausibility ceiling: a commitment is counted only if it is a finite number within the measure's accepted "
+            f"range (min to max) and its gross £ is at most {rubric.ceiling_pct_of_price:g}% of the bid's own price "
+            "(Ceiling_pct); any other is not counted (red on Commitments, explained on Readings, listed on Errors), "
+            "so one bid's absurd figure cannot take the other bids' points"
+        )
     sv = rubric.social_value
     if sv is not None:
         out["sv_points"] = methods.sv_explanation(sv.quantitative_method, sv.score_on)

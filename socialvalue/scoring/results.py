@@ -111,6 +111,15 @@ class BidResult(_Model):
     in_pool: bool = Field(default=False, description="Compared with the others for relative scoring.")
     price: float | None = None
     price_cell: str = ""
+    price_raw: str = Field(default="", description="The price as typed, when it was not a plain number.")
+    price_note: str = Field(default="", description="How a price typed as text was read.")
+    price_below_mean_pct: float | None = Field(
+        default=None,
+        description="Set when the price is abnormally low: how far (%) it is below the mean of the compared bids.",
+    )
+    missing_sheets: list[str] = Field(
+        default_factory=list, description="Required sheets missing or unreadable: never compared or ranked."
+    )
     price_points: float | None = None
     quality_points: float | None = None
     sv_gross: float = 0
