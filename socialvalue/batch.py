@@ -18,8 +18,9 @@ from socialvalue.bid import Bid, PanelScore
 from socialvalue.intake.bid_reader import BidReading, read_bid
 from socialvalue.intake.consensus import read_consensus
 from socialvalue.intake.guard import guard_file
+from socialvalue.intake.names import look_alikes
 from socialvalue.problems import Problem, Severity
-from socialvalue.rubric import Rubric, RubricSource
+from socialvalue.rubric import Rubric, RubricSource, ValueSet
 from socialvalue.scoring import BidScorer, ScoredBid, TenderResult, compare_bids
 
 CHUNK = 16
@@ -79,12 +80,18 @@ def list_bid_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, notes
 
 
-def _read_chunk(paths: Sequence[Path], rubric: Rubric, keep_answers: bool) -> list[BidReading]:
-    return [read_bid(p, rubric, keep_answers=keep_answers) for p in paths]
+def _read_chunk(
+    paths: Sequence[Path], rubric: Rubric, keep_answers: bool, value_set: ValueSet | None = None
+) -> list[BidReading]:
+    return [read_bid(p, rubric, keep_answers=keep_answers, value_set=value_set) for p in paths]
 
 
 def iter_readings(
-    files: Sequence[Path], rubric: Rubric, jobs: int = 1, keep_answers: bool = True
+    files: Sequence[Path],
+    rubric: Rubric,
+    jobs: int = 1,
+    keep_answers: bool = True,
+    value_set: ValueSet | None = None,
 ) -> Iterator[BidReading]:
     """Read every file, yielding each reading in the files' order as soon as it is ready.
 
@@ -95,22 +102,22 @@ def iter_readings(
     """
     if jobs <= 1:
         for p in files:
-            yield read_bid(p, rubric, keep_answers=keep_answers)
+            yield read_bid(p, rubric, keep_answers=keep_answers, value_set=value_set)
         return
     chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
     if chunks:
-        yield from _read_in_pool(chunks, rubric, min(jobs, len(chunks)), keep_answers)
+        yield from _read_in_pool(chunks, rubric, min(jobs, len(chunks)), keep_answers, value_set)
 
 
 def _read_in_pool(
-    chunks: Sequence[Sequence[Path]], rubric: Rubric, jobs: int, keep_answers: bool
+    chunks: Sequence[Sequence[Path]], rubric: Rubric, jobs: int, keep_answers: bool, value_set: ValueSet | None
 ) -> Iterator[BidReading]:
     """Read the chunks in a pool of ``jobs`` processes. When the pool breaks, the first chunk it did not
     finish is read a file at a time, each in a process of its own (so a file that kills its reader is
     found and reported), and the chunks after it go on in a fresh pool."""
     broken = len(chunks)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_read_chunk, chunk, rubric, keep_answers) for chunk in chunks]
+        futures = [pool.submit(_read_chunk, chunk, rubric, keep_answers, value_set) for chunk in chunks]
         for i, future in enumerate(futures):
             try:
                 readings = future.result()
@@ -121,16 +128,16 @@ def _read_in_pool(
     if broken == len(chunks):
         return
     for path in chunks[broken]:
-        yield _read_alone(path, rubric, keep_answers)
+        yield _read_alone(path, rubric, keep_answers, value_set)
     if broken + 1 < len(chunks):
-        yield from _read_in_pool(chunks[broken + 1 :], rubric, jobs, keep_answers)
+        yield from _read_in_pool(chunks[broken + 1 :], rubric, jobs, keep_answers, value_set)
 
 
-def _read_alone(path: Path, rubric: Rubric, keep_answers: bool) -> BidReading:
+def _read_alone(path: Path, rubric: Rubric, keep_answers: bool, value_set: ValueSet | None) -> BidReading:
     """Read one file in a process of its own; if that process dies, the file is reported and the batch goes on."""
     with ProcessPoolExecutor(max_workers=1) as one:
         try:
-            return one.submit(_read_chunk, [path], rubric, keep_answers).result()[0]
+            return one.submit(_read_chunk, [path], rubric, keep_answers, value_set).result()[0]
         except BrokenProcessPool:
             pass
     problem = Problem(
@@ -149,6 +156,7 @@ def read_bids(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     keep_answers: bool = True,
+    value_set: ValueSet | None = None,
 ) -> list[BidReading]:
     """Read every file; ``jobs`` > 1 spreads the reading over processes. Results keep the files' order.
 
@@ -156,7 +164,7 @@ def read_bids(
     more, and a batch's memory then grows with the scores, not with what bidders wrote.
     """
     out = []
-    for reading in iter_readings(files, rubric, jobs, keep_answers):
+    for reading in iter_readings(files, rubric, jobs, keep_answers, value_set):
         out.append(reading)
         if progress:
             progress(1)
@@ -164,21 +172,11 @@ def read_bids(
 
 
 def duplicate_suppliers(bids: Sequence[Bid]) -> list[Problem]:
-    """Bids from the same (or a look-alike) supplier name or company number: one warning per repeat."""
-    from .intake.names import same_supplier, supplier_keys
+    """Bids that look like the same supplier (company number, look-alike name), the same file or the same
+    answers: one warning per bid per sign (see :mod:`socialvalue.intake.names`). Flagged, never excluded."""
+    from .intake.names import look_alikes
 
-    first: dict[str, Bid] = {}
-    problems: list[Problem] = []
-    for b in bids:
-        for key in supplier_keys(b):
-            earlier = first.setdefault(key, b)
-            if earlier is not b:
-                problems.append(
-                    Problem(code="duplicate-supplier", file=b.file, severity=Severity.WARNING, raw=b.supplier_name,
-                            reason=f"{same_supplier(earlier, b)} as {earlier.file}: check whether one organisation submitted twice")
-                )  # fmt: skip
-                break
-    return problems
+    return [a.problem for a in look_alikes(bids)]
 
 
 def score_folder(
@@ -239,7 +237,7 @@ def _score_files(
     score = BidScorer(rubric, source.value_set, panel)
     readings: list[BidReading] = []
     scored: list[ScoredBid] = []
-    for r in iter_readings(files, rubric, jobs, keep_answers=False):
+    for r in iter_readings(files, rubric, jobs, keep_answers=False, value_set=source.value_set):
         readings.append(r)
         problems += r.problems
         if r.bid is not None:
@@ -253,7 +251,10 @@ def _score_files(
         if progress:
             progress(1)
     bids = [r.bid for r in readings if r.bid is not None]
-    problems += duplicate_suppliers(bids)
+    results = {s.result.file: s.result for s in scored}
+    for alike in look_alikes(bids):  # flagged on the bid's row and listed, never excluded
+        problems.append(alike.problem)
+        results[alike.file].flags.append(f"looks like another bid: {alike.flag}")
     unreadable = {r.file: r.sha256 for r in readings if r.bid is None}
     result = compare_bids(rubric, source.value_set, scored, unreadable)
     problems += result.problems

@@ -146,9 +146,12 @@ def test_commitments_and_readings_show_how_each_quantity_was_counted(results_xls
     assert styled["Commitments"][f"C{row}"].fill.fgColor.rgb.endswith("FFC7CE")  # red: nothing counted
     assert styled["Commitments"][f"J{row}"].fill.fgColor.rgb.endswith("FFEB9C")  # amber: read from text
     headings, readings = _table(values["Readings"], "Bid file")
-    assert headings == ["Bid file", "Supplier", "Code", "Input cell", "As typed", "Quantity committed",
-                        "Quantity counted", "Note"]  # fmt: skip
+    assert headings == ["Bid file", "Supplier", "Code", "Input cell", "As typed", "Read as", "Counted", "Note"]
     found = {(r[0], r[2]): r for r in readings}
+    # a price typed as text is recorded as a quantity is: the cell, what was typed and how it was read
+    assert found[("wirral-community-cic.xlsx", "Price £")][3:7] == ("Supplier!C7", "£2,050,000", 2_050_000, 2_050_000)
+    assert "read '£2,050,000' as 2050000" in found[("wirral-community-cic.xlsx", "Price £")][7]
+    assert ("mersey-care-services.xlsx", "Price £") not in found  # typed as a number: nothing to explain
     assert found[("sefton-cleaning.xlsx", "LS01")][3:7] == ("Commitments!E11", "£150k", 150_000, 150_000)
     assert "read '£150k' as 150000" in found[("sefton-cleaning.xlsx", "LS01")][7]
     assert found[("sefton-cleaning.xlsx", "LE01")][4:7] == ("twelve", None, 0)

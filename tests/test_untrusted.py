@@ -651,10 +651,10 @@ def test_a_reader_that_dies_on_one_file_does_not_stop_a_parallel_batch(
     shutil.copy(example_tender.bids_dir / "mersey-care-services.xlsx", folder / "05-killer.xlsx")
     real = batch_module.read_bid
 
-    def dies_on_the_killer(path: Path, rubric: object, display_name: str | None = None, keep_answers: bool = True):  # type: ignore[no-untyped-def]
+    def dies_on_the_killer(path: Path, rubric: object, display_name: str | None = None, keep_answers: bool = True, value_set: object = None):  # type: ignore[no-untyped-def]
         if path.name == "05-killer.xlsx":
             os._exit(70)  # the worker process ends at once, as if the reader had crashed
-        return real(path, rubric, display_name, keep_answers)  # type: ignore[arg-type]
+        return real(path, rubric, display_name, keep_answers, value_set)  # type: ignore[arg-type]
 
     monkeypatch.setattr(batch_module, "read_bid", dies_on_the_killer)
     batch = score_folder(folder, hybrid, [example_tender.consensus], jobs=2)

@@ -15,14 +15,29 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from socialvalue import layout as L
 from socialvalue.bid import Bid, Commitment
-from socialvalue.problems import Problem, Severity, shorten
-from socialvalue.rubric import Rubric
+from socialvalue.locked import Expected, LockedCells, same
+from socialvalue.problems import CellRef, Problem, Severity, define, shorten
+from socialvalue.rubric import Rubric, ValueSet
 
 from .guard import GuardResult
 from .structure import SheetFacts
-from .values import ValueIssue, is_blank, read_company_number, read_money, read_postcode, read_quantity, read_text
+from .template_check import check_fixed, check_row, check_template, find_sheet, locked_for, renamed, report_locked
+from .values import (
+    ValueIssue,
+    is_blank,
+    read_code,
+    read_company_number,
+    read_money,
+    read_postcode,
+    read_quantity,
+    read_text,
+)
 from .values import read_yes_no as _read_yes_no
-from .workbook import Grid, open_workbook, read_meta, read_sheet
+from .workbook import Grid, open_workbook, read_sheet
+
+SHEET_MISSING = define("sheet-missing", Severity.ERROR, "the sheet '{name}' is missing: {consequence}")
+CODE_NORMALISED = define("code-normalised", Severity.INFO, "{note}: matched to the rubric's {what}")
+_INCOMPLETE = "the bid is listed as incomplete and is not compared or ranked (never scored as zero): use the response workbook issued for this tender"
 
 
 @dataclass
@@ -43,6 +58,8 @@ class _Sheet:
     ) -> None:
         self.file, self.name, self.grid, self.problems = file, name, grid, problems
         self.facts = facts or SheetFacts()
+        self.key_notes: dict[str, str] = {}
+        """Keys that were read with a note (invisible characters removed, NFKC): key → note."""
         self._blind_spots = bool(self.facts.error_cells or self.facts.formula_no_value)
 
     def unusable(self, row0: int, col: L.Column) -> bool:
@@ -128,15 +145,29 @@ class _Sheet:
         self.problem(issue.code, row0, col, issue.reason, raw, severity)
 
     def rows_by_key(self, key_col: L.Column, what: str) -> dict[str, int]:
-        """Key in ``key_col`` → 0-based row, for data rows; duplicated keys are reported, first one wins."""
+        """Key in ``key_col`` → 0-based row, for data rows; duplicated keys are reported, first one wins.
+
+        Keys are read by :func:`~.values.read_code` (invisible characters removed, Unicode NFKC): a key that
+        needed it is listed (``code-normalised``) and its note kept in ``key_notes``.
+        """
         found: dict[str, int] = {}
         for row0 in range(L.FIRST_DATA_ROW - 1, len(self.grid)):
             raw = self.value(row0, key_col)
-            if is_blank(raw):
-                continue
-            key = str(raw).strip()
-            if isinstance(raw, float) and raw.is_integer():
-                key = str(int(raw))
+            if type(raw) is str and raw.isascii():  # the usual key: plain text
+                key = raw.strip()
+                if not key:
+                    continue
+            else:
+                read = read_code(raw)
+                if read.value is None:
+                    continue
+                key = read.value
+                if read.note:
+                    self.key_notes[key] = read.note
+                    ref = L.ref(self.name, key_col, row0 + 1)
+                    self.problems.append(
+                        CODE_NORMALISED.at(ref, file=self.file, raw=raw, note=read.note, what=f"{what} {key}")
+                    )
             if key in found:
                 self.problem(
                     "duplicate-row",
@@ -155,73 +186,29 @@ def _sheet(
     file: str,
     name: str,
     problems: list[Problem],
-    required: bool,
     guard: GuardResult | None = None,
     inputs: Sequence[L.Column] = (),
+    missing: list[str] | None = None,
 ) -> _Sheet | None:
-    if name not in wb.sheet_names:
-        if required:
-            problems.append(
-                Problem(
-                    code="sheet-missing",
-                    file=file,
-                    sheet=name,
-                    reason=f"the sheet '{name}' is missing: use the response workbook issued for this tender",
-                )
-            )
+    """The sheet ``name`` (or its one near miss, with a warning). A required sheet (``missing`` given) that is
+    absent or unreadable is added to ``missing``: the bid is then incomplete, never scored as zero."""
+    found = find_sheet(wb.sheet_names, name)
+    if found is None:
+        if missing is not None:
+            problems.append(SHEET_MISSING(file=file, sheet=name, name=name, consequence=_INCOMPLETE))
+            missing.append(name)
         return None
-    loaded = read_sheet(wb, file, name, problems)
-    if loaded is None:
+    if found != name:
+        problems.append(renamed(file, found, name))
+    loaded = read_sheet(wb, file, found, problems)
+    if loaded is None:  # the reader said why (sheet-unreadable)
+        if missing is not None:
+            missing.append(name)
         return None
     grid, merged = loaded
-    sheet = _Sheet(file, name, grid, problems, guard.facts(name) if guard else None)
+    sheet = _Sheet(file, found, grid, problems, guard.facts(found) if guard else None)
     sheet.check_layout(inputs, merged)
     return sheet
-
-
-def _check_meta(wb: CalamineWorkbook, file: str, rubric: Rubric, problems: list[Problem]) -> tuple[str, bool]:
-    """Which rubric made this template; False when it was another rubric altogether."""
-    meta = read_meta(wb, file, problems)
-    if meta is None:
-        problems.append(
-            Problem(
-                code="template-unknown",
-                file=file,
-                severity=Severity.WARNING,
-                reason="the workbook has no record of the rubric that made it (not our template, or the record was removed); rows were matched by code",
-            )
-        )
-        return "", True
-    made_by = (
-        f"{meta.get('rubric_id', '?')} v{meta.get('rubric_version', '?')} ({meta.get('rubric_fingerprint', '')[:12]})"
-    )
-    if meta.get("rubric_id") != rubric.id:
-        problems.append(
-            Problem(
-                code="template-wrong-rubric",
-                file=file,
-                sheet=L.META,
-                raw=meta.get("rubric_id", ""),
-                reason=f"this response was made for rubric {meta.get('rubric_id')!r}, not {rubric.id!r}: it belongs to another tender",
-            )
-        )
-        return made_by, False
-    if meta.get("rubric_fingerprint") != rubric.fingerprint():
-        problems.append(
-            Problem(
-                code="template-other-version",
-                file=file,
-                sheet=L.META,
-                severity=Severity.WARNING,
-                raw=meta.get("rubric_version", ""),
-                reason=(
-                    f"this response was made from rubric version {meta.get('rubric_version')!r} "
-                    f"(fingerprint {meta.get('rubric_fingerprint', '')[:12]}), which differs from the one used to score "
-                    f"(version {rubric.version!r}, {rubric.fingerprint()[:12]}); rows were matched by code"
-                ),
-            )
-        )
-    return made_by, True
 
 
 def _hidden_sheets(wb: CalamineWorkbook, file: str, problems: list[Problem]) -> None:
@@ -238,13 +225,35 @@ def _hidden_sheets(wb: CalamineWorkbook, file: str, problems: list[Problem]) -> 
             )
 
 
-def _read_supplier(sheet: _Sheet, bid: dict[str, Any]) -> None:
+def _check_instructions(wb: CalamineWorkbook, file: str, locked: LockedCells, problems: list[Problem]) -> None:
+    """The Instructions sheet is not part of the bid (nothing on it is scored), but it is locked: changes are listed."""
+    found = find_sheet(wb.sheet_names, L.INSTRUCTIONS)
+    if found is None:
+        consequence = "nothing on it is part of the bid, so the bid was read as usual"
+        problems.append(
+            SHEET_MISSING(
+                file=file, sheet=L.INSTRUCTIONS, name=L.INSTRUCTIONS, severity=Severity.WARNING, consequence=consequence
+            )
+        )
+        return
+    if found != L.INSTRUCTIONS:
+        problems.append(renamed(file, found, L.INSTRUCTIONS))
+    said: list[Problem] = []
+    loaded = read_sheet(wb, file, found, said)
+    problems += [p.model_copy(update={"severity": Severity.WARNING}) for p in said]  # not part of the bid
+    if loaded is not None:
+        check_fixed(problems, file, found, loaded[0], locked.fixed[L.INSTRUCTIONS])
+
+
+def _read_supplier(sheet: _Sheet, bid: dict[str, Any], locked: LockedCells) -> None:
     rows = sheet.rows_by_key(L.SUP_KEY, "field")
+    expected = locked.rows[L.SUPPLIER]
     for f in L.SUPPLIER_FIELDS:
         row0 = rows.get(f.key)
         if row0 is None:
             sheet.problem("row-missing", L.FIRST_DATA_ROW - 1, None, f"the row for '{f.label}' ({f.key}) is missing")
             continue
+        _check_row(sheet, row0, expected[f.key])
         raw = sheet.value(row0, L.SUP_VALUE)
         if sheet.unusable(row0, L.SUP_VALUE):
             continue
@@ -255,6 +264,9 @@ def _read_supplier(sheet: _Sheet, bid: dict[str, Any]) -> None:
         if f.kind == "money":
             result: Any = read_money(raw)
             bid["price_cell"] = f"{sheet.name}!{L.cell_ref(L.SUP_VALUE, row0 + 1)}"
+            if not isinstance(raw, float | int) or isinstance(raw, bool):  # recorded as a quantity's reading is
+                bid["price_raw"] = shorten(raw)
+            bid["price_note"] = result.note
         elif f.kind == "yes_no":
             result = _read_yes_no(raw)
         elif f.kind == "company_number":
@@ -272,21 +284,12 @@ def _read_supplier(sheet: _Sheet, bid: dict[str, Any]) -> None:
     _unknown_rows(sheet, rows, {f.key for f in L.SUPPLIER_FIELDS}, L.SUP_KEY, "field")
 
 
-def _locked_changed(sheet: _Sheet, row0: int, checks: Sequence[tuple[L.Column, str]]) -> list[str]:
-    changed = []
-    for col, expected in checks:
-        found = sheet.value(row0, col)
-        if str(found).strip() != expected.strip():
-            changed.append(L.cell_ref(col, row0 + 1))
-            sheet.problem(
-                "locked-cell-changed",
-                row0,
-                col,
-                f"a protected cell was changed: expected {shorten(expected, 60)!r}",
-                found,
-                Severity.WARNING,
-            )
-    return changed
+def _check_row(sheet: _Sheet, row0: int, cells: Sequence[tuple[L.Column, Expected]]) -> None:
+    check_row(sheet.problems, sheet.file, sheet.name, sheet.grid[row0], row0, cells)
+
+
+def _check_fixed(sheet: _Sheet, cells: Sequence[tuple[int, int, Expected]]) -> None:
+    check_fixed(sheet.problems, sheet.file, sheet.name, sheet.grid, cells)
 
 
 def _unknown_rows(sheet: _Sheet, rows: dict[str, int], known: set[str], key_col: L.Column, what: str) -> None:
@@ -305,13 +308,13 @@ def _unknown_rows(sheet: _Sheet, rows: dict[str, int], known: set[str], key_col:
 _COMMITMENT_WIDTH = max(c.index for c in L.COMMITMENT_COLUMNS) + 1
 
 
-def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
+def _read_commitments(sheet: _Sheet, rubric: Rubric, locked: LockedCells) -> dict[str, Commitment]:
     rows = sheet.rows_by_key(L.COM_CODE, "measure")
     out: dict[str, Commitment] = {}
     grid = sheet.grid
-    measure_at, unit_at, qty_at, evidence_at = (
-        L.COM_MEASURE.index, L.COM_UNIT.index, L.COM_QUANTITY.index, L.COM_EVIDENCE.index,
-    )  # fmt: skip
+    expected = locked.rows[L.COMMITMENTS]
+    key_notes = sheet.key_notes
+    unit_at, qty_at, evidence_at = L.COM_UNIT.index, L.COM_QUANTITY.index, L.COM_EVIDENCE.index
     for _, m in rubric.measures():
         row0 = rows.get(m.code)
         if row0 is None:
@@ -326,33 +329,45 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
         if len(line) < _COMMITMENT_WIDTH:  # calamine pads rows to the sheet's width; a narrower sheet is padded here
             line = [*line, *[""] * (_COMMITMENT_WIDTH - len(line))]
         cell = f"{sheet.name}!{L.COM_QUANTITY.letter}{row0 + 1}"
-        if str(line[measure_at]).strip() != m.description.strip():
-            _locked_changed(sheet, row0, [(L.COM_MEASURE, m.description)])
+        for col, want in expected[m.code]:  # theme, measure, how it is counted: inline, as this loop is hot
+            if line[col.index] != want and not same(line[col.index], want):
+                report_locked(sheet.problems, sheet.file, sheet.name, row0, col.index, want, line[col.index])
+        notes = [f"measure code {key_notes[m.code]}"] if m.code in key_notes else []
         raw = line[qty_at]
         evidence_raw = line[evidence_at]
         evidence = (read_text(evidence_raw).value or "") if evidence_raw != "" else ""
         if sheet.unusable(row0, L.COM_QUANTITY):
-            out[m.code] = Commitment(m.code, None, evidence=evidence, cell=cell, counted=False)
+            out[m.code] = Commitment(m.code, None, evidence=evidence, cell=cell, counted=False, note="; ".join(notes))
             continue
         unit_found = line[unit_at]
         if unit_found != m.unit and str(unit_found).strip() != m.unit:
-            sheet.problem(
-                "unit-changed",
-                row0,
-                L.COM_UNIT,
-                f"the unit of measure {m.code} was changed from {m.unit!r}; the commitment was not counted",
-                str(unit_found).strip(),
+            unit = read_code(unit_found)
+            if unit.value != m.unit:
+                sheet.problem(
+                    "unit-changed",
+                    row0,
+                    L.COM_UNIT,
+                    f"the unit of measure {m.code} was changed from {m.unit!r}; the commitment was not counted",
+                    str(unit_found).strip(),
+                )
+                out[m.code] = Commitment(m.code, None, shorten(raw), evidence, cell, False, "; ".join(notes))
+                continue
+            notes.append(f"unit {unit.note}")
+            ref = CellRef(sheet.name, row0 + 1, unit_at)
+            sheet.problems.append(
+                CODE_NORMALISED.at(ref, file=sheet.file, raw=unit_found, note=unit.note, what=f"unit {m.unit}")
             )
-            out[m.code] = Commitment(m.code, None, shorten(raw), evidence, cell, counted=False)
-            continue
         if is_blank(raw):
-            out[m.code] = Commitment(m.code, None, evidence=evidence, cell=cell)
+            out[m.code] = Commitment(m.code, None, evidence=evidence, cell=cell, note="; ".join(notes))
             continue
         result = read_quantity(raw, m.unit)
         raw_text = "" if isinstance(raw, float | int) and not isinstance(raw, bool) else shorten(raw)
+        if result.note:
+            notes.append(result.note)
+        note = "; ".join(notes)
         if result.issue is not None:
             sheet.issue(result.issue, row0, L.COM_QUANTITY, raw)
-            out[m.code] = Commitment(m.code, None, raw_text, evidence, cell, counted=False)
+            out[m.code] = Commitment(m.code, None, raw_text, evidence, cell, False, note)
             continue
         qty = result.value
         assert qty is not None
@@ -368,21 +383,26 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric) -> dict[str, Commitment]:
                 raw,
             )
             counted = False
-        out[m.code] = Commitment(m.code, qty, raw_text, evidence, cell, counted, result.note)
+        out[m.code] = Commitment(m.code, qty, raw_text, evidence, cell, counted, note)
     _unknown_rows(sheet, rows, {m.code for _, m in rubric.measures()}, L.COM_CODE, "measure")
     return out
 
 
-def _read_answers(sheet: _Sheet, rubric: Rubric, keep_text: bool = True) -> dict[str, dict[str, Any]]:
+def _read_answers(
+    sheet: _Sheet, rubric: Rubric, locked: LockedCells, keep_text: bool = True
+) -> dict[str, dict[str, Any]]:
+    from .names import answer_digest
     from .values import count_words
 
     rows = sheet.rows_by_key(L.ST_CODE, "question")
+    expected = locked.rows[L.STATEMENTS]
     out: dict[str, dict[str, Any]] = {}
     for q in rubric.all_questions():
         row0 = rows.get(q.code)
         if row0 is None:
             sheet.problem("row-missing", L.FIRST_DATA_ROW - 1, L.ST_CODE, f"the row for question {q.code} is missing")
             continue
+        _check_row(sheet, row0, expected[q.code])
         raw = sheet.value(row0, L.ST_ANSWER)
         sheet.unusable(row0, L.ST_ANSWER)
         result = read_text(raw)
@@ -403,13 +423,15 @@ def _read_answers(sheet: _Sheet, rubric: Rubric, keep_text: bool = True) -> dict
                 f"the answer to {q.code} has {words:,} words, over the limit of {q.word_limit:,}: the panel should apply the published rule",
                 severity=Severity.WARNING,
             )
-        out[q.code] = dict(code=q.code, text=text if keep_text else "", words=words, cell=cell)
+        digest = answer_digest(text) if words else ""
+        out[q.code] = dict(code=q.code, text=text if keep_text else "", words=words, cell=cell, digest=digest)
     _unknown_rows(sheet, rows, {q.code for q in rubric.all_questions()}, L.ST_CODE, "question")
     return out
 
 
-def _read_gates(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]]:
+def _read_gates(sheet: _Sheet, rubric: Rubric, locked: LockedCells) -> dict[str, dict[str, Any]]:
     rows = sheet.rows_by_key(L.GATE_CODE, "requirement")
+    expected = locked.rows[L.GATES]
     out: dict[str, dict[str, Any]] = {}
     for g in rubric.all_gates():
         row0 = rows.get(g.code)
@@ -419,6 +441,7 @@ def _read_gates(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]]:
             )
             out[g.code] = dict(code=g.code, passed=None)
             continue
+        _check_row(sheet, row0, expected[g.code])
         raw = sheet.value(row0, L.GATE_ANSWER)
         cell = f"{sheet.name}!{L.cell_ref(L.GATE_ANSWER, row0 + 1)}"
         evidence = read_text(sheet.value(row0, L.GATE_EVIDENCE)).value or ""
@@ -437,39 +460,56 @@ def _read_gates(sheet: _Sheet, rubric: Rubric) -> dict[str, dict[str, Any]]:
     return out
 
 
-def read_bid(path: Path, rubric: Rubric, display_name: str | None = None, keep_answers: bool = True) -> BidReading:
-    """Guard and read one bid file. Never raises for bad input: problems come back as data."""
+def read_bid(
+    path: Path,
+    rubric: Rubric,
+    display_name: str | None = None,
+    keep_answers: bool = True,
+    value_set: ValueSet | None = None,
+) -> BidReading:
+    """Guard and read one bid file. Never raises for bad input: problems come back as data.
+
+    ``value_set`` is the one the bids are scored with: the template's "How it is counted" cells show its
+    £ per unit, and are checked against it (without it, those cells are not compared).
+    """
     name = display_name or path.name
     problems: list[Problem] = []
     opened = open_workbook(path, problems, name)
     guard, wb = opened.guard, opened.wb
     if wb is None:
         return BidReading(name, guard.sha256, None, problems)
-    made_by, same_rubric = _check_meta(wb, name, rubric, problems)
-    if not same_rubric:
+    template = check_template(wb, name, rubric, problems)
+    if not template.readable:
         return BidReading(name, guard.sha256, None, problems)
+    locked = locked_for(rubric, value_set)
     _hidden_sheets(wb, name, problems)
     fields: dict[str, Any] = {}
-    supplier = _sheet(wb, name, L.SUPPLIER, problems, True, guard, [L.SUP_VALUE])
-    if supplier is None:
-        return BidReading(name, guard.sha256, None, problems)
-    _read_supplier(supplier, fields)
+    missing: list[str] = []
+    _check_instructions(wb, name, locked, problems)
+    supplier = _sheet(wb, name, L.SUPPLIER, problems, guard, [L.SUP_VALUE], missing)
+    if supplier is not None:
+        _check_fixed(supplier, locked.fixed[L.SUPPLIER])
+        _read_supplier(supplier, fields, locked)
     commitments: dict[str, Commitment] = {}
     if rubric.measures():
-        sheet = _sheet(wb, name, L.COMMITMENTS, problems, True, guard, [L.COM_QUANTITY, L.COM_EVIDENCE])
-        commitments = _read_commitments(sheet, rubric) if sheet else {}
+        sheet = _sheet(wb, name, L.COMMITMENTS, problems, guard, [L.COM_QUANTITY, L.COM_EVIDENCE], missing)
+        if sheet is not None:
+            _check_fixed(sheet, locked.fixed[L.COMMITMENTS])
+            commitments = _read_commitments(sheet, rubric, locked)
     answers: dict[str, dict[str, Any]] = {}
     if rubric.all_questions():
-        sheet = _sheet(wb, name, L.STATEMENTS, problems, True, guard, [L.ST_ANSWER])
-        answers = _read_answers(sheet, rubric, keep_answers) if sheet else {}
+        sheet = _sheet(wb, name, L.STATEMENTS, problems, guard, [L.ST_ANSWER], missing)
+        if sheet is not None:
+            _check_fixed(sheet, locked.fixed[L.STATEMENTS])
+            answers = _read_answers(sheet, rubric, locked, keep_answers)
     gates: dict[str, dict[str, Any]] = {}
     if rubric.all_gates():
-        sheet = _sheet(wb, name, L.GATES, problems, True, guard, [L.GATE_ANSWER, L.GATE_EVIDENCE])
-        gates = (
-            _read_gates(sheet, rubric)
-            if sheet
-            else {g.code: dict(code=g.code, passed=None) for g in rubric.all_gates()}
-        )
+        sheet = _sheet(wb, name, L.GATES, problems, guard, [L.GATE_ANSWER, L.GATE_EVIDENCE], missing)
+        if sheet is not None:
+            _check_fixed(sheet, locked.fixed[L.GATES])
+            gates = _read_gates(sheet, rubric, locked)
+        else:
+            gates = {g.code: dict(code=g.code, passed=None) for g in rubric.all_gates()}
     bid = Bid.model_validate(
         dict(
             bid_id=name,
@@ -478,7 +518,9 @@ def read_bid(path: Path, rubric: Rubric, display_name: str | None = None, keep_a
             commitments=commitments,
             answers=answers,
             gates=gates,
-            template_rubric=made_by,
+            template_rubric=template.made_by,
+            template_note=template.note,
+            missing_sheets=missing,
             macro_enabled=guard.macro_enabled,
             **fields,
         )

@@ -1,11 +1,26 @@
-"""Supplier names compared the way a person would: same company despite case, suffixes or look-alike letters."""
+"""Bids that look like the same supplier, or the same bid twice: flagged for an officer, never excluded.
+
+Four signs, each compared the way a person would see them:
+
+- the same company number;
+- supplier names that read the same once case, punctuation, legal suffixes (Ltd, Limited, plc…),
+  accents and look-alike letters (Cyrillic а for Latin a, 1 for l, 0 for O, rn for m) are set aside;
+- the same file, byte for byte (the same SHA-256);
+- the same written answer to a question, word for word (case and spacing aside), in answers long
+  enough for that to be no accident.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from socialvalue.bid import Bid
+from socialvalue.problems import CellRef, Problem, Severity, define
 
 _SUFFIXES = re.compile(r"\b(limited|ltd|plc|llp|cic|uk|the|and|co|company|group)\b")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -17,6 +32,30 @@ _CONFUSABLES = str.maketrans(
         "Х": "X", "Ι": "I", "Ο": "O", "ο": "o", "α": "a", "ν": "v",
     }
 )  # fmt: skip
+# Latin letters and digits that look alike in most fonts, folded to one of each group (after casefolding)
+_LOOK_ALIKE = str.maketrans({"1": "l", "i": "l", "|": "l", "0": "o", "5": "s"})
+_LOOK_ALIKE_PAIRS = (("rn", "m"), ("vv", "w"))
+
+MIN_IDENTICAL_WORDS = 20
+"""Answers shorter than this are not compared: two bidders may well both write "See attached" or "N/A"."""
+
+DUPLICATE_SUPPLIER = define(
+    "duplicate-supplier",
+    Severity.WARNING,
+    "{why} as {other}: check whether one organisation submitted twice (flagged, not excluded)",
+)
+IDENTICAL_FILE = define(
+    "identical-file",
+    Severity.WARNING,
+    "this file is byte for byte the same as {other} (SHA-256 {sha}): check whether one bid was sent twice "
+    "or by two suppliers (flagged, not excluded)",
+)
+IDENTICAL_ANSWER = define(
+    "identical-answer",
+    Severity.WARNING,
+    "the answer to {code} ({words} words) is word for word the same as {other}'s (case and spacing aside): "
+    "check for a shared or copied bid (flagged, not excluded)",
+)
 
 
 def name_key(name: str) -> str:
@@ -25,6 +64,19 @@ def name_key(name: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
     text = text.replace("&", " and ")
     return _NON_WORD.sub("", _SUFFIXES.sub(" ", text))
+
+
+def look_alike_key(name: str) -> str:
+    """:func:`name_key` with Latin look-alikes folded too: ``Faci1ities`` and ``Facilities`` give the same key."""
+    key = name_key(name).translate(_LOOK_ALIKE)
+    for pair, one in _LOOK_ALIKE_PAIRS:
+        key = key.replace(pair, one)
+    return key
+
+
+def answer_digest(text: str) -> str:
+    """A short hash of an answer with case and spacing ignored (kept when the text itself is not)."""
+    return hashlib.blake2b(" ".join(text.casefold().split()).encode(), digest_size=12).hexdigest()
 
 
 def same_supplier(a: Bid, b: Bid) -> str:
@@ -37,11 +89,63 @@ def same_supplier(a: Bid, b: Bid) -> str:
         ka, kb = name_key(a.supplier_name), name_key(b.supplier_name)
         if ka and ka == kb:
             return f"the supplier name {b.supplier_name!r} looks like {a.supplier_name!r}, used"
+        la, lb = look_alike_key(a.supplier_name), look_alike_key(b.supplier_name)
+        if la and la == lb:
+            return (
+                f"the supplier name {b.supplier_name!r} looks like {a.supplier_name!r} (letters that look alike), used"
+            )
     return ""
 
 
 def supplier_keys(bid: Bid) -> list[str]:
     """Keys under which two bids count as the same organisation (company number; name, look-alikes folded)."""
     keys = [f"company:{bid.company_number}"] if bid.company_number else []
-    key = name_key(bid.supplier_name) if bid.supplier_name else ""
+    key = look_alike_key(bid.supplier_name) if bid.supplier_name else ""
     return [*keys, f"name:{key}"] if key else keys
+
+
+@dataclass(frozen=True, slots=True)
+class Alike:
+    """One bid that looks like an earlier one: what to list (``problem``) and what its row says (``flag``)."""
+
+    file: str
+    problem: Problem
+    flag: str
+
+
+def look_alikes(bids: Sequence[Bid]) -> list[Alike]:
+    """Every bid that looks like an earlier one in ``bids``: same supplier, same file or same answer.
+
+    One entry per bid per sign (the first earlier bid it matches), in the bids' order.
+    """
+    out: list[Alike] = []
+    first_key: dict[str, Bid] = {}
+    first_file: dict[str, Bid] = {}
+    first_answer: dict[tuple[str, str], Bid] = {}
+    for b in bids:
+        for key in supplier_keys(b):
+            earlier = first_key.setdefault(key, b)
+            if earlier is not b:
+                why = same_supplier(earlier, b)
+                problem = DUPLICATE_SUPPLIER(file=b.file, raw=b.supplier_name, why=why, other=earlier.file)
+                out.append(Alike(b.file, problem, f"same supplier as {earlier.file}? ({why})"))
+                break
+        if b.sha256:
+            earlier = first_file.setdefault(b.sha256, b)
+            if earlier is not b:
+                problem = IDENTICAL_FILE(file=b.file, other=earlier.file, sha=b.sha256[:16])
+                out.append(Alike(b.file, problem, f"the same file as {earlier.file} (identical SHA-256)"))
+        for code, answer in sorted(b.answers.items()):
+            if not answer.digest or answer.words < MIN_IDENTICAL_WORDS:
+                continue
+            earlier = first_answer.setdefault((code, answer.digest), b)
+            if earlier is not b:
+                ref = CellRef.parse(answer.cell) if answer.cell else None
+                fields: dict[str, Any] = dict(code=code, words=answer.words, other=earlier.file)
+                problem = (
+                    IDENTICAL_ANSWER.at(ref, file=b.file, **fields)
+                    if ref
+                    else IDENTICAL_ANSWER(file=b.file, field=code, **fields)
+                )
+                out.append(Alike(b.file, problem, f"answer to {code} identical to {earlier.file}'s"))
+    return out

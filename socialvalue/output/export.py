@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,14 @@ CSV_COLUMNS = (
 def write_json(result: TenderResult, target: Path, inputs: Sequence[Path] = ()) -> Path:
     payload: dict[str, Any] = {"tool": f"socialvalue {__version__}", **result.model_dump(mode="json")}
     with atomic_path(target, inputs) as tmp:
-        tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+        # allow_nan=False: JSON has no inf or NaN, and scoring never makes one; if it did, that is a bug to see
+        tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
     return target
 
 
 def _cell(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):  # scoring never makes one: a bug to see, not to write
+        raise ValueError(f"not a finite number in the CSV export: {value!r} (a bug: please report it)")
     if isinstance(value, str):
         return csv_text(value)
     if isinstance(value, list):

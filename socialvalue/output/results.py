@@ -30,7 +30,7 @@ from socialvalue.problems import Problem, column_letters
 from socialvalue.rubric import CriterionKind, Rubric, ValueSet
 from socialvalue.rubric.models import AgainstTarget, LinearDeduction, PricePerQualityPoint, RelativeToBest
 from socialvalue.scoring import methods
-from socialvalue.scoring.results import COUNT_ONLY_NOTE, BidStatus, MeasureLine, TenderResult
+from socialvalue.scoring.results import COUNT_ONLY_NOTE, BidResult, BidStatus, MeasureLine, TenderResult
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS, clean_text
@@ -242,6 +242,14 @@ class _Writer:
             ("W_sv_qual", r.sv_qualitative_weight, "Social value weight scored on written answers"),
             ("AbnormallyLow", r.abnormally_low_pct, "Flag a price more than this % below the mean of the others"),
         ]
+        if r.measures():
+            params.append(
+                (
+                    "Ceiling_pct",
+                    r.ceiling_pct_of_price,
+                    "Plausibility ceiling: a commitment worth more than this % of the bid's own price is not counted",
+                )
+            )
         if isinstance(r.price_method, LinearDeduction):
             params.append(
                 ("Deduction", r.price_method.deduction_pct_per_pct, "% of price marks lost per 1% above lowest")
@@ -462,30 +470,40 @@ class _Writer:
         ws.autofilter(GRID_HEADER_ROW, 0, row, net_col)
 
     def readings(self) -> None:
-        """One row per commitment that needs explaining: typed as text, capped, not counted or missing."""
+        """One row per price or commitment that needs explaining: typed as text, capped, not counted or missing."""
         if not self.rubric.measures():
             return
         cols = [
             _Col("bid", "Bid file", 26), _Col("supplier", "Supplier", 26), _Col("code", "Code", 8),
-            _Col("cell", "Input cell", 16), _Col("raw", "As typed", 18), _Col("qty", "Quantity committed", 13, "number"),
-            _Col("counted", "Quantity counted", 13, "number"), _Col("note", "Note", 70),
+            _Col("cell", "Input cell", 16), _Col("raw", "As typed", 18), _Col("qty", "Read as", 13, "number"),
+            _Col("counted", "Counted", 13, "number"), _Col("note", "Note", 70),
         ]  # fmt: skip
         ws = self.sheets[READINGS]
-        lines = [line for _, bid_lines in self.grid for line in bid_lines if line is not None and _needs_reading(line)]
+        results = {b.bid_id: b for b in self.result.bids}
+        lines: list[MeasureLine | BidResult] = []
+        for bid_id, bid_lines in self.grid:
+            b = results.get(bid_id)
+            if b is not None and (b.price_raw or b.price_note):  # the price first, read by the same rules
+                lines.append(b)
+            lines += [line for line in bid_lines if line is not None and _needs_reading(line)]
         notes = [
             *self.notes[:1],
-            "Commitments typed as plain numbers and counted in full have no row here"
+            "Prices and commitments typed as plain numbers and counted in full have no row here"
             if lines
-            else "No commitment needed explaining: every one was a plain number, counted in full",
+            else "Nothing needed explaining: every price and commitment was a plain number, counted in full",
             "Evidence text is not in this workbook: it is in the JSON export (socialvalue score --json)",
         ]
         c = _header(
-            ws, cols, "Readings: how each commitment that was not a plain number was read and counted", notes, self.f
-        )
+            ws, cols, "Readings: how each price and commitment that was not a plain number was read and counted", notes,
+            self.f,
+        )  # fmt: skip
         f = self.f
         names = self.names
         row = HEADER_ROW
         for row, line in enumerate(lines, start=HEADER_ROW + 1):
+            if isinstance(line, BidResult):
+                self._price_reading(ws, row, c, line)
+                continue
             bid_text, supplier_text = names.get(line.bid_id, (clean_text(line.bid_id), ""))
             ws._write_string(row, c["bid"], bid_text)
             ws._write_string(row, c["supplier"], supplier_text)
@@ -500,6 +518,26 @@ class _Writer:
             if line.note:
                 ws._write_string(row, c["note"], clean_text(line.note))
         ws.autofilter(HEADER_ROW, 0, row, len(cols) - 1)
+
+    def _price_reading(self, ws: Worksheet, row: int, c: dict[str, int], b: BidResult) -> None:
+        """A bid price typed as text: how it was read (a price is refused, never guessed, when ambiguous)."""
+        f = self.f
+        bid_text, supplier_text = self.names.get(b.bid_id, (clean_text(b.bid_id), ""))
+        ws._write_string(row, c["bid"], bid_text)
+        ws._write_string(row, c["supplier"], supplier_text)
+        ws._write_string(row, c["code"], "Price £")
+        if b.price_cell:
+            ws._write_string(row, c["cell"], clean_text(b.price_cell))
+        if b.price_raw:
+            ws._write_string(row, c["raw"], clean_text(b.price_raw))
+        if b.price is not None:
+            ws._write_number(row, c["qty"], b.price, f.money)
+            ws._write_number(row, c["counted"], b.price, f.money)
+        else:
+            ws._write_blank(row, c["counted"], None, f.not_counted)
+        note = b.price_note if b.price is not None else "not read: see Errors (the bid has no usable price)"
+        if note:
+            ws._write_string(row, c["note"], clean_text(note))
 
     # --- Questions: one row per bid per question -----------------------------------------
 

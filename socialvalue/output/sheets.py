@@ -126,7 +126,13 @@ class _LeanRowsWorksheet(_ClassicFormulaWorksheet):
     """
 
     def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0) -> int:
-        """XlsxWriter's, less the search for array and dynamic-array functions: our formulas use neither."""
+        """XlsxWriter's, less the search for array and dynamic-array functions: our formulas use neither.
+
+        A value that is not a finite number is refused: scoring never produces one, so it is a bug, and a
+        workbook holding ``inf`` or ``nan`` as a result cannot be opened by some readers and shows 0 in others.
+        """
+        if value.__class__ is float and not math.isfinite(value):
+            raise ValueError(f"not a finite number for the formula {formula!r}: {value!r} (a bug: please report it)")
         if not formula or formula.startswith("{") or self._check_dimensions(row, col):
             return int(super()._write_formula(row, col, formula, cell_format, value))
         if self.constant_memory and row > self.previous_row:

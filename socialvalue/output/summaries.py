@@ -436,10 +436,16 @@ def _consensus(rubric: Rubric, result: TenderResult, panel: PanelRecord | None) 
 
 def _flags(rubric: Rubric, result: TenderResult) -> list[Block]:
     blocks: list[Block] = [Heading("Flags")]
-    items = [f"{b.supplier or b.file}: {f}" for b in result.bids for f in b.flags]
+
+    def who(b: BidResult) -> str:
+        """The bidder, and whether it is outside the comparison (its flags then change no score)."""
+        return f"{b.supplier or b.file}" + ("" if b.in_pool else f" (outside the comparison: {b.status.value})")
+
+    items = [f"{who(b)}: {f}" for b in result.bids for f in b.flags]
     blocks.append(Bullets(items) if items else Para("No flags were raised."))
     ties = [f"{b.supplier or b.file}: {f}" for b in result.bids for f in b.flags if "tie" in f or "equal total" in f]
-    low = [f"{b.supplier or b.file}: {f}" for b in result.bids for f in b.flags if f.startswith("abnormally low")]
+    low_bids = [b for b in result.bids if b.price_below_mean_pct is not None]
+    low = [f"{who(b)}: {f}" for b in low_bids for f in b.flags if f.startswith("abnormally low")]
     blocks.append(Heading("Ties", 2))
     rule = ", then ".join(t.value for t in rubric.tie_break)
     if ties:
@@ -454,6 +460,12 @@ def _flags(rubric: Rubric, result: TenderResult) -> list[Block]:
             Para(
                 "These prices were flagged for investigation, not rejected: ask the bidder to explain the price "
                 "and record the outcome before award."
+                + (
+                    " A bid outside the comparison (excluded, or incomplete) is flagged too: its price changed no "
+                    "score, but the flag is part of the record."
+                    if any(not b.in_pool for b in low_bids)
+                    else ""
+                )
             ),
             Bullets(low),
         ]

@@ -17,10 +17,19 @@ from xlsxwriter.worksheet import Worksheet
 
 from socialvalue import __version__
 from socialvalue import layout as L
-from socialvalue.rubric import CriterionKind, Measure, Rubric, ValueSet
+from socialvalue.locked import (
+    TITLES,
+    Expected,
+    commitment_cells,
+    gate_cells,
+    instruction_lines,
+    statement_cells,
+    supplier_cells,
+)
+from socialvalue.rubric import Rubric, ValueSet
 
 from .atomic import atomic_path
-from .safe import WORKBOOK_OPTIONS, clean_text
+from .safe import WORKBOOK_OPTIONS
 from .sheets import protect
 
 INPUT_FILL = "#FFF2CC"
@@ -92,111 +101,35 @@ def _headers(ws: Worksheet, columns: Sequence[L.Column], styles: Styles) -> None
     ws.set_row(L.HEADER_ROW - 1, 30)
 
 
-def counting_rule(measure: Measure, value_set: ValueSet | None) -> str:
-    """Plain-English 'how it is counted' for one measure."""
-    parts: list[str] = []
-    row = value_set.get(measure.value_ref) if value_set and measure.value_ref else None
-    if row is not None:
-        parts.append(f"£{row.value_gbp:,.2f} per {row.unit} ({value_set.id if value_set else ''})")
-    else:
-        parts.append("Reported as a count; no £ value is given to it")
-    adj = [
-        f"{label} {pct:g}%"
-        for label, pct in (
-            ("deadweight", measure.deadweight_pct),
-            ("displacement", measure.displacement_pct),
-            ("attribution", measure.attribution_pct),
-        )
-        if pct
-    ]
-    if adj:
-        parts.append("net of " + ", ".join(adj))
-    if measure.cap is not None:
-        parts.append(f"counted up to {measure.cap:,g} {measure.unit}")
-    if measure.max is not None:
-        parts.append(f"at most {measure.max:,g} accepted")
-    if measure.guidance:
-        parts.append(measure.guidance)
-    return "; ".join(parts)
-
-
 def _instructions(wb: Workbook, rubric: Rubric, value_set: ValueSet | None, styles: Styles) -> None:
     ws = wb.add_worksheet(L.INSTRUCTIONS)
     ws.set_column(0, 0, 110)
-    lines: list[tuple[str, Any]] = [
-        (f"Social value response: {rubric.title}", styles.title),
-        (f"Rubric {rubric.id} version {rubric.version}", styles.bold),
-        ("", None),
-        ("How to complete this workbook", styles.bold),
-        (
-            "1. Fill in only the shaded cells. Other cells are protected; do not add, delete or reorder rows.",
-            styles.wrap,
-        ),
-        (
-            f"2. '{L.SUPPLIER}': your organisation's details and your total bid price in £ (a number, excluding VAT).",
-            styles.wrap,
-        ),
-    ]
-    if rubric.measures():
-        lines.append(
-            (
-                f"3. '{L.COMMITMENTS}': for each measure, the quantity you commit to deliver over the contract, "
-                "in the unit shown (a plain number, e.g. 12.5 - not '12 FTE' or 'about 10'). Leave blank or 0 for none. "
-                "Describe how you will deliver and evidence it.",
-                styles.wrap,
-            )
-        )
-    if rubric.all_questions():
-        lines.append(
-            (
-                f"4. '{L.STATEMENTS}': answer each question within its word limit. The panel scores each answer on the published scale.",
-                styles.wrap,
-            )
-        )
-    if rubric.all_gates():
-        lines.append(
-            (f"5. '{L.GATES}': answer Yes or No to each pass/fail requirement. A No excludes the bid.", styles.wrap)
-        )
-    lines += [("", None), ("How bids are scored", styles.bold)]
-    for c in rubric.criteria:
-        lines.append((f"{c.name}: {c.weight:g}% of the total score", styles.wrap))
-    lines.append((f"Price method: {rubric.price_method.method}", styles.wrap))
-    if rubric.social_value:
-        sv = rubric.social_value
-        lines.append(
-            (
-                f"Social value: {sv.quantitative_share_pct:g}% of its weight on the £ value of commitments "
-                f"({sv.quantitative_method.method}, {sv.score_on} of deadweight, displacement and attribution), "
-                f"{100 - sv.quantitative_share_pct:g}% on written answers.",
-                styles.wrap,
-            )
-        )
-    if value_set is not None:
-        lines.append(
-            (f"Proxy values: {value_set.label}. Source: {value_set.source}. Licence: {value_set.licence}.", styles.wrap)
-        )
-        if value_set.illustrative:
-            lines.append(
-                (
-                    "These proxy values are ILLUSTRATIVE ONLY and must not be used to decide a contract award.",
-                    styles.warning,
-                )
-            )
-    for i, (text, fmt) in enumerate(lines):
+    formats = {"title": styles.title, "bold": styles.bold, "wrap": styles.wrap, "warning": styles.warning}
+    for i, (text, style) in enumerate(instruction_lines(rubric, value_set)):
         if text:
-            ws.write_string(i, 0, clean_text(text), fmt)
+            ws.write_string(i, 0, text, formats.get(style))
     protect(ws)
+
+
+def _locked(ws: Worksheet, row: int, cells: Sequence[tuple[L.Column, Expected]], styles: Styles) -> None:
+    """A row's locked cells as :mod:`socialvalue.locked` defines them (the reader checks the same)."""
+    for col, value in cells:
+        if value is None:
+            ws.write_blank(row, col.index, None, styles.locked)
+        elif isinstance(value, str):
+            ws.write_string(row, col.index, value, styles.locked)
+        else:
+            ws.write_number(row, col.index, value, styles.number)
 
 
 def _supplier_sheet(wb: Workbook, styles: Styles) -> None:
     ws = wb.add_worksheet(L.SUPPLIER)
-    ws.write_string(0, 0, "Your organisation", styles.title)
+    ws.write_string(0, 0, TITLES[L.SUPPLIER], styles.title)
     _headers(ws, L.SUPPLIER_COLUMNS, styles)
     for i, f in enumerate(L.SUPPLIER_FIELDS):
         row = L.FIRST_DATA_ROW - 1 + i
         ws.write_string(row, L.SUP_KEY.index, f.key, styles.key)
-        ws.write_string(row, L.SUP_LABEL.index, f.label + (" (required)" if f.required else ""), styles.locked)
-        ws.write_string(row, L.SUP_HELP.index, f.help, styles.locked)
+        _locked(ws, row, supplier_cells(f), styles)
         fmt = styles.input_number if f.kind == "money" else styles.input_text
         ws.write_blank(row, L.SUP_VALUE.index, None, fmt)
         if f.kind == "money":
@@ -213,17 +146,15 @@ def _supplier_sheet(wb: Workbook, styles: Styles) -> None:
 
 def _commitments_sheet(wb: Workbook, rubric: Rubric, value_set: ValueSet | None, styles: Styles) -> None:
     ws = wb.add_worksheet(L.COMMITMENTS)
-    ws.write_string(0, 0, "Social value commitments: one row per measure; fill in the shaded cells", styles.title)
+    ws.write_string(0, 0, TITLES[L.COMMITMENTS], styles.title)
     _headers(ws, L.COMMITMENT_COLUMNS, styles)
     for i, (theme, m) in enumerate(rubric.measures()):
         row = L.FIRST_DATA_ROW - 1 + i
         ws.write_string(row, L.COM_CODE.index, m.code, styles.locked)
-        ws.write_string(row, L.COM_THEME.index, theme.name, styles.locked)
-        ws.write_string(row, L.COM_MEASURE.index, m.description, styles.locked)
         ws.write_string(row, L.COM_UNIT.index, m.unit, styles.locked)
+        _locked(ws, row, commitment_cells(theme, m, value_set), styles)
         ws.write_blank(row, L.COM_QUANTITY.index, None, styles.input_number)
         ws.write_blank(row, L.COM_EVIDENCE.index, None, styles.input_text)
-        ws.write_string(row, L.COM_RULES.index, counting_rule(m, value_set), styles.locked)
         dv: dict[str, Any] = {
             "validate": "decimal",
             "criteria": ">=",
@@ -239,22 +170,13 @@ def _commitments_sheet(wb: Workbook, rubric: Rubric, value_set: ValueSet | None,
 
 def _statements_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
     ws = wb.add_worksheet(L.STATEMENTS)
-    ws.write_string(0, 0, "Method statements: answer each question within its word limit", styles.title)
+    ws.write_string(0, 0, TITLES[L.STATEMENTS], styles.title)
     _headers(ws, L.STATEMENT_COLUMNS, styles)
-    theme_of = {q.code: t.name for t, q in rubric.sv_questions()}
     for i, q in enumerate(rubric.all_questions()):
         row = L.FIRST_DATA_ROW - 1 + i
         ws.set_row(row, 90)
-        part = theme_of.get(q.code, rubric.criterion(CriterionKind.QUALITY).name if rubric.quality else "")  # type: ignore[union-attr]
         ws.write_string(row, L.ST_CODE.index, q.code, styles.locked)
-        ws.write_string(row, L.ST_THEME.index, part, styles.locked)
-        ws.write_string(
-            row, L.ST_QUESTION.index, clean_text(q.text + (f"\n\n{q.guidance}" if q.guidance else "")), styles.locked
-        )
-        if q.word_limit:
-            ws.write_number(row, L.ST_LIMIT.index, q.word_limit, styles.number)
-        else:
-            ws.write_blank(row, L.ST_LIMIT.index, None, styles.locked)
+        _locked(ws, row, statement_cells(rubric, q), styles)
         ws.write_blank(row, L.ST_ANSWER.index, None, styles.input_text)
         # words = spaces + 1 once line breaks are spaces and runs of spaces are one (as count_words splits)
         flat = f'TRIM(SUBSTITUTE(SUBSTITUTE({L.cell_ref(L.ST_ANSWER, row + 1)},CHAR(13)," "),CHAR(10)," "))'
@@ -275,14 +197,12 @@ def _statements_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
 
 def _gates_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
     ws = wb.add_worksheet(L.GATES)
-    ws.write_string(0, 0, "Pass/fail requirements: a No excludes the bid", styles.title)
+    ws.write_string(0, 0, TITLES[L.GATES], styles.title)
     _headers(ws, L.GATE_COLUMNS, styles)
     for i, g in enumerate(rubric.all_gates()):
         row = L.FIRST_DATA_ROW - 1 + i
         ws.write_string(row, L.GATE_CODE.index, g.code, styles.locked)
-        ws.write_string(
-            row, L.GATE_TEXT.index, clean_text(g.text + (f"\n{g.guidance}" if g.guidance else "")), styles.locked
-        )
+        _locked(ws, row, gate_cells(g), styles)
         ws.write_blank(row, L.GATE_ANSWER.index, None, styles.input_text)
         ws.write_blank(row, L.GATE_EVIDENCE.index, None, styles.input_text)
         ws.data_validation(
