@@ -252,9 +252,10 @@ def _score_files(
             progress(1)
     bids = [r.bid for r in readings if r.bid is not None]
     results = {s.result.file: s.result for s in scored}
-    for alike in look_alikes(bids):  # flagged on the bid's row and listed, never excluded
+    for alike in look_alikes(bids):  # listed once, flagged on both bids' rows, never excluded
         problems.append(alike.problem)
-        results[alike.file].flags.append(f"looks like another bid: {alike.flag}")
+        for this, other in ((alike.file, alike.other), (alike.other, alike.file)):
+            results[this].flags.append(f"looks like {other}: {alike.kind} (see Errors; flagged, not excluded)")
     unreadable = {r.file: r.sha256 for r in readings if r.bid is None}
     result = compare_bids(rubric, source.value_set, scored, unreadable)
     problems += result.problems

@@ -9,6 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from socialvalue.records import record
 
+LARGEST = 1e15
+"""No quantity or price from here up is read or counted: a spreadsheet holds only 15 significant digits, so
+such a number was not typed as meant, and multiplied by £ per unit it is how a total becomes infinite.
+The reader refuses it (``not-finite``, :mod:`socialvalue.intake.values`); the scoring guard
+(:mod:`socialvalue.scoring.plausible`) never counts it, whoever built the bid."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")

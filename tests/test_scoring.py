@@ -129,7 +129,9 @@ def test_relative_to_best_by_percent_of_price() -> None:
 
 def test_against_target_in_pounds_and_percent() -> None:
     r = rubric(sv_method={"method": "target", "target_gbp": 40_000})
-    res = by_name(score_tender(r, VALUES, [bid("a", 100_000, {"M1": 1}), bid("b", 100_000, {"M1": 3})], panel("a", "b")))
+    res = by_name(
+        score_tender(r, VALUES, [bid("a", 100_000, {"M1": 1}), bid("b", 100_000, {"M1": 3})], panel("a", "b"))
+    )
     assert res["a"].sv_quant_points == pytest.approx(10)  # 20 × 20,000/40,000
     assert res["b"].sv_quant_points == pytest.approx(20)  # capped at the weight
     r = rubric(sv_method={"method": "target", "target_percent_of_price": 10})

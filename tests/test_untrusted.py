@@ -651,7 +651,9 @@ def test_a_reader_that_dies_on_one_file_does_not_stop_a_parallel_batch(
     shutil.copy(example_tender.bids_dir / "mersey-care-services.xlsx", folder / "05-killer.xlsx")
     real = batch_module.read_bid
 
-    def dies_on_the_killer(path: Path, rubric: object, display_name: str | None = None, keep_answers: bool = True, value_set: object = None):  # type: ignore[no-untyped-def]
+    def dies_on_the_killer(
+        path: Path, rubric: object, display_name: str | None = None, keep_answers: bool = True, value_set: object = None
+    ):  # type: ignore[no-untyped-def]
         if path.name == "05-killer.xlsx":
             os._exit(70)  # the worker process ends at once, as if the reader had crashed
         return real(path, rubric, display_name, keep_answers, value_set)  # type: ignore[arg-type]

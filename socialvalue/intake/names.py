@@ -106,11 +106,13 @@ def supplier_keys(bid: Bid) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Alike:
-    """One bid that looks like an earlier one: what to list (``problem``) and what its row says (``flag``)."""
+    """One bid (``file``) that looks like an earlier one (``other``): the problem listed for it, and what both
+    bids' rows say (``kind``: why they look alike)."""
 
     file: str
+    other: str
     problem: Problem
-    flag: str
+    kind: str
 
 
 def look_alikes(bids: Sequence[Bid]) -> list[Alike]:
@@ -128,13 +130,14 @@ def look_alikes(bids: Sequence[Bid]) -> list[Alike]:
             if earlier is not b:
                 why = same_supplier(earlier, b)
                 problem = DUPLICATE_SUPPLIER(file=b.file, raw=b.supplier_name, why=why, other=earlier.file)
-                out.append(Alike(b.file, problem, f"same supplier as {earlier.file}? ({why})"))
+                kind = "the same company number" if key.startswith("company:") else "a look-alike supplier name"
+                out.append(Alike(b.file, earlier.file, problem, kind))
                 break
         if b.sha256:
             earlier = first_file.setdefault(b.sha256, b)
             if earlier is not b:
                 problem = IDENTICAL_FILE(file=b.file, other=earlier.file, sha=b.sha256[:16])
-                out.append(Alike(b.file, problem, f"the same file as {earlier.file} (identical SHA-256)"))
+                out.append(Alike(b.file, earlier.file, problem, "an identical file (the same SHA-256)"))
         for code, answer in sorted(b.answers.items()):
             if not answer.digest or answer.words < MIN_IDENTICAL_WORDS:
                 continue
@@ -147,5 +150,5 @@ def look_alikes(bids: Sequence[Bid]) -> list[Alike]:
                     if ref
                     else IDENTICAL_ANSWER(file=b.file, field=code, **fields)
                 )
-                out.append(Alike(b.file, problem, f"answer to {code} identical to {earlier.file}'s"))
+                out.append(Alike(b.file, earlier.file, problem, f"the same answer to {code}, word for word"))
     return out

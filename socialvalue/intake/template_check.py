@@ -185,10 +185,17 @@ def report_locked(
     problems: list[Problem], file: str, sheet: str, row0: int, col: int, expected: Expected, found: object
 ) -> None:
     """List one changed locked cell: what the template said, what the file says."""
-    said = "nothing (the cell was blank)" if expected in (None, "") else repr(shorten(expected, 80))
-    now = "nothing (the cell is blank)" if is_blank(found) else repr(shorten(found, 80))
+    said = "nothing (the cell was blank)" if expected in (None, "") else _quoted(expected)
+    now = "nothing (the cell is blank)" if is_blank(found) else _quoted(found)
     ref = CellRef(sheet, row0 + 1, col)
     problems.append(LOCKED_CELL_CHANGED.at(ref, file=file, raw=found, expected=said, found=now))
+
+
+def _quoted(value: object) -> str:
+    """A cell's content in a message: text quoted and shortened, a number as a spreadsheet shows it."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,g}"
+    return repr(shorten(value, 80))
 
 
 def check_row(

@@ -24,6 +24,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Generic, TypeVar
 
+from socialvalue.bid import LARGEST
 from socialvalue.problems import shorten
 
 __all__ = [
@@ -135,11 +136,6 @@ class Read(Generic[T]):
 # --- shared pieces ------------------------------------------------------------------------------
 
 _INF = math.inf
-
-LARGEST = 1e15
-"""Numbers from here up are refused as ``not-finite``: a spreadsheet keeps only 15 significant digits, so a
-quantity or price this large was not typed as meant (``99999999999999999999999``, ``1e308``), and values
-this size multiplied by £ per unit are how a total becomes infinite."""
 
 
 def _visible(text: str) -> str:

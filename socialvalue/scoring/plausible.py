@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+from socialvalue.bid import LARGEST
 from socialvalue.problems import CellRef, Problem, Severity, define
 from socialvalue.rubric.models import Measure
 
@@ -20,8 +21,8 @@ IMPLAUSIBLE = define("implausible-value", Severity.ERROR, "{what} was not counte
 
 
 def usable_price(price: float | None) -> bool:
-    """A price that can be compared: a finite amount above zero."""
-    return price is not None and math.isfinite(price) and price > 0
+    """A price that can be compared: an amount above zero and below :data:`~socialvalue.bid.LARGEST`."""
+    return price is not None and 0 < price < LARGEST
 
 
 def implausible(measure: Measure, quantity: float, unit_value: float | None, price: float | None, pct: float) -> str:
@@ -33,6 +34,8 @@ def implausible(measure: Measure, quantity: float, unit_value: float | None, pri
     unit = measure.unit
     if not math.isfinite(quantity):
         return f"{quantity!r} is not a finite number"
+    if abs(quantity) >= LARGEST:
+        return f"{quantity:,g} {unit} is too large to be a real quantity (16 digits or more)"
     lowest = measure.min if measure.min is not None else 0.0
     if quantity < lowest:
         return f"{quantity:,g} {unit} is below the smallest quantity accepted for {measure.code} ({lowest:,g} {unit})"
