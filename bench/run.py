@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 """Bump when the generated bids change, so cached ones are rebuilt."""
 
 PROFILES = 20
@@ -379,7 +379,8 @@ def make_profile(p: int, source: RubricSource) -> Profile:
             commitments[m.code] = qty
         if rng.random() < 0.5:
             evidence[m.code] = prose(rng, rng.randint(12, 45))
-    answers = {q.code: prose(rng, rng.randint(200, 1_000)) for q in rubric.all_questions()}
+    # each copy's answers name its supplier, as real ones do: copies do not share answers word for word
+    answers = {q.code: f"{NAME_MARK} will " + prose(rng, rng.randint(200, 1_000)) for q in rubric.all_questions()}
     gates = {g.code: ("Yes", "yes", "Y")[rng.randrange(3)] for g in rubric.all_gates()}
     if p == PROFILES - 1:
         gates["G2"] = "No"  # one profile fails a pass/fail requirement
@@ -500,7 +501,7 @@ def _relabel(parts: Parts, name: str, number: str) -> bytes:
 
 def make_bids(n: int, source: RubricSource, inline_strings: bool = False) -> Path:
     """bench/out/bids-N: N distinct files (own name, supplier name, company number, SHA-256), cached."""
-    from socialvalue.intake.names import name_key
+    from socialvalue.intake.names import look_alike_key
 
     label = f"bids-{n}" + ("-inline" if inline_strings else "")
     folder = OUT / label
@@ -509,7 +510,7 @@ def make_bids(n: int, source: RubricSource, inline_strings: bool = False) -> Pat
     if _cached(stamp_file, stamp, folder, n):
         return folder
     names = [supplier_name(i) for i in range(n)]
-    if len({name_key(x) for x in names}) != n:
+    if len({look_alike_key(x) for x in names}) != n:
         raise SystemExit("bench bug: generated supplier names are not distinct")
     profiles: list[Parts] = []
     for path in make_profiles(source):

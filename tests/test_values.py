@@ -940,3 +940,18 @@ def test_spend_readers_never_raise(raw: object) -> None:
     for reader in (read_amount, read_date):
         got = reader(raw)  # type: ignore[operator]
         assert (got.value is None) or got.issue is None
+
+
+def test_the_format_characters_removed_are_those_of_this_pythons_unicode_tables() -> None:
+    """values._FORMAT_CHARACTERS lists the Cf characters (a regex, for speed): a newer Unicode that adds one fails here."""
+    import sys
+    import unicodedata
+
+    from socialvalue.intake.values import _FORMAT_CHARACTERS
+
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        if unicodedata.category(c) == "Cf":
+            assert _FORMAT_CHARACTERS.fullmatch(c), f"U+{cp:04X} is a format character: add it"
+        elif _FORMAT_CHARACTERS.fullmatch(c):
+            assert unicodedata.category(c) == "Cn", f"U+{cp:04X} is not a format character"  # unassigned yet

@@ -74,9 +74,9 @@ def look_alike_key(name: str) -> str:
     return key
 
 
-def answer_digest(text: str) -> str:
-    """A short hash of an answer with case and spacing ignored (kept when the text itself is not)."""
-    return hashlib.blake2b(" ".join(text.casefold().split()).encode(), digest_size=12).hexdigest()
+def answer_digest(words: Sequence[str]) -> str:
+    """A short hash of an answer's words (``text.split()``), case ignored: spacing and case do not change it."""
+    return hashlib.blake2b(" ".join(words).casefold().encode(), digest_size=12).hexdigest()
 
 
 def same_supplier(a: Bid, b: Bid) -> str:

@@ -62,6 +62,7 @@ __all__ = [
     "read_quantity",
     "read_text",
     "read_yes_no",
+    "split_words",
 ]
 
 T = TypeVar("T")
@@ -138,10 +139,18 @@ class Read(Generic[T]):
 _INF = math.inf
 
 
+_FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+"""Unicode format characters (category Cf, Unicode 15): zero-width spaces and joiners, the byte order mark, soft
+hyphens, direction marks. A test holds this list to the Python's own Unicode tables."""
+
+
 def _visible(text: str) -> str:
-    """``text`` without Unicode format characters (category Cf: zero-width spaces and joiners, the byte order
-    mark, soft hyphens, direction marks), which come with text pasted from web pages and documents."""
-    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+    """``text`` without format characters, which come with text pasted from web pages and documents."""
+    return _FORMAT_CHARACTERS.sub("", text)
 
 
 _ERROR_LITERALS = frozenset(
@@ -974,7 +983,7 @@ def read_code(raw: object) -> Read[str]:
         for c in dict.fromkeys(raw):
             if c.isascii():
                 continue
-            if unicodedata.category(c) == "Cf":
+            if _FORMAT_CHARACTERS.fullmatch(c):
                 changed.append(f"removed {_char_name(c)}")
             elif unicodedata.normalize("NFKC", c) != c:
                 changed.append(f"read {_char_name(c)} as '{unicodedata.normalize('NFKC', c)}'")

@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from socialvalue.bid import Bid, PanelScore
+from socialvalue.bid import LARGEST, Bid, PanelScore
 from socialvalue.problems import Problem, Severity
 from socialvalue.rubric import CriterionKind, Rubric, TieBreak, ValueSet
 from socialvalue.rubric.models import Measure, PricePerQualityPoint, Question
@@ -63,6 +63,7 @@ def value_measures(
     """
     lines: list[MeasureLine] = []
     pct = rubric.ceiling_pct_of_price
+    ceiling = bid.price * pct / 100 if usable_price(bid.price) else None  # type: ignore[operator]
     for v in valued if valued is not None else _valued_measures(rubric, value_set):
         m, row = v.measure, v.value
         c = bid.commitments.get(m.code)
@@ -77,7 +78,13 @@ def value_measures(
             note = f"{c.note}; {_NOT_COUNTED}" if c.note else _NOT_COUNTED
         if ok:
             assert c is not None and qty is not None
-            why = implausible(m, qty, row.value_gbp if row else None, bid.price, pct)
+            unit_value = row.value_gbp if row else None
+            plain = (  # the usual commitment, without a call: in range, under the ceiling (NaN fails every test)
+                (m.min or 0.0) <= qty < LARGEST
+                and (m.max is None or qty <= m.max)
+                and (unit_value is None or ceiling is None or qty * unit_value <= ceiling)
+            )
+            why = "" if plain else implausible(m, qty, unit_value, bid.price, pct)
             if why:
                 ok = False
                 raw = raw or repr(qty)
