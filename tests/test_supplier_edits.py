@@ -487,3 +487,16 @@ def test_an_excluded_bid_with_an_abnormally_low_price_is_flagged_and_reported(
     assert "No price was flagged" not in report
     assert "Edited Services Ltd (outside the comparison: excluded): abnormally low price" in report
     assert _scores(batch) == without
+    # the results workbook's Summary row and the JSON say it too
+    from socialvalue.output.export import write_json
+    from socialvalue.output.results import AuditInfo, write_results
+
+    hybrid = setup[1]
+    xlsx = write_results(
+        batch.result, hybrid.rubric, hybrid.value_set, tmp_path / "r.xlsx", batch.problems, AuditInfo()
+    )
+    summary = load_workbook(xlsx, data_only=True)["Summary"]
+    row = next(r for r in summary.iter_rows(values_only=True) if NAME in r)
+    assert any(isinstance(v, str) and "abnormally low price (outside the comparison" in v for v in row)
+    saved = json.loads(write_json(batch.result, tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert next(b for b in saved["bids"] if b["file"] == NAME)["price_below_mean_pct"] == pytest.approx(37, abs=0.5)

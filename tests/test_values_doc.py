@@ -307,10 +307,9 @@ def test_sheet_names_as_the_page_says() -> None:
         assert found == _decode(expected.values[0]), named
         if found != "Commitments":
             problem = renamed("bid.xlsx", found, "Commitments")
-            code, reason = (found_as.split("; ", 1)[1].split("`")[1:] + [""])[:2]
-            assert problem.code == code
-            reason = reason.lstrip(": ").strip()
-            assert not reason or matches(problem.reason, reason), (problem.reason, reason)
+            warning = expected_of(found_as.split("; ", 1)[1])
+            assert problem.code == warning.code
+            assert not warning.reason or matches(problem.reason, warning.reason), (problem.reason, warning.reason)
 
 
 def test_the_plausibility_examples_as_the_page_says() -> None:
