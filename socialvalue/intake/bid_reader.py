@@ -391,8 +391,8 @@ def _read_commitments(sheet: _Sheet, rubric: Rubric, locked: LockedCells) -> dic
 def _read_answers(
     sheet: _Sheet, rubric: Rubric, locked: LockedCells, keep_text: bool = True
 ) -> dict[str, dict[str, Any]]:
-    from .names import answer_digest
-    from .values import split_words
+    from .names import MIN_IDENTICAL_WORDS, answer_digest
+    from .values import count_words
 
     rows = sheet.rows_by_key(L.ST_CODE, "question")
     expected = locked.rows[L.STATEMENTS]
@@ -409,8 +409,7 @@ def _read_answers(
         if result.issue is not None:
             sheet.issue(result.issue, row0, L.ST_ANSWER, raw)
         text = result.value or ""
-        split = split_words(text)  # once, for the count and the digest
-        words = len(split)
+        words = count_words(text)
         cell = f"{sheet.name}!{L.cell_ref(L.ST_ANSWER, row0 + 1)}"
         if not text.strip():
             sheet.problem(
@@ -424,7 +423,7 @@ def _read_answers(
                 f"the answer to {q.code} has {words:,} words, over the limit of {q.word_limit:,}: the panel should apply the published rule",
                 severity=Severity.WARNING,
             )
-        digest = answer_digest(split) if words else ""
+        digest = answer_digest(text) if words >= MIN_IDENTICAL_WORDS else ""
         out[q.code] = dict(code=q.code, text=text if keep_text else "", words=words, cell=cell, digest=digest)
     _unknown_rows(sheet, rows, {q.code for q in rubric.all_questions()}, L.ST_CODE, "question")
     return out

@@ -74,9 +74,13 @@ def look_alike_key(name: str) -> str:
     return key
 
 
-def answer_digest(words: Sequence[str]) -> str:
-    """A short hash of an answer's words (``text.split()``), case ignored: spacing and case do not change it."""
-    return hashlib.blake2b(" ".join(words).casefold().encode(), digest_size=12).hexdigest()
+_SPACING = b" \t\n\r\x0b\x0c"
+
+
+def answer_digest(text: str) -> str:
+    """A short hash of an answer with case and spacing set aside (letters lower-cased, spaces and line breaks
+    dropped), kept when the text is not. Bytes throughout: this runs on every answer of every bid."""
+    return hashlib.blake2b(text.encode().lower().translate(None, _SPACING), digest_size=12).hexdigest()
 
 
 def same_supplier(a: Bid, b: Bid) -> str:

@@ -62,7 +62,6 @@ __all__ = [
     "read_quantity",
     "read_text",
     "read_yes_no",
-    "split_words",
 ]
 
 T = TypeVar("T")
