@@ -178,9 +178,10 @@ def locked_cells(rubric: Rubric, value_set: ValueSet | None) -> LockedCells:
     }
     fixed[L.INSTRUCTIONS] = [(i, 0, text or None) for i, (text, _) in enumerate(instruction_lines(rubric, value_set))]
     checked = value_set is not None or not any(m.value_ref for _, m in rubric.measures())
-    if not checked:  # without the value set, "How it is counted" is not known: it is not compared
+    if not checked:  # without the value set, "How it is counted" and the Instructions are not known: not compared
         for cells in rows[L.COMMITMENTS].values():
             cells[:] = [(c, v) for c, v in cells if c is not L.COM_RULES]
+        fixed[L.INSTRUCTIONS] = []
     return LockedCells(rows, fixed, checked)
 
 
