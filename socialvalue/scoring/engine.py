@@ -396,7 +396,7 @@ class BidScorer:
                 reason=f"no consensus score for question {q.code}: the bid cannot be totalled or ranked until the panel scores it",
             )
             for q in q_lines
-            if q.score is None
+            if q.score is None and not bid.missing_sheets  # a bid missing a sheet waits for the workbook, not the panel
         ]
         if bid.macro_enabled:
             r.flags.append("macro-enabled workbook: values read only")
