@@ -53,6 +53,8 @@ READERS: dict[str, Callable[[object, str], V.Read[Any]]] = {
     "Text answers": lambda raw, _: V.read_text(raw),
     "Company and charity numbers": lambda raw, _: V.read_company_number(raw),
     "Postcodes": lambda raw, _: V.read_postcode(raw),
+    "Amounts in spend files": lambda raw, _: V.read_amount(raw),
+    "Dates": lambda raw, _: V.read_date(raw),
     "Codes, keys and sheet names": lambda raw, _: V.read_code(raw),
 }
 """The reader each section (``## heading``) documents."""
@@ -182,7 +184,7 @@ def expected_of(text: str) -> Expected:
         return Expected(code=code, reason=reason)
     found = re.findall(r"\*\*(.*?)\*\*", text.split(";")[0])
     assert found, f"cannot read the expected value {text!r}"
-    note = None
+    note = "" if "(no note)" in text else None
     if "; note: " in text:
         note = text.split("; note: ", 1)[1]
     return Expected(values=found, note=note)
@@ -207,7 +209,9 @@ def matches(actual: str, pattern: str) -> bool:
 def _as_value(section: str, text: str) -> object:
     if section.startswith("Yes or No"):
         return {"Yes": True, "No": False}[text]
-    if section.startswith(("Quantities", "Money", "Percentages")):
+    if section.startswith("Dates"):
+        return dt.date.fromisoformat(text)
+    if section.startswith(("Quantities", "Money", "Percentages", "Amounts")):
         return float(text.replace(",", ""))
     return _decode(text)
 

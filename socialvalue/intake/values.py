@@ -545,7 +545,7 @@ _NOT_UK = frozenset(
         "spaces between thousands, decimal comma",
     }
 )
-"""Separator rules a quantity may use but a price may not (see :func:`read_money`)."""
+"""Separator rules a quantity (or a spend file's amount) may use but a bid price may not (see :func:`read_money`)."""
 
 
 def _not_uk_price(shown: str) -> ValueIssue:
@@ -717,8 +717,6 @@ def _parse_text(raw: str, spec: _Spec) -> _Num | ValueIssue | None:
         return _ambiguous(shown, spec)
     literal, rule = grouped
     if rule:
-        if spec.kind == "money" and rule in _NOT_UK:
-            return _not_uk_price(shown)
         rules.append(rule)
     if m["exp"]:
         if rule or power:
@@ -777,6 +775,8 @@ def read_money(raw: object) -> Read[float]:
         return Read(None)
     if isinstance(got, ValueIssue):
         return Read(None, got)
+    if any(rule in _NOT_UK for rule in got.rules):
+        return Read(None, _not_uk_price(got.shown))
     if got.value < 0:
         return Read(None, ValueIssue(NEGATIVE, f'"{_show(raw)}" is negative: type {_MONEY.type_this()}, above 0'))
     if got.value == 0:
