@@ -19,6 +19,7 @@ from socialvalue.intake.bid_reader import BidReading, read_bid
 from socialvalue.intake.consensus import read_consensus
 from socialvalue.intake.guard import guard_file
 from socialvalue.intake.names import look_alikes
+from socialvalue.output.atomic import is_system_file
 from socialvalue.problems import Problem, Severity
 from socialvalue.rubric import Rubric, RubricSource, ValueSet
 from socialvalue.scoring import BidScorer, ScoredBid, TenderResult, compare_bids
@@ -64,6 +65,11 @@ def list_bid_files(folder: Path) -> tuple[list[Path], list[Problem]]:
             notes.append(
                 Problem(code="subfolder-skipped", file=path.name, severity=Severity.WARNING,
                         reason="a folder inside the bids folder was not read: put each bid file directly in the bids folder")
+            )  # fmt: skip
+        elif is_system_file(path.name) and not path.name.startswith(("~$", ".")):
+            notes.append(
+                Problem(code="system-file-skipped", file=path.name, severity=Severity.INFO,
+                        reason="a file Windows or macOS makes by itself (thumbnails, folder settings), not a bid: skipped")
             )  # fmt: skip
         elif path.name.startswith("~$"):
             notes.append(
@@ -116,15 +122,19 @@ def _read_in_pool(
     finish is read a file at a time, each in a process of its own (so a file that kills its reader is
     found and reported), and the chunks after it go on in a fresh pool."""
     broken = len(chunks)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_leave_interrupts_to_the_parent) as pool:
         futures = [pool.submit(_read_chunk, chunk, rubric, keep_answers, value_set) for chunk in chunks]
-        for i, future in enumerate(futures):
-            try:
-                readings = future.result()
-            except BrokenProcessPool:
-                broken = i
-                break
-            yield from readings
+        try:
+            for i, future in enumerate(futures):
+                try:
+                    readings = future.result()
+                except BrokenProcessPool:
+                    broken = i
+                    break
+                yield from readings
+        except BaseException:  # Ctrl-C, or the caller stopped early: do not read the chunks not yet started
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     if broken == len(chunks):
         return
     for path in chunks[broken]:
@@ -133,9 +143,16 @@ def _read_in_pool(
         yield from _read_in_pool(chunks[broken + 1 :], rubric, jobs, keep_answers, value_set)
 
 
+def _leave_interrupts_to_the_parent() -> None:
+    """Workers ignore Ctrl-C: the parent stops the pool and says so once (no traceback from each worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _read_alone(path: Path, rubric: Rubric, keep_answers: bool, value_set: ValueSet | None) -> BidReading:
     """Read one file in a process of its own; if that process dies, the file is reported and the batch goes on."""
-    with ProcessPoolExecutor(max_workers=1) as one:
+    with ProcessPoolExecutor(max_workers=1, initializer=_leave_interrupts_to_the_parent) as one:
         try:
             return one.submit(_read_chunk, [path], rubric, keep_answers, value_set).result()[0]
         except BrokenProcessPool:

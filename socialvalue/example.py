@@ -33,7 +33,13 @@ def example_spec() -> dict[str, Any]:
 
 
 def build_example(folder: Path) -> ExampleTender:
+    """Make the example tender in ``folder``, which must be new or empty (it is never written into a real tender).
+
+    Everything is made in a temporary folder beside it and renamed into place at the end: an
+    interrupted run leaves nothing half-made.
+    """
     from socialvalue.batch import list_bid_files, read_bids
+    from socialvalue.output.atomic import atomic_dir
     from socialvalue.output.consensus import write_consensus_template
     from socialvalue.output.template import write_response_template
 
@@ -41,13 +47,13 @@ def build_example(folder: Path) -> ExampleTender:
     source, problems = load_rubric(spec["rubric"])
     if source is None:
         raise RuntimeError("; ".join(str(p) for p in problems))  # a broken bundled rubric is a bug
-    bids_dir = folder / "bids"
-    bids_dir.mkdir(parents=True, exist_ok=True)
-    made: list[Path] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        template = write_response_template(source.rubric, source.value_set, Path(tmp) / "response.xlsx")
-        for bid in spec["bids"]:
-            made.append(
+    bid_files: list[str] = []
+    with atomic_dir(folder) as work:
+        bids_dir = work / "bids"
+        bids_dir.mkdir()
+        with tempfile.TemporaryDirectory() as tmp:
+            template = write_response_template(source.rubric, source.value_set, Path(tmp) / "response.xlsx")
+            for bid in spec["bids"]:
                 fill_response(
                     template,
                     bids_dir / bid["file"],
@@ -57,16 +63,22 @@ def build_example(folder: Path) -> ExampleTender:
                     answers=bid.get("answers"),
                     gates=bid.get("gates"),
                 )
-            )
-    for other in spec.get("not_workbooks", []):
-        path = bids_dir / other["file"]
-        path.write_text(other["text"], encoding="utf-8")
-        made.append(path)
-    files, _ = list_bid_files(bids_dir)
-    readable = [r.bid for r in read_bids(files, source.rubric) if r.bid is not None]
-    blank = folder / "consensus-blank.xlsx"
-    write_consensus_template(source.rubric, readable, blank)
-    scores = {(bid["file"], code): (s[0], s[1]) for bid in spec["bids"] for code, s in bid.get("scores", {}).items()}
-    consensus = fill_consensus(blank, folder / "consensus.xlsx", scores)
-    blank.unlink()
-    return ExampleTender(rubric=spec["rubric"], bids_dir=bids_dir, bids=made, consensus=consensus)
+                bid_files.append(bid["file"])
+        for other in spec.get("not_workbooks", []):
+            (bids_dir / other["file"]).write_text(other["text"], encoding="utf-8")
+            bid_files.append(other["file"])
+        files, _ = list_bid_files(bids_dir)
+        readable = [r.bid for r in read_bids(files, source.rubric) if r.bid is not None]
+        blank = work / "consensus-blank.xlsx"
+        write_consensus_template(source.rubric, readable, blank)
+        scores = {
+            (bid["file"], code): (s[0], s[1]) for bid in spec["bids"] for code, s in bid.get("scores", {}).items()
+        }
+        fill_consensus(blank, work / "consensus.xlsx", scores)
+        blank.unlink()
+    return ExampleTender(
+        rubric=spec["rubric"],
+        bids_dir=folder / "bids",
+        bids=[folder / "bids" / name for name in bid_files],
+        consensus=folder / "consensus.xlsx",
+    )

@@ -156,6 +156,9 @@ _ERROR_LITERALS = frozenset(
     {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 )
 
+_FORMULA_START = ("=", "+", "-", "@")
+"""Text starting so is read by Excel as a formula when typed."""
+
 _MAX_NUMBER_TEXT = 100
 """Text longer than this is never read as a number (and is not scanned further)."""
 
@@ -856,6 +859,8 @@ def read_text(raw: object) -> Read[str]:
     """A text answer, trimmed. Numbers, dates and TRUE/FALSE become their text (noted); error cells are issues."""
     if isinstance(raw, str):
         s = raw.strip()
+        if s[:1] in _FORMULA_START and raw[:1] != s[:1]:
+            s = raw.rstrip()  # the leading space, tab or line break is what keeps "=1+1" text: kept exact
         if not s or not _clean(s):
             return Read(None)
         if s.upper() in _ERROR_LITERALS:

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -20,7 +19,7 @@ from socialvalue.rubric import Rubric, Scale
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS, clean_text
-from .sheets import fit_height, print_setup, protect, put
+from .sheets import SafeWorkbook, fit_height, print_setup, protect, put
 from .template import Styles, template_meta, write_meta
 
 
@@ -33,7 +32,8 @@ class ConsensusRow:
     code: str
     question: str
     scale: Scale
-    score: float | None = None
+    score: float | str | None = None
+    """A number, or the text someone typed (kept as typed; the reader reports it)."""
     reason: str = ""
     extras: tuple[str, ...] = ()
     flagged: bool = False
@@ -114,7 +114,7 @@ def write_consensus_template(
                 )
             )  # fmt: skip
     with atomic_path(target, inputs) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = SafeWorkbook(str(tmp), WORKBOOK_OPTIONS)
         st = Styles(wb)
         write_consensus_sheet(
             wb, st, f"Consensus scores: {rubric.title} (rubric {rubric.id} v{rubric.version})",

@@ -9,7 +9,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
 
-from .safe import clean_text
+from .safe import FORMULA_TRIGGERS, clean_text
 
 try:  # the cell records and row/column settings the lean row writer below is written against (XlsxWriter 3.3)
     from xlsxwriter.worksheet import (
@@ -99,7 +99,52 @@ class _RowBuffer:
         self.write = self.parts.append
 
 
-class _ClassicFormulaWorksheet(Worksheet):  # type: ignore[misc]
+class _SafeWorksheet(Worksheet):  # type: ignore[misc]
+    """A worksheet whose text cells never become formulas, not even when someone edits one in Excel.
+
+    Text is always written as a text cell. Text that Excel would read as a formula when the cell is
+    edited and entered again (``=1+1``, ``+44…``, ``@SUM(…)``, or a leading tab or line break before
+    one) is also given Excel's quote prefix: it shows exactly as written, and stays text when edited.
+    """
+
+    quoted: Any = None
+    """Set by :class:`SafeWorkbook`: format → the same format with the quote prefix."""
+
+    def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
+        if string[:1] in FORMULA_TRIGGERS and self.quoted is not None:
+            cell_format = self.quoted(cell_format)
+        return int(super()._write_string(row, col, string, cell_format))
+
+
+class SafeWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    """XlsxWriter's workbook with :class:`_SafeWorksheet` sheets: every generated workbook is made with it
+    (created with :data:`~socialvalue.output.safe.WORKBOOK_OPTIONS`)."""
+
+    worksheet_class = _SafeWorksheet
+
+    def add_format(self, properties: dict[str, Any] | None = None) -> Any:
+        fmt = super().add_format(properties)
+        fmt.sv_properties = dict(properties or {})
+        return fmt
+
+    def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Any:
+        ws = super().add_worksheet(name, worksheet_class)
+        ws.quoted = self.quoted
+        return ws
+
+    def quoted(self, fmt: Any) -> Any:
+        """``fmt`` with Excel's quote prefix (made once per format)."""
+        if fmt is not None and getattr(fmt, "sv_properties", {}).get("quote_prefix"):
+            return fmt
+        cache: dict[int, Any] = self.__dict__.setdefault("_sv_quoted", {})
+        key = id(fmt)
+        if key not in cache:
+            properties = dict(getattr(fmt, "sv_properties", {})) if fmt is not None else {}
+            cache[key] = self.add_format({**properties, "quote_prefix": True})
+        return cache[key]
+
+
+class _ClassicFormulaWorksheet(_SafeWorksheet):
     """A worksheet for formulas built by this project only.
 
     XlsxWriter runs 29 regular expressions over every formula to spell out function names newer
@@ -144,6 +189,8 @@ class _LeanRowsWorksheet(_ClassicFormulaWorksheet):
         """XlsxWriter's, for the usual case (constant_memory, shorter than half Excel's limit) in fewer steps."""
         if not self.constant_memory or len(string) > self.xls_strmax // 2 or self._check_dimensions(row, col):
             return int(super()._write_string(row, col, string, cell_format))
+        if string[:1] in FORMULA_TRIGGERS and self.quoted is not None:
+            cell_format = self.quoted(cell_format)
         if row > self.previous_row:
             self._write_single_row(row)
         self.table[row][col] = CellStringTuple(string, cell_format)
@@ -201,7 +248,7 @@ class _LeanRowsWorksheet(_ClassicFormulaWorksheet):
             self.fh.write(f"<c{attr}/>")
 
 
-class ResultsWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
+class ResultsWorkbook(SafeWorkbook):
     """XlsxWriter's workbook, with worksheets that write our (classic-function) formulas and rows quickly."""
 
     worksheet_class = _LeanRowsWorksheet if LEAN_ROWS else _ClassicFormulaWorksheet

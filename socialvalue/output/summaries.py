@@ -27,6 +27,7 @@ from socialvalue.problems import Problem, Severity, shorten
 from socialvalue.rubric import CriterionKind, Rubric
 from socialvalue.scoring.results import BidResult, BidStatus, MeasureLine, QuestionLine, TenderResult
 
+from .atomic import atomic_dir
 from .document import Block, Bullets, Document, Heading, Para, Table, write_docx, write_html
 
 if TYPE_CHECKING:
@@ -572,6 +573,16 @@ def assessed(result: TenderResult) -> list[BidResult]:
     return [b for b in result.bids if b.status is not BidStatus.UNREADABLE]
 
 
+SUMMARY_PREFIX = "assessment-summary-"
+REPORT_STEM = "evaluation-report"
+
+
+def is_summaries_file(name: str) -> bool:
+    """A file :func:`write_summaries` makes (so a folder of them may be replaced by the next run's)."""
+    stem, dot, suffix = name.rpartition(".")
+    return bool(dot) and suffix.lower() in ("docx", "html") and (stem.startswith(SUMMARY_PREFIX) or stem == REPORT_STEM)
+
+
 def write_summaries(
     result: TenderResult,
     rubric: Rubric,
@@ -581,24 +592,27 @@ def write_summaries(
     source: LoadedResults | None = None,
     inputs: Sequence[Path] = (),
 ) -> Written:
-    """One assessment summary per assessed bidder and the evaluation report, each as .docx and .html."""
+    """One assessment summary per assessed bidder and the evaluation report, each as .docx and .html.
+
+    The folder is replaced whole (:func:`~socialvalue.output.atomic.atomic_dir`): it holds exactly this
+    run's documents, so a withdrawn bidder's earlier letter does not linger beside the others.
+    """
     written = Written()
     used: set[str] = set()
-    for b in assessed(result):
-        stem = f"assessment-summary-{_slug(Path(b.file).stem)}"
-        n = 2
-        base = stem
-        while stem in used:
-            stem, n = f"{base}-{n}", n + 1
-        used.add(stem)
-        doc = assessment_summary(result, rubric, b, source.file if source else "")
-        written.summaries[b.file] = (
-            write_docx(doc, out_dir / f"{stem}.docx", inputs),
-            write_html(doc, out_dir / f"{stem}.html", inputs),
-        )
-    report = evaluation_report(result, rubric, checks, panel, source)
-    written.report = (
-        write_docx(report, out_dir / "evaluation-report.docx", inputs),
-        write_html(report, out_dir / "evaluation-report.html", inputs),
-    )
+    with atomic_dir(out_dir, inputs, own=is_summaries_file) as tmp:
+        for b in assessed(result):
+            stem = f"{SUMMARY_PREFIX}{_slug(Path(b.file).stem)}"
+            n = 2
+            base = stem
+            while stem in used:
+                stem, n = f"{base}-{n}", n + 1
+            used.add(stem)
+            doc = assessment_summary(result, rubric, b, source.file if source else "")
+            write_docx(doc, tmp / f"{stem}.docx", inputs)
+            write_html(doc, tmp / f"{stem}.html", inputs)
+            written.summaries[b.file] = (out_dir / f"{stem}.docx", out_dir / f"{stem}.html")
+        report = evaluation_report(result, rubric, checks, panel, source)
+        write_docx(report, tmp / f"{REPORT_STEM}.docx", inputs)
+        write_html(report, tmp / f"{REPORT_STEM}.html", inputs)
+        written.report = (out_dir / f"{REPORT_STEM}.docx", out_dir / f"{REPORT_STEM}.html")
     return written

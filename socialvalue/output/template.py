@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -30,7 +29,7 @@ from socialvalue.rubric import Rubric, ValueSet
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS
-from .sheets import protect
+from .sheets import SafeWorkbook, protect
 
 INPUT_FILL = "#FFF2CC"
 HEADER_FILL = "#1F4E79"
@@ -234,7 +233,7 @@ def write_meta(wb: Workbook, meta: dict[str, str]) -> None:
 def write_response_template(rubric: Rubric, value_set: ValueSet | None, target: Path) -> Path:
     """Write the supplier response workbook for ``rubric`` to ``target`` (atomically)."""
     with atomic_path(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = SafeWorkbook(str(tmp), WORKBOOK_OPTIONS)
         styles = Styles(wb)
         _instructions(wb, rubric, value_set, styles)
         _supplier_sheet(wb, styles)

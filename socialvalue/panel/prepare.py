@@ -19,21 +19,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from socialvalue import __version__
 from socialvalue import layout as L
 from socialvalue.bid import Bid
-from socialvalue.output.atomic import OutputError, atomic_path, check_target
+from socialvalue.output.atomic import OutputRefused, atomic_path, check_target, together
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
-from socialvalue.output.sheets import ROW_MAX_HEIGHT, lines_needed, protect
+from socialvalue.output.sheets import ROW_MAX_HEIGHT, SafeWorkbook, lines_needed, protect
 from socialvalue.output.template import Styles, template_meta, write_meta
 from socialvalue.problems import Problem, Severity, column_letters
 from socialvalue.rubric import Rubric, Scale
 
 KIND_EVALUATOR = "evaluator"
 KIND_KEY = "panel-key"
+KIND_MODERATION = "moderation"
 MAX_NAME = 80
 
 
@@ -311,7 +311,7 @@ def _evaluation_sheet(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles)
 def write_evaluator_workbook(plan: PanelPlan, evaluator: str, target: Path, inputs: Sequence[Path] = ()) -> Path:
     """One evaluator's workbook, written atomically."""
     with atomic_path(target, inputs) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = SafeWorkbook(str(tmp), WORKBOOK_OPTIONS)
         st = Styles(wb)
         _instructions(wb, plan, evaluator, st)
         _evaluation_sheet(wb, plan, evaluator, st)
@@ -324,7 +324,7 @@ def write_evaluator_workbook(plan: PanelPlan, evaluator: str, target: Path, inpu
 def write_key_workbook(plan: PanelPlan, target: Path, inputs: Sequence[Path] = ()) -> Path:
     """The blind-marking key: label → bid file → supplier (and the bid file's SHA-256)."""
     with atomic_path(target, inputs) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = SafeWorkbook(str(tmp), WORKBOOK_OPTIONS)
         st = Styles(wb)
         ws = wb.add_worksheet(L.PANEL_KEY)
         ws.write_string(0, 0, clean_text(f"Blind-marking key: {plan.rubric.title}"), st.title)
@@ -362,27 +362,24 @@ def prepare_panel(
     inputs: Sequence[Path] = (),
     overwrite: bool = False,
 ) -> Prepared:
-    """Write one workbook per evaluator into ``out_dir`` (and the key, when blind).
+    """Write one workbook per evaluator into ``out_dir`` (and the key, when blind), all together or none.
 
     Raises :class:`~socialvalue.output.atomic.OutputError` before writing anything when a workbook
-    already exists (it may hold returned scores) and ``overwrite`` is false, or when the key would
-    sit inside ``out_dir``.
+    there holds someone's scores or reasons (a returned workbook) and ``overwrite`` is false, or when
+    the key would sit inside ``out_dir``.
     """
     plan, problems = plan_panel(rubric, bids, evaluators, blind)
     targets = {name: out_dir / evaluator_file_name(name) for name in plan.evaluators}
     key = (key_path or default_key_path(out_dir)) if blind else None
     if key is not None and out_dir.resolve() in key.resolve().parents:
-        raise OutputError(
+        raise OutputRefused(
             f"refusing to write the key {key} inside {out_dir}: keep it apart from the evaluator workbooks"
         )
     for target in [*targets.values(), *([key] if key else [])]:
-        check_target(target, inputs)
-        if target.exists() and not overwrite:
-            raise OutputError(
-                f"{target} already exists (it may hold returned scores): choose another folder or overwrite"
-            )
-    for name, target in targets.items():
-        write_evaluator_workbook(plan, name, target, inputs)
-    if key is not None:
-        write_key_workbook(plan, key, inputs)
+        check_target(target, inputs, overwrite=overwrite)
+    with together(overwrite=overwrite):
+        for name, target in targets.items():
+            write_evaluator_workbook(plan, name, target, inputs)
+        if key is not None:
+            write_key_workbook(plan, key, inputs)
     return Prepared(plan=plan, workbooks=targets, key=key, problems=problems)

@@ -1,0 +1,127 @@
+"""Does a file hold people's work? The one rule every command follows before replacing a file.
+
+People type their work into workbooks (and Word documents): a supplier's answers, an evaluator's
+scores and reasons, the moderation meeting's consensus, a delivery return. Such a file is never
+replaced without ``--overwrite``. A workbook this tool made is recognised by its hidden record
+(``_socialvalue`` sheet, with the workbook's ``kind``) or by its document properties; for each kind
+that has input cells, :data:`ENTRY_CELLS` says where people type, and only a file with something typed
+there is protected. A spreadsheet or Word document this tool did not make is presumed to be someone's
+work. Machine-readable outputs (JSON, CSV, HTML) are replaced: nobody types entries into them.
+
+A part that writes a new kind of workbook with input cells declares them once with
+:func:`declare_entries` (a kind it does not declare is presumed to hold entries).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from socialvalue import layout as L
+
+SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".numbers"})
+DOCUMENTS = frozenset({".docx", ".docm", ".doc", ".odt", ".rtf"})
+OPEN_XML = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
+
+
+@dataclass(frozen=True)
+class EntryCells:
+    """Where people type on one sheet: these columns, from the first data row down."""
+
+    sheet: str
+    columns: tuple[L.Column, ...]
+
+
+ENTRY_CELLS: dict[str, tuple[EntryCells, ...]] = {}
+"""Workbook kind (as in its ``_socialvalue`` record; ``""`` for the supplier response) → its input cells."""
+
+
+def declare_entries(kind: str, *cells: EntryCells) -> None:
+    """Declare the input cells of a kind of workbook this tool makes (none: it holds no entries)."""
+    ENTRY_CELLS[kind] = cells
+
+
+declare_entries(
+    "",  # the supplier response workbook
+    EntryCells(L.SUPPLIER, (L.SUP_VALUE,)),
+    EntryCells(L.COMMITMENTS, (L.COM_QUANTITY, L.COM_EVIDENCE)),
+    EntryCells(L.STATEMENTS, (L.ST_ANSWER,)),
+    EntryCells(L.GATES, (L.GATE_ANSWER, L.GATE_EVIDENCE)),
+)
+declare_entries("consensus", EntryCells(L.CONSENSUS, (L.CON_SCORE, L.CON_REASON)))
+declare_entries("moderation", EntryCells(L.CONSENSUS, (L.CON_SCORE, L.CON_REASON)))
+declare_entries("evaluator", EntryCells(L.EVALUATION, (L.EV_SCORE, L.EV_REASON)))
+declare_entries("panel-key")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _core_properties(data: bytes) -> bytes:
+    """``docProps/core.xml`` of an Office file ('' when absent or implausibly large)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            return zf.read(info) if info.file_size < 65_536 else b""
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return b""
+
+
+def count_entries(grid_of: dict[str, list[list[Any]]], cells: tuple[EntryCells, ...]) -> dict[str, int]:
+    """Non-blank input cells per column heading (``Consensus score`` → 6), from sheets' values."""
+    counts: dict[str, int] = {}
+    for where in cells:
+        grid = grid_of.get(where.sheet) or []
+        for col in where.columns:
+            n = sum(1 for row in grid[L.FIRST_DATA_ROW - 1 :] if col.index < len(row) and not _blank(row[col.index]))
+            if n:
+                counts[col.heading] = counts.get(col.heading, 0) + n
+    return counts
+
+
+def _workbook_entries(path: Path) -> str | None:
+    from socialvalue.intake.workbook import open_workbook, read_grid, read_meta
+
+    wb = open_workbook(path, []).wb
+    if wb is None:
+        return "it could not be checked as a workbook made by socialvalue, so it may hold someone's work"
+    meta = read_meta(wb, path.name, [])
+    if meta is None:
+        if b"<dc:description>socialvalue " in _core_properties(path.read_bytes()):
+            return None  # made by this tool, with nothing to type into (results, reports)
+        return "it was not made by socialvalue, so it may hold someone's work"
+    kind = meta.get("kind", "")
+    if kind not in ENTRY_CELLS:
+        return f"it is a socialvalue workbook of a kind this version does not know ({kind!r}), so it may hold entries"
+    cells = ENTRY_CELLS[kind]
+    grids = {c.sheet: read_grid(wb, path.name, c.sheet, []) or [] for c in cells if c.sheet in wb.sheet_names}
+    counts = count_entries(grids, cells)
+    if not counts:
+        return None
+    detail = ", ".join(f"{n} in '{heading}'" for heading, n in counts.items())
+    return f"it holds {sum(counts.values())} entries people typed in ({detail})"
+
+
+def entries_in(path: Path) -> str | None:
+    """Why ``path`` must not be replaced without ``--overwrite`` (people's work, in words), or None when it may be."""
+    if not path.is_file():
+        return None
+    suffix = path.suffix.lower()
+    if suffix in OPEN_XML:
+        return _workbook_entries(path)
+    if suffix == ".docx":
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(50_000_000)
+        except OSError:
+            data = b""
+        if b"<dc:creator>socialvalue</dc:creator>" in _core_properties(data):
+            return None
+        return "it was not made by socialvalue, so it may hold someone's work"
+    if suffix in SPREADSHEETS or suffix in DOCUMENTS:
+        return "it is a spreadsheet or document socialvalue does not write, so it may hold someone's work"
+    return None
