@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from socialvalue.problems import Problem
+from socialvalue.encoding import read_text_file
+from socialvalue.problems import Problem, Severity
 
 from .models import Rubric
 from .policy import policy_problems
@@ -139,10 +140,15 @@ def resolve_rubric_path(name_or_path: str) -> Path | None:
     return builtin_rubrics().get(name_or_path)
 
 
-def load_rubric(name_or_path: str, values: str | None = None) -> tuple[RubricSource | None, list[Problem]]:
+def load_rubric(
+    name_or_path: str, values: str | None = None, encoding: str | None = None
+) -> tuple[RubricSource | None, list[Problem]]:
     """Load a built-in rubric by id, or a rubric file; with its value set (or the one given).
 
-    Returns every problem found at once: syntax, schema, structure and policy.
+    Returns every problem found at once: syntax, schema, structure and policy. When the rubric loads,
+    the list holds only notes (e.g. the encoding a file was assumed to be in). ``encoding`` applies to
+    the files given (the rubric file and ``values``), never to built-in ones; without it the encoding
+    is detected (:mod:`socialvalue.encoding`).
     """
     path = resolve_rubric_path(name_or_path)
     if path is None:
@@ -155,27 +161,36 @@ def load_rubric(name_or_path: str, values: str | None = None) -> tuple[RubricSou
             )
         ]
     file = str(path)
-    loaded, problems = _read_yaml(path.read_text(encoding="utf-8"), file)
+    builtin = path.resolve().parent == data_dir("rubrics").resolve()
+    decoded, unreadable = read_text_file(path, None if builtin else encoding)
+    if decoded is None:
+        return None, [unreadable] if unreadable else []
+    notes = [decoded.note] if decoded.note else []
+    loaded, problems = _read_yaml(decoded.text, file)
     if loaded is None:
-        return None, problems
+        return None, [*notes, *problems]
     if not isinstance(loaded.data, dict):
-        return None, [Problem(code="rubric-invalid", file=file, line=1, reason="a rubric file must be a YAML mapping")]
+        return None, [
+            *notes,
+            Problem(code="rubric-invalid", file=file, line=1, reason="a rubric file must be a YAML mapping"),
+        ]
     try:
         rubric = Rubric.model_validate(loaded.data)
     except ValidationError as exc:
-        return None, _validation_problems(exc, file, loaded.lines)
+        return None, [*notes, *_validation_problems(exc, file, loaded.lines)]
     problems += [p.model_copy(update={"line": _line_for(p.field, loaded.lines)}) for p in policy_problems(rubric, file)]
 
     value_set = None
     wanted = values or (rubric.social_value.value_set if rubric.social_value else None)
     if wanted:
-        value_set, vs_problems = load_value_set(wanted, relative_to=path.parent)
+        value_set, vs_problems = load_value_set(wanted, relative_to=path.parent, encoding=encoding)
         problems += vs_problems
         if value_set is not None:
             problems += value_set_gaps(rubric, value_set, file, loaded.lines)
-    if problems:
+    problems = [*notes, *problems]
+    if any(p.severity is not Severity.INFO for p in problems):
         return None, problems
-    return RubricSource(rubric=rubric, path=path, value_set=value_set), []
+    return RubricSource(rubric=rubric, path=path, value_set=value_set), problems
 
 
 def value_set_gaps(rubric: Rubric, value_set: ValueSet, file: str, lines: dict[str, int]) -> list[Problem]:
@@ -220,14 +235,17 @@ def value_set_gaps(rubric: Rubric, value_set: ValueSet, file: str, lines: dict[s
 VALUE_SET_COLUMNS = ("code", "unit", "value_gbp", "price_year", "source", "licence", "description")
 
 
-def load_value_set(name_or_path: str, relative_to: Path | None = None) -> tuple[ValueSet | None, list[Problem]]:
-    """A value set by built-in id, or from a YAML or CSV file."""
+def load_value_set(
+    name_or_path: str, relative_to: Path | None = None, encoding: str | None = None
+) -> tuple[ValueSet | None, list[Problem]]:
+    """A value set by built-in id, or from a YAML or CSV file (notes, such as the encoding assumed, in the list)."""
     path = Path(name_or_path)
     if not path.is_absolute() and relative_to is not None and (relative_to / path).is_file():
         path = relative_to / path
+    builtin = False
     if not path.is_file():
-        builtin = builtin_value_sets().get(name_or_path)
-        if builtin is None:
+        found = builtin_value_sets().get(name_or_path)
+        if found is None:
             return None, [
                 Problem(
                     code="values-not-found",
@@ -235,26 +253,39 @@ def load_value_set(name_or_path: str, relative_to: Path | None = None) -> tuple[
                     reason=f"no such value set file or built-in value set (built-in: {', '.join(builtin_value_sets())})",
                 )
             ]
-        path = builtin
+        path, builtin = found, True
     file = str(path)
-    text = path.read_text(encoding="utf-8-sig")
+    decoded, unreadable = read_text_file(path, None if builtin else encoding)
+    if decoded is None:
+        return None, [unreadable] if unreadable else []
+    notes = [decoded.note] if decoded.note else []
+    text = decoded.text
     if path.suffix.lower() == ".csv":
-        return _value_set_from_csv(text, path)
+        value_set, problems = _value_set_from_csv(text, path)
+        return value_set, [*notes, *problems]
     loaded, problems = _read_yaml(text, file)
     if loaded is None:
-        return None, problems
+        return None, [*notes, *problems]
     try:
-        return ValueSet.model_validate(loaded.data), []
+        return ValueSet.model_validate(loaded.data), notes
     except ValidationError as exc:
         return None, [
-            p.model_copy(update={"code": "values-invalid"}) for p in _validation_problems(exc, file, loaded.lines)
+            *notes,
+            *(p.model_copy(update={"code": "values-invalid"}) for p in _validation_problems(exc, file, loaded.lines)),
         ]
+
+
+def _delimiter(text: str) -> str:
+    """Comma, tab (Excel's 'Unicode text' and 'Text (Tab delimited)') or semicolon (Excel in many European
+    locales): whichever the header line holds most of."""
+    header = text.split("\n", 1)[0]
+    return max((",", "\t", ";"), key=header.count)
 
 
 def _value_set_from_csv(text: str, path: Path) -> tuple[ValueSet | None, list[Problem]]:
     """CSV value sets: one row per value with the columns in VALUE_SET_COLUMNS (code, unit, value_gbp required)."""
     file = str(path)
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("code", "unit", "value_gbp") if c not in header]
     if missing:
