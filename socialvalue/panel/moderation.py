@@ -17,23 +17,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import xlsxwriter
-
 from socialvalue import __version__
 from socialvalue import layout as L
-from socialvalue.output.atomic import atomic_path
+from socialvalue.output.atomic import OutputRefused, atomic_path, check_target
 from socialvalue.output.consensus import ConsensusRow, scale_summary, write_consensus_sheet
+from socialvalue.output.entries import entries_in
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
-from socialvalue.output.sheets import print_setup, protect, put
+from socialvalue.output.sheets import SafeWorkbook, print_setup, protect, put
 from socialvalue.output.template import Styles, template_meta, write_meta
 
+from .carry import REVIEW_SHEET, CarryForward, carry_forward, read_earlier, review_note
 from .checks import gap_rule
 from .collect import Moderation, ModerationRow
+from .prepare import KIND_MODERATION
 
-KIND_MODERATION = "moderation"
 FLAG_FILL = "#F8CBAD"
 
 
@@ -49,7 +50,7 @@ def discussion_note(row: ModerationRow, evaluators: int, gap: int) -> str:
     return "; ".join(notes)
 
 
-def _moderation_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> None:
+def _moderation_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles) -> None:
     ws = wb.add_worksheet(L.MODERATION)
     n = len(mod.evaluators)
     lead = len(L.MODERATION_COLUMNS)
@@ -109,30 +110,77 @@ def _moderation_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> N
     protect(ws)
 
 
-def _consensus_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> None:
-    rows = [
-        ConsensusRow(
-            bid_id=row.bid_id, supplier=row.supplier, code=row.code, question=row.question, scale=row.scale,
-            score=row.result.agreed,
-            extras=(
-                "; ".join(f"{name} {s:g}" if s is not None else f"{name} -" for name, s in zip(mod.evaluators, row.scores, strict=True)),
-                discussion_note(row, len(mod.evaluators), mod.gap),
-                scale_summary(row.scale),
-            ),
-            flagged=row.result.flagged,
+def _consensus_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles, carried: CarryForward) -> None:
+    questions = {q.code: q for q in mod.rubric.all_questions()}
+    rows: list[ConsensusRow] = []
+    for row in mod.rows:
+        earlier = carried.rows.get((row.bid_id, row.code))
+        note = "; ".join(
+            n
+            for n in (discussion_note(row, len(mod.evaluators), mod.gap), review_note(earlier) if earlier else "")
+            if n
         )
-        for row in mod.rows
-    ]  # fmt: skip
+        rows.append(
+            ConsensusRow(
+                bid_id=row.bid_id, supplier=row.supplier, code=row.code, question=row.question, scale=row.scale,
+                score=_typed(earlier.entry.score) if earlier else row.result.agreed,
+                reason=_reason(earlier.entry.reason) if earlier else "",
+                extras=(
+                    "; ".join(f"{name} {s:g}" if s is not None else f"{name} -" for name, s in zip(mod.evaluators, row.scores, strict=True)),
+                    note,
+                    scale_summary(row.scale),
+                ),
+                flagged=row.result.flagged or bool(earlier and earlier.note),
+            )
+        )  # fmt: skip
+    for (bid_id, code), kept in sorted(carried.orphans.items()):
+        q = questions[code]
+        rows.append(
+            ConsensusRow(
+                bid_id=bid_id, supplier=kept.entry.supplier, code=code, question=q.text.strip(), scale=mod.rubric.scale_for(q),
+                score=_typed(kept.entry.score), reason=_reason(kept.entry.reason),
+                extras=("", review_note(kept), scale_summary(mod.rubric.scale_for(q))), flagged=True,
+            )
+        )  # fmt: skip
     write_consensus_sheet(
         wb, st, f"Consensus scores: {mod.rubric.title} (rubric {mod.rubric.id} v{mod.rubric.version})",
         "Record the score the panel agreed for each bid and question and the reason for it. Scores on which every "
         "evaluator agreed are filled in; their reasons are not: the meeting must record one. A score without a reason "
-        "is not used.", rows,
+        "is not used. Collecting again into this workbook keeps every score and reason entered here.", rows,
         extra_columns=(("Evaluators' scores", 28), ("For discussion", 30), ("Scale", 60)), flag_column=1,
     )  # fmt: skip
 
 
-def _problems_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> None:
+def _typed(value: object) -> float | str | None:
+    """An entry as the meeting typed it: a number stays a number, anything else is kept as its text."""
+    if value is None or isinstance(value, float | str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return str(value)
+
+
+def _reason(value: object) -> str:
+    typed = _typed(value)
+    if isinstance(typed, float):
+        return f"{typed:g}"
+    return typed or ""
+
+
+def _review_sheet(wb: SafeWorkbook, carried: CarryForward) -> None:
+    """Very hidden: the rows marked for review and the entry each was carried with (the mark goes once it changes)."""
+    marked = [(key, c) for key, c in [*carried.rows.items(), *carried.orphans.items()] if c.note]
+    if not marked:
+        return
+    ws = wb.add_worksheet(REVIEW_SHEET)
+    for i, ((bid_id, code), c) in enumerate(marked):
+        for col, text in enumerate((bid_id, code, c.note, c.entry.digest)):
+            put(ws, i, col, text)
+    ws.very_hidden()
+    protect(ws)
+
+
+def _problems_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles) -> None:
     ws = wb.add_worksheet(L.PANEL_PROBLEMS)
     ws.write_string(0, 0, "Problems found in the evaluator workbooks: one row per problem", st.title)
     note = (
@@ -161,7 +209,7 @@ def _problems_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles) -> Non
     protect(ws)
 
 
-def _audit_sheet(wb: xlsxwriter.Workbook, mod: Moderation, st: Styles, command: str, created: str) -> None:
+def _audit_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles, command: str, created: str) -> None:
     r = mod.rubric
     ws = wb.add_worksheet(L.PANEL_AUDIT)
     ws.set_column(0, 0, 30)
@@ -216,17 +264,50 @@ def moderation_meta(mod: Moderation) -> dict[str, str]:
     }
 
 
-def write_moderation(mod: Moderation, target: Path, inputs: Sequence[Path] = (), command: str = "") -> Path:
-    """Write the moderation workbook atomically; refuses to overwrite any of ``inputs``."""
+@dataclass
+class ModerationWritten:
+    path: Path
+    carried: CarryForward
+    """The consensus entries kept from the moderation workbook that was there before (none when it was new)."""
+
+
+def _earlier_entries(mod: Moderation, target: Path, overwrite: bool) -> tuple[CarryForward, bool]:
+    """The entries to carry from the workbook at ``target``, and whether there are any to keep."""
+    if overwrite or not target.is_file():
+        return CarryForward(), False
+    earlier, why = read_earlier(target, mod.rubric, mod.panel_id)
+    if earlier is None:
+        held = entries_in(target)
+        if held is not None:
+            raise OutputRefused(
+                f"refusing to replace {target}: {held}, and they cannot be carried into the new moderation workbook "
+                f"({why}); write to another file, or add --overwrite to replace it"
+            )
+        return CarryForward(), False
+    return carry_forward(mod, earlier), True
+
+
+def write_moderation(
+    mod: Moderation, target: Path, inputs: Sequence[Path] = (), command: str = "", overwrite: bool = False
+) -> ModerationWritten:
+    """Write the moderation workbook atomically; refuses to overwrite any of ``inputs``.
+
+    When ``target`` is an earlier moderation workbook of the same panel, every consensus score and
+    reason entered on it is carried into the new one (:mod:`socialvalue.panel.carry`); ``overwrite``
+    starts afresh instead.
+    """
     created = datetime.now(UTC).isoformat(timespec="seconds")
-    with atomic_path(target, inputs) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+    check_target(target, inputs, overwrite=True)  # an input, a folder, locked or read-only: before reading it
+    carried, keeps = _earlier_entries(mod, target, overwrite)
+    with atomic_path(target, inputs, overwrite=overwrite, keeps_entries=keeps) as tmp:
+        wb = SafeWorkbook(str(tmp), WORKBOOK_OPTIONS)
         st = Styles(wb)
         _moderation_sheet(wb, mod, st)
-        _consensus_sheet(wb, mod, st)
+        _consensus_sheet(wb, mod, st, carried)
         _problems_sheet(wb, mod, st)
         _audit_sheet(wb, mod, st, command, created)
         write_meta(wb, moderation_meta(mod))
+        _review_sheet(wb, carried)
         wb.set_properties({"title": f"Moderation: {mod.rubric.title}", "comments": f"socialvalue {__version__}"})
         wb.close()
-    return target
+    return ModerationWritten(target, carried)

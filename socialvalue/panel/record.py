@@ -21,7 +21,7 @@ from socialvalue.problems import Problem, shorten
 from socialvalue.rubric import Rubric
 
 from .checks import DEFAULT_GAP, gap_rule
-from .moderation import KIND_MODERATION
+from .prepare import KIND_MODERATION
 
 
 @dataclass
@@ -37,6 +37,8 @@ class PanelRecord:
     key: tuple[str, str] | None = None
     scores: dict[tuple[str, str], list[float | None]] = field(default_factory=dict)
     """(bid file, question code) → each evaluator's score, in ``evaluators`` order."""
+    reasons: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    """(bid file, question code) → each evaluator's reason, in ``evaluators`` order."""
     flagged: set[tuple[str, str]] = field(default_factory=set)
 
     @property
@@ -108,6 +110,9 @@ def read_panel_record(path: Path, rubric: Rubric | None = None) -> tuple[PanelRe
         return record, problems
     headings = [str(h).strip() for h in grid[L.HEADER_ROW - 1]]
     columns = [headings.index(n) if n in headings else None for n in evaluators]
+    reason_columns = [
+        headings.index(n + L.MOD_REASON_SUFFIX) if n + L.MOD_REASON_SUFFIX in headings else None for n in evaluators
+    ]
     flag_col = headings.index("For discussion") if "For discussion" in headings else None
     for line in grid[L.FIRST_DATA_ROW - 1 :]:
         bid, code = str(line[L.MOD_BID.index]).strip(), str(line[L.MOD_CODE.index]).strip()
@@ -118,6 +123,10 @@ def read_panel_record(path: Path, rubric: Rubric | None = None) -> tuple[PanelRe
             raw = line[col] if col is not None and col < len(line) else ""
             scores.append(None if is_blank(raw) else read_quantity(raw, "points").value)
         record.scores[(bid, code)] = scores
+        record.reasons[(bid, code)] = [
+            str(line[col]) if col is not None and col < len(line) and not is_blank(line[col]) else ""
+            for col in reason_columns
+        ]
         if flag_col is not None and str(line[flag_col]).startswith("Discuss"):
             record.flagged.add((bid, code))
     return record, problems
