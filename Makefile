@@ -16,10 +16,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	rm -rf demo
 	$(BIN)/socialvalue example demo
-	@# exit code 1 means "some inputs had errors, results written": the example has a bid with mistakes
+	@# exit code 1 means "done, some inputs had problems, outputs written": the example has a bid with mistakes.
+	@# Any other code (2 usage, 3 output not written, 70 bug, 130 Ctrl-C: see the README) stops make with that code.
 	$(BIN)/socialvalue score demo/bids --rubric hybrid-commitments-plan --evaluations demo/consensus.xlsx \
-		-o demo/results.xlsx --json demo/results.json --csv demo/results.csv; test $$? -le 1
-	$(BIN)/socialvalue summaries demo/results.json -o demo/summaries; test $$? -le 1
+		-o demo/results.xlsx --json demo/results.json --csv demo/results.csv; rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	$(BIN)/socialvalue summaries demo/results.json -o demo/summaries; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 	@echo "Results: demo/results.xlsx (also demo/results.json, demo/results.csv); assessment summaries in demo/summaries/"
 
 lint: $(STAMP)

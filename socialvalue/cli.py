@@ -1,16 +1,23 @@
 """The ``socialvalue`` command: parse arguments, call the library, print, exit with a code scripts can trust.
 
-Exit codes: 0 every input read and scored; 1 some inputs had errors (results still written);
-2 usage or rubric errors (nothing scored). Heavy libraries are imported inside the commands so
-``socialvalue --help`` stays fast.
+Exit codes (:mod:`socialvalue.exitcodes`) are mapped once, in :class:`SocialValueGroup`, for every
+command, including those registered from ``socialvalue/commands/`` with ``main.add_command``:
+0 done; 1 done with input problems (a command returns it); 2 ``click.UsageError`` or
+:class:`~socialvalue.output.atomic.OutputRefused`; 3 :class:`~socialvalue.output.atomic.OutputError`;
+70 any other exception (one line on screen, the traceback in a log file); 130 Ctrl-C. Every line
+printed goes through :func:`socialvalue.terminal.say` (control characters escaped). Heavy libraries
+are imported inside the commands so ``socialvalue --help`` stays fast.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -19,49 +26,211 @@ from socialvalue.commands.award import award
 from socialvalue.commands.footprint import footprint
 from socialvalue.commands.localspend import localspend
 from socialvalue.commands.returns import returns
+from socialvalue.exitcodes import MEANING, ExitCode
+from socialvalue.output.safe import terminal_text
+from socialvalue.terminal import print_notes, print_problems, say
 
 if TYPE_CHECKING:
     from socialvalue.problems import Problem
     from socialvalue.rubric import RubricSource
 
-EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE = 0, 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
+
+LOG_DIR_VARIABLE = "SOCIALVALUE_LOG_DIR"
+"""Where crash logs go, when set (otherwise the user's state folder, or the temporary folder)."""
+
+
+def codes(*numbers: int) -> str:
+    """A command's help epilog naming the exit codes it can end with (70 and 130 apply to every command)."""
+    shown = [ExitCode(n) for n in (*numbers, ExitCode.BUG, ExitCode.INTERRUPTED)]
+    return "\n".join(["\b", "Exit codes:", *(f"  {int(n):<4} {MEANING[n]}" for n in shown)])
+
+
+ALL_CODES = codes(0, 1, 2, 3)
+
+
+# --- the one place exit codes are decided ---------------------------------------------------------
+
+
+def _log_dir() -> Path:
+    if os.environ.get(LOG_DIR_VARIABLE):
+        return Path(os.environ[LOG_DIR_VARIABLE])
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "socialvalue" / "logs"
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "socialvalue" / "logs"
+
+
+def crash_log(exc: BaseException) -> Path | None:
+    """Write what a maintainer needs (version, platform, command, traceback) to a new log file; its path."""
+    import platform
+    import tempfile
+
+    text = "".join(
+        [
+            f"socialvalue {__version__}, Python {platform.python_version()}, {platform.platform()}\n",
+            f"command: {' '.join(sys.argv)}\n",
+            f"time: {datetime.now().isoformat(timespec='seconds')}\n\n",
+            *traceback.format_exception(exc),
+        ]
+    )
+    name = f"socialvalue-crash-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    for folder in (_log_dir(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return None
+
+
+def run_command(call: Callable[[], Any]) -> int:
+    """Run a parsed command line and turn its outcome into the exit code (see :mod:`socialvalue.exitcodes`)."""
+    from socialvalue.output.atomic import OutputError, OutputRefused, discard_temporaries
+
+    try:
+        result = call()
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        discard_temporaries()
+        say("Interrupted: no file was left half-written", err=True, fg="yellow")
+        return ExitCode.INTERRUPTED
+    except OutputRefused as exc:
+        discard_temporaries()
+        say(f"Error: {exc}", err=True, fg="red")
+        return ExitCode.USAGE
+    except OutputError as exc:
+        discard_temporaries()
+        _quiet_after_write_failure()
+        say(f"Error: {exc}", err=True, fg="red")
+        return ExitCode.OUTPUT
+    except click.ClickException as exc:
+        object.__setattr__(exc, "message", terminal_text(exc.message))  # file names typed by anyone: escaped
+        exc.show()
+        return ExitCode.USAGE if exc.exit_code in (1, 2) else exc.exit_code
+    except Exception as exc:  # anything else is a bug: one line here, the traceback in the log
+        discard_temporaries()
+        log = crash_log(exc)
+        where = f"this file: {log}" if log else "the command you ran (no log file could be written)"
+        say(
+            f"socialvalue stopped on an unexpected error ({type(exc).__name__}). "
+            f"This is a bug, please report it with {where}",
+            err=True,
+            fg="red",
+        )
+        return ExitCode.BUG
+    return int(result) if isinstance(result, int) else ExitCode.OK
+
+
+def _quiet_after_write_failure() -> None:
+    """After a write failed (disk full), a library's half-closed file may fail again as it is collected: that
+    failure was reported in one line already, so it is not printed a second time as a traceback."""
+    default = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, OSError):
+            default(unraisable)
+
+    sys.unraisablehook = hook
+
+
+def _document_codes(command: click.Command) -> None:
+    """Every command's --help names its exit codes: those without their own list get the full one."""
+    if command.epilog is None:
+        command.epilog = ALL_CODES
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _document_codes(sub)
+
+
+class SocialValueGroup(click.Group):
+    """The top-level group: exit codes, messages and Ctrl-C handled once for every command under it."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        _document_codes(self)
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+
+        def call() -> Any:
+            return super(SocialValueGroup, self).main(args, prog_name, complete_var, standalone_mode=False, **extra)
+
+        sys.exit(int(run_command(call)))
+
+
+# --- helpers --------------------------------------------------------------------------------------
 
 
 def _fail(problems: Sequence[Problem], what: str) -> NoReturn:
-    click.secho(f"{what}:", fg="red", err=True)
+    say(f"{what}:", err=True, fg="red")
     for p in problems:
-        click.echo(f"  {p}", err=True)
-    sys.exit(EXIT_USAGE)
+        say(f"  {p}", err=True)
+    raise SystemExit(ExitCode.USAGE)
 
 
-def _load(rubric: str, values: str | None) -> RubricSource:
+def _load(rubric: str, values: str | None, encoding: str | None = None) -> RubricSource:
     from socialvalue.rubric import load_rubric
 
-    source, problems = load_rubric(rubric, values)
+    source, problems = load_rubric(rubric, values, encoding)
     if source is None:
         _fail(problems, f"The rubric {rubric} cannot be used ({len(problems)} problem(s))")
+    print_notes(problems)
     return source
+
+
+def _input_files(folder: Path, what: str, hint: str) -> tuple[list[Path], list[Problem]]:
+    """The files to read in ``folder``; a folder with none is a usage error that says what it did hold."""
+    from socialvalue.batch import list_bid_files
+
+    files, notes = list_bid_files(folder)
+    if not files:
+        held = f"only {', '.join(p.file for p in notes)}, which are not {what}" if notes else "it is empty"
+        raise click.UsageError(f"there are no {what} in {folder} ({held}): {hint}")
+    skipped = [p.file for p in notes]
+    if skipped:
+        say(f"Skipped (not {what}): {', '.join(skipped)}", err=True)
+    return files, notes
 
 
 def _cores() -> int:
     """CPU cores this process may run on (fewer than the machine's when a scheduler limits it)."""
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _print_problems(problems: Sequence[Problem], limit: int = 25) -> None:
-    from socialvalue.problems import Severity
-
-    shown = [p for p in problems if p.severity is not Severity.INFO]
-    for p in shown[:limit]:
-        colour = "red" if p.severity is Severity.ERROR else "yellow"
-        click.secho(f"  {p.severity.value:7} {p}", fg=colour, err=True)
-    if len(shown) > limit:
-        click.echo(f"  … and {len(shown) - limit} more: see the Errors sheet", err=True)
+def overwrite_option(f: F) -> F:
+    return click.option(
+        "--overwrite",
+        is_flag=True,
+        help="Replace an output that holds people's entries (answers, scores, reasons) or that socialvalue did "
+        "not make. Without it such a file is never replaced.",
+    )(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def encoding_option(f: F) -> F:
+    return click.option(
+        "--encoding",
+        metavar="NAME",
+        help="Encoding of the rubric and value-set files given (e.g. utf-8, cp1252, utf-16). "
+        "Default: detected (UTF-8 with or without BOM, UTF-16, Windows-1252; a note says when it was assumed).",
+    )(f)
+
+
+def _command() -> str:
+    return "socialvalue " + " ".join(sys.argv[1:])
+
+
+@click.group(
+    cls=SocialValueGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=ALL_CODES,
+)
 @click.version_option(__version__, prog_name="socialvalue")
 def main() -> None:
     """Score supplier bids on social value, Excel in and Excel out.
@@ -83,20 +252,19 @@ def main() -> None:
 
     \b
     Try it on example data:  socialvalue example demo/  (then follow what it prints)
-    Exit codes: 0 all bids scored; 1 some inputs had errors (results still written);
-    2 usage or rubric errors.
+    No command replaces a file holding people's entries (answers, scores, reasons) unless given --overwrite.
     """
 
 
 # --- rubric ----------------------------------------------------------------------------
 
 
-@main.group()
+@main.group(epilog=codes(0, 2))
 def rubric() -> None:
     """List, show and check rubrics (the published evaluation method)."""
 
 
-@rubric.command("list")
+@rubric.command("list", epilog=codes(0))
 def rubric_list() -> None:
     """List the built-in rubrics."""
     from socialvalue.rubric import builtin_rubrics, load_rubric
@@ -104,81 +272,90 @@ def rubric_list() -> None:
     for name in builtin_rubrics():
         source, _ = load_rubric(name)
         if source is None:
-            click.echo(f"{name:28} (does not load: run `socialvalue rubric check {name}`)")
+            say(f"{name:28} (does not load: run `socialvalue rubric check {name}`)")
             continue
         r = source.rubric
         weights = ", ".join(f"{c.name} {c.weight:g}%" for c in r.criteria)
-        click.echo(f"{name:28} {r.title}\n{'':28} {weights}; policy {r.policy.value}")
+        say(f"{name:28} {r.title}")
+        say(f"{'':28} {weights}; policy {r.policy.value}")
 
 
-@rubric.command("show")
+@rubric.command("show", epilog=codes(0, 2))
 @click.argument("name")
 @click.option("--values", help="Value set (built-in id, YAML or CSV) instead of the rubric's own.")
-def rubric_show(name: str, values: str | None) -> None:
+@encoding_option
+def rubric_show(name: str, values: str | None, encoding: str | None) -> None:
     """Show a rubric: criteria, weights, methods, themes, measures, questions and gates."""
     from socialvalue.rubric import CriterionKind
 
-    source = _load(name, values)
+    source = _load(name, values, encoding)
     r = source.rubric
-    click.secho(f"{r.title}  ({r.id} v{r.version}, policy {r.policy.value})", bold=True)
-    click.echo(f"file: {source.path}\nfingerprint: {r.fingerprint()}")
+    say(f"{r.title}  ({r.id} v{r.version}, policy {r.policy.value})", bold=True)
+    say(f"file: {source.path}")
+    say(f"fingerprint: {r.fingerprint()}")
     for c in r.criteria:
-        click.echo(f"  {c.name:28} {c.weight:5g}%  ({c.kind.value})")
+        say(f"  {c.name:28} {c.weight:5g}%  ({c.kind.value})")
     if r.weight(CriterionKind.PRICE):
-        click.echo(f"price method: {r.price_method.method}")
+        say(f"price method: {r.price_method.method}")
     if r.quality:
-        click.secho("Quality questions", bold=True)
+        say("Quality questions", bold=True)
         for q in r.quality.questions:
             hurdle = f", minimum {q.minimum_score:g}" if q.minimum_score is not None else ""
-            click.echo(f"  {q.code:6} {q.weight:g}% on {r.scale_for(q).id}{hurdle}: {q.text[:90]}")
+            say(f"  {q.code:6} {q.weight:g}% on {r.scale_for(q).id}{hurdle}: {q.text[:90]}")
     if r.social_value:
         sv = r.social_value
-        click.secho(
+        say(
             f"Social value: {sv.quantitative_share_pct:g}% commitments ({sv.quantitative_method.method}, {sv.score_on}), "
             f"{100 - sv.quantitative_share_pct:g}% questions",
             bold=True,
         )
         if source.value_set:
-            click.echo(f"value set: {source.value_set.label}")
+            say(f"value set: {source.value_set.label}")
         for t in sv.themes:
-            click.echo(f"  {t.name}" + (f"  [{t.model_theme.value}]" if t.model_theme else ""))
+            say(f"  {t.name}" + (f"  [{t.model_theme.value}]" if t.model_theme else ""))
             for m in t.measures:
                 row = source.value_set.get(m.value_ref) if source.value_set and m.value_ref else None
                 value = f"£{row.value_gbp:,.2f}/{row.unit}" if row else "count only"
-                click.echo(f"    {m.code:6} {m.unit:9} {value:18} {m.description[:70]}")
+                say(f"    {m.code:6} {m.unit:9} {value:18} {m.description[:70]}")
             for q in t.questions:
-                click.echo(f"    {q.code:6} question {q.weight:g}%: {q.text.strip()[:80]}")
+                say(f"    {q.code:6} question {q.weight:g}%: {q.text.strip()[:80]}")
             for g in t.gates:
-                click.echo(f"    {g.code:6} pass/fail: {g.text[:80]}")
-    click.echo(
-        f"tie-break: {', '.join(t.value for t in r.tie_break)}; abnormally low below mean by {r.abnormally_low_pct:g}%"
-    )
+                say(f"    {g.code:6} pass/fail: {g.text[:80]}")
+    say(f"tie-break: {', '.join(t.value for t in r.tie_break)}; abnormally low below mean by {r.abnormally_low_pct:g}%")
 
 
-@rubric.command("check")
+@rubric.command("check", epilog=codes(0, 2))
 @click.argument("files", nargs=-1, required=True)
 @click.option("--values", help="Check against this value set instead of the rubric's own.")
-def rubric_check(files: tuple[str, ...], values: str | None) -> None:
-    """Check rubric files; every problem at once, with file, line and field path."""
+@encoding_option
+def rubric_check(files: tuple[str, ...], values: str | None, encoding: str | None) -> int:
+    """Check rubric files; every problem at once, with file, line and field path.
+
+    Exits 2 when any file has a problem.
+    """
+    from socialvalue.problems import Severity
     from socialvalue.rubric import load_rubric
 
     bad = 0
     for f in files:
-        source, problems = load_rubric(f, values)
+        source, problems = load_rubric(f, values, encoding)
         if source is None:
             bad += 1
-            click.secho(f"{f}: {len(problems)} problem(s)", fg="red")
+            say(f"{f}: {len(problems)} problem(s)", fg="red")
             for p in problems:
-                click.echo(f"  {p}")
+                say(f"  {p}")
         else:
-            click.secho(
+            say(
                 f"{f}: OK ({source.rubric.id} v{source.rubric.version}, fingerprint {source.rubric.fingerprint()[:12]})",
                 fg="green",
             )
-    sys.exit(EXIT_USAGE if bad else EXIT_OK)
+            for p in problems:
+                if p.severity is Severity.INFO:
+                    say(f"  note: {p}")
+    return ExitCode.USAGE if bad else ExitCode.OK
 
 
-@rubric.command("schema")
+@rubric.command("schema", epilog=codes(0, 2, 3))
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (default: print)."
 )
@@ -188,8 +365,11 @@ def rubric_schema(output: Path | None) -> None:
 
     text = rubric_schema_json()
     if output:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}")
+        from socialvalue.output.atomic import atomic_path
+
+        with atomic_path(output) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        say(f"wrote {output}")
     else:
         click.echo(text)
 
@@ -197,7 +377,7 @@ def rubric_schema(output: Path | None) -> None:
 # --- template --------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(epilog=codes(0, 1, 2, 3))
 @click.option("--rubric", "rubric_name", required=True, help="Built-in rubric id or rubric YAML file.")
 @click.option("--values", help="Value set (built-in id, YAML or CSV) instead of the rubric's own.")
 @click.option(
@@ -207,32 +387,49 @@ def rubric_schema(output: Path | None) -> None:
     help="Instead of the supplier workbook, make the panel's consensus score workbook for the bids in this folder.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def template(rubric_name: str, values: str | None, bids_dir: Path | None, output: Path) -> None:
-    """Make the supplier response workbook for a rubric (or, with --evaluation, the consensus score workbook)."""
-    source = _load(rubric_name, values)
+@overwrite_option
+@encoding_option
+def template(
+    rubric_name: str, values: str | None, bids_dir: Path | None, output: Path, overwrite: bool, encoding: str | None
+) -> int:
+    """Make the supplier response workbook for a rubric (or, with --evaluation, the consensus score workbook).
+
+    A filled response or consensus workbook is never replaced without --overwrite. With --evaluation,
+    exits 1 when some files in the folder are not readable bids (they are left out and listed).
+    """
+    from socialvalue.output.atomic import check_targets, together
+
+    source = _load(rubric_name, values, encoding)
     if bids_dir is None:
         from socialvalue.output.template import write_response_template
 
-        write_response_template(source.rubric, source.value_set, output)
-        click.echo(f"Supplier response workbook: {output}")
-        return
-    from socialvalue.batch import list_bid_files, read_bids
+        check_targets([output], [source.path], overwrite=overwrite)
+        with together(overwrite=overwrite):
+            write_response_template(source.rubric, source.value_set, output)
+        say(f"Supplier response workbook: {output}")
+        return ExitCode.OK
+    from socialvalue.batch import read_bids
     from socialvalue.output.consensus import write_consensus_template
 
-    files, _ = list_bid_files(bids_dir)
+    files, notes = _input_files(bids_dir, "bid files", "put the returned bid workbooks in it")
+    check_targets([output], [*files, source.path], overwrite=overwrite)
     readings = read_bids(files, source.rubric)
     bids = [r.bid for r in readings if r.bid is not None]
-    write_consensus_template(source.rubric, bids, output, inputs=files)
+    if not bids:
+        _fail([*notes, *(p for r in readings for p in r.problems)], f"No readable bids in {bids_dir}")
+    with together(overwrite=overwrite):
+        write_consensus_template(source.rubric, bids, output, inputs=files)
+    say(f"Consensus score workbook for {len(bids)} bid(s): {output}")
     skipped = [r.file for r in readings if r.bid is None]
-    click.echo(f"Consensus score workbook for {len(bids)} bid(s): {output}")
     if skipped:
-        click.secho(f"Not readable as bids (left out): {', '.join(skipped)}", fg="yellow", err=True)
+        say(f"Not readable as bids (left out): {', '.join(skipped)}", err=True, fg="yellow")
+    return ExitCode.INPUT_PROBLEMS if skipped else ExitCode.OK
 
 
 # --- score -----------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(epilog=codes(0, 1, 2, 3))
 @click.argument("bids_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--rubric", "rubric_name", required=True, help="Built-in rubric id or rubric YAML file.")
 @click.option("--values", help="Value set (built-in id, YAML or CSV) instead of the rubric's own.")
@@ -261,6 +458,8 @@ def template(rubric_name: str, values: str | None, bids_dir: Path | None, output
     "file that crashes its reader is listed as an error and the batch goes on.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
+@overwrite_option
+@encoding_option
 def score(
     bids_dir: Path,
     rubric_name: str,
@@ -271,52 +470,55 @@ def score(
     csv_out: Path | None,
     jobs: int,
     quiet: bool,
-) -> None:
+    overwrite: bool,
+    encoding: str | None,
+) -> int:
     """Score every workbook in BIDS_DIR and write a ranked, explained results workbook.
 
     Every file in the folder is a bid: each one ends up scored or listed on the Errors sheet with
-    file, sheet, cell and reason. One bad file never stops the batch.
+    file, sheet, cell and reason. One bad file never stops the batch. The results workbook and its
+    --json and --csv copies are replaced together: all three from this run, or (if it is stopped)
+    all three as they were.
     """
-    from socialvalue.batch import list_bid_files, score_files
-    from socialvalue.output.atomic import OutputError
+    from socialvalue.batch import score_files
+    from socialvalue.output.atomic import check_targets, together
     from socialvalue.output.export import write_csv, write_json
     from socialvalue.output.results import AuditInfo, write_results
 
-    source = _load(rubric_name, values)
-    files, notes = list_bid_files(bids_dir)
-    inputs = [*files, *evaluations]
+    source = _load(rubric_name, values, encoding)
+    files, notes = _input_files(bids_dir, "bid files", "put the returned bid workbooks in it")
+    inputs = [*files, *evaluations, source.path]
+    check_targets([output, json_out, csv_out], inputs, overwrite=overwrite)
     with click.progressbar(length=len(files), label="Reading bids", file=sys.stderr) as bar:
         batch = score_files(files, source, evaluations, jobs or _cores(), bar.update, notes)
     audit = AuditInfo(
         rubric_file=str(source.path),
         inputs=[(r.file, r.sha256, batch.outcome(r.file)) for r in batch.readings],
         evaluations=batch.evaluations,
-        command="socialvalue " + " ".join(sys.argv[1:]),
+        command=_command(),
     )
-    try:
+    with together(overwrite=overwrite):
         write_results(batch.result, source.rubric, source.value_set, output, batch.problems, audit, inputs)
         if json_out:
             write_json(batch.result, json_out, inputs)
         if csv_out:
             write_csv(batch.result, csv_out, inputs)
-    except OutputError as exc:
-        raise click.UsageError(str(exc)) from exc
     if not quiet:
         for b in batch.result.bids:
             total = f"{b.total:6.2f}" if b.total is not None else "     -"
             rank = f"{b.rank:>3}" if b.rank else "  -"
-            click.echo(f"{rank}  {total}  {b.status.value:10} {b.supplier or b.file}")
+            say(f"{rank}  {total}  {b.status.value:10} {b.supplier or b.file}")
     if batch.problems:
-        _print_problems(batch.problems)
+        print_problems(batch.problems)
     scored = sum(1 for b in batch.result.bids if b.total is not None)
-    click.echo(f"Scored {scored} of {len(files)} file(s); results: {output}")
-    sys.exit(EXIT_INPUT_ERRORS if batch.has_errors else EXIT_OK)
+    say(f"Scored {scored} of {len(files)} file(s); results: {output}")
+    return ExitCode.INPUT_PROBLEMS if batch.has_errors else ExitCode.OK
 
 
 # --- panel -----------------------------------------------------------------------------
 
 
-@main.group()
+@main.group(epilog=codes(0, 1, 2, 3))
 def panel() -> None:
     """The evaluation panel: evaluator workbooks out, moderation workbook back.
 
@@ -327,7 +529,7 @@ def panel() -> None:
     """
 
 
-@panel.command("prepare")
+@panel.command("prepare", epilog=codes(0, 1, 2, 3))
 @click.argument("bids_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--rubric", "rubric_name", required=True, help="Built-in rubric id or rubric YAML file.")
 @click.option("--evaluators", required=True, help='Comma-separated names, e.g. "A. Shah,B. Jones,C. Lee".')
@@ -341,13 +543,24 @@ def panel() -> None:
 @click.option("--blind", is_flag=True, help="Show bidders as Bidder A, B, … and write the key to a separate workbook.")
 @click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the blind-marking key (default: beside the output folder, OUTPUT-key.xlsx).")  # fmt: skip
-@click.option("--overwrite", is_flag=True, help="Replace evaluator workbooks already in the output folder.")
+@overwrite_option
+@encoding_option
 def panel_prepare(
-    bids_dir: Path, rubric_name: str, evaluators: str, output: Path, blind: bool, key_path: Path | None, overwrite: bool
-) -> None:
-    """Make one workbook per evaluator: every bid's answers, a score drop-down and a reason cell per question."""
-    from socialvalue.batch import list_bid_files, read_bids
-    from socialvalue.output.atomic import OutputError
+    bids_dir: Path,
+    rubric_name: str,
+    evaluators: str,
+    output: Path,
+    blind: bool,
+    key_path: Path | None,
+    overwrite: bool,
+    encoding: str | None,
+) -> int:
+    """Make one workbook per evaluator: every bid's answers, a score drop-down and a reason cell per question.
+
+    A returned evaluator workbook (one with scores or reasons in it) is never replaced without --overwrite.
+    Exits 1 when some files in the folder are not readable bids (they are left out and listed).
+    """
+    from socialvalue.batch import read_bids
     from socialvalue.panel import parse_evaluators, prepare_panel
 
     names, errors = parse_evaluators(evaluators)
@@ -355,33 +568,30 @@ def panel_prepare(
         raise click.UsageError("; ".join(errors))
     if key_path is not None and not blind:
         raise click.UsageError("--key is for blind marking: add --blind, or leave --key out")
-    source = _load(rubric_name, None)
+    source = _load(rubric_name, None, encoding)
     if not source.rubric.all_questions():
         raise click.UsageError(
             f"rubric {source.rubric.id} has no written questions: there is nothing for a panel to score"
         )
-    files, notes = list_bid_files(bids_dir)
+    files, notes = _input_files(bids_dir, "bid files", "put the returned bid workbooks in it")
     readings = read_bids(files, source.rubric)
     bids = [r.bid for r in readings if r.bid is not None]
     if not bids:
         _fail([p for r in readings for p in r.problems] + notes, f"No readable bids in {bids_dir}")
-    try:
-        made = prepare_panel(bids, source.rubric, names, output, blind, key_path, inputs=files, overwrite=overwrite)
-    except OutputError as exc:
-        raise click.UsageError(str(exc)) from exc
+    made = prepare_panel(bids, source.rubric, names, output, blind, key_path, inputs=files, overwrite=overwrite)
     for name, path in made.workbooks.items():
-        click.echo(f"  {name:24} {path}")
-    click.echo(f"{len(made.workbooks)} evaluator workbook(s), {len(bids)} bid(s) each: {output}")
+        say(f"  {name:24} {path}")
+    say(f"{len(made.workbooks)} evaluator workbook(s), {len(bids)} bid(s) each: {output}")
     if made.key is not None:
-        click.secho(f"Blind-marking key: {made.key} (keep it apart from the evaluators)", bold=True)
+        say(f"Blind-marking key: {made.key} (keep it apart from the evaluators)", bold=True)
     unreadable = [r for r in readings if r.bid is None]
     for r in unreadable:
-        click.secho(f"  left out (not readable as a bid): {r.file}", fg="yellow", err=True)
-    _print_problems([*notes, *(p for r in unreadable for p in r.problems), *made.problems])
-    sys.exit(EXIT_INPUT_ERRORS if unreadable else EXIT_OK)
+        say(f"  left out (not readable as a bid): {r.file}", err=True, fg="yellow")
+    print_problems([*notes, *(p for r in unreadable for p in r.problems), *made.problems])
+    return ExitCode.INPUT_PROBLEMS if unreadable else ExitCode.OK
 
 
-@panel.command("collect")
+@panel.command("collect", epilog=codes(0, 1, 2, 3))
 @click.argument("returned_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--rubric", "rubric_name", required=True, help="Built-in rubric id or rubric YAML file.")
 @click.option(
@@ -391,36 +601,59 @@ def panel_prepare(
               help="The blind-marking key written by `panel prepare --blind`.")  # fmt: skip
 @click.option("--gap", default=1, show_default=True, type=click.IntRange(min=0),
               help="Flag a question when evaluators' scores are more than this many scale steps apart.")  # fmt: skip
-def panel_collect(returned_dir: Path, rubric_name: str, output: Path, key_path: Path | None, gap: int) -> None:
-    """Check the returned evaluator workbooks and write the moderation workbook (scores side by side, Consensus sheet)."""
-    from socialvalue.batch import list_bid_files
-    from socialvalue.output.atomic import OutputError
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Start the moderation workbook afresh, dropping the consensus scores and reasons entered in it.",
+)
+@encoding_option
+def panel_collect(
+    returned_dir: Path,
+    rubric_name: str,
+    output: Path,
+    key_path: Path | None,
+    gap: int,
+    overwrite: bool,
+    encoding: str | None,
+) -> int:
+    """Check the returned evaluator workbooks and write the moderation workbook (scores side by side, Consensus sheet).
+
+    Collecting again into an existing moderation workbook (a late workbook arrived) keeps every
+    consensus score and reason entered on it, and marks for review those whose evaluators' scores
+    changed since. Exits 1 when some returned workbooks had problems (listed on the Problems sheet).
+    """
+    from socialvalue.output.atomic import check_targets
     from socialvalue.panel import collect_panel, write_moderation
 
-    source = _load(rubric_name, None)
-    files, notes = list_bid_files(returned_dir)
+    source = _load(rubric_name, None, encoding)
+    files, notes = _input_files(returned_dir, "evaluator workbooks", "put the evaluators' returned workbooks in it")
+    inputs = [*files, *([key_path] if key_path else []), source.path]
+    check_targets([output], inputs, overwrite=True)  # entries are carried forward, not refused
     mod = collect_panel(files, source.rubric, key_path, gap, notes)
     if not mod.usable:
         _fail([p for p in mod.problems if p.severity.value != "info"], "Nothing to moderate")
-    inputs = [*files, *([key_path] if key_path else [])]
-    try:
-        write_moderation(mod, output, inputs, command="socialvalue " + " ".join(sys.argv[1:]))
-    except OutputError as exc:
-        raise click.UsageError(str(exc)) from exc
-    _print_problems(mod.problems)
+    written = write_moderation(mod, output, inputs, command=_command(), overwrite=overwrite)
+    print_problems(mod.problems, where="the Problems sheet")
     agreed = sum(1 for r in mod.rows if r.result.agreed is not None)
-    click.echo(
+    say(
         f"{len(mod.evaluators)} evaluator(s): {', '.join(mod.evaluators)}; {len(mod.rows)} bid question(s), "
         f"{len(mod.flagged)} flagged for discussion, {agreed} agreed by all (reasons still to record)"
     )
-    click.echo(f"Moderation workbook: {output}")
-    sys.exit(EXIT_INPUT_ERRORS if mod.has_errors else EXIT_OK)
+    carried = written.carried
+    if carried.count:
+        say(
+            f"Kept {carried.count} consensus entr{'y' if carried.count == 1 else 'ies'} already in {output}; "
+            f"{len(carried.to_review)} marked for review (the evaluators' scores behind them changed)",
+            bold=True,
+        )
+    say(f"Moderation workbook: {output}")
+    return ExitCode.INPUT_PROBLEMS if mod.has_errors else ExitCode.OK
 
 
 # --- summaries -------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(epilog=codes(0, 1, 2, 3))
 @click.argument("results_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the documents."
@@ -432,9 +665,16 @@ def panel_collect(returned_dir: Path, rubric_name: str, output: Path, key_path: 
 )
 @click.option("--moderation", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The moderation workbook, to name the panel in the evaluation report.")  # fmt: skip
-def summaries(results_json: Path, output: Path, rubric_name: str | None, moderation: Path | None) -> None:
-    """Write each bidder's assessment summary and the evaluation report (Word and HTML) from `score --json` results."""
-    from socialvalue.output.atomic import OutputError
+@encoding_option
+def summaries(
+    results_json: Path, output: Path, rubric_name: str | None, moderation: Path | None, encoding: str | None
+) -> int:
+    """Write each bidder's assessment summary and the evaluation report (Word and HTML) from `score --json` results.
+
+    The folder is replaced whole: it holds exactly this run's documents (a withdrawn bidder's earlier
+    letter goes). A folder holding other files is refused. Exits 1 when the documents are drafts
+    (no single most advantageous tender, or bids not fully scored).
+    """
     from socialvalue.output.summaries import assessed, read_results_json, write_summaries
     from socialvalue.rubric import builtin_rubrics
     from socialvalue.scoring.before_award import before_award_checks
@@ -449,7 +689,7 @@ def summaries(results_json: Path, output: Path, rubric_name: str | None, moderat
                 f"the results were scored with rubric {result.rubric_id!r}, which is not built in: give it with --rubric"
             )
         rubric_name = result.rubric_id
-    source = _load(rubric_name, None)
+    source = _load(rubric_name, None, encoding)
     if source.rubric.fingerprint() != result.rubric_fingerprint:
         raise click.UsageError(
             f"{rubric_name} (fingerprint {source.rubric.fingerprint()[:12]}) is not the rubric these results were scored "
@@ -463,27 +703,24 @@ def summaries(results_json: Path, output: Path, rubric_name: str | None, moderat
         if record is None:
             _fail(panel_problems, f"{moderation} cannot be used")
     checks = before_award_checks(source.rubric, result)
-    try:
-        written = write_summaries(
-            result,
-            source.rubric,
-            output,
-            checks,
-            record,
-            loaded,
-            inputs=[results_json, *([moderation] if moderation else [])],
-        )
-    except OutputError as exc:
-        raise click.UsageError(str(exc)) from exc
+    written = write_summaries(
+        result,
+        source.rubric,
+        output,
+        checks,
+        record,
+        loaded,
+        inputs=[results_json, *([moderation] if moderation else [])],
+    )
     for file, (docx, _html) in written.summaries.items():
-        click.echo(f"  {file:32} {docx.name} (+ .html)")
+        say(f"  {file:32} {docx.name} (+ .html)")
     if written.report:
-        click.echo(f"  {'evaluation report':32} {written.report[0].name} (+ .html)")
-    click.echo(
+        say(f"  {'evaluation report':32} {written.report[0].name} (+ .html)")
+    say(
         f"{len(written.summaries)} assessment summar{'y' if len(written.summaries) == 1 else 'ies'} and the evaluation report: {output}"
     )
     for p in checks:
-        click.secho(f"  warning {p}", fg="yellow", err=True)
+        say(f"  warning {p}", err=True, fg="yellow")
     not_ready = [b for b in assessed(result) if b.status.value == "incomplete"]
     if result.winner is None or not_ready:
         why = (
@@ -491,26 +728,30 @@ def summaries(results_json: Path, output: Path, rubric_name: str | None, moderat
             if result.winner is None
             else f"{len(not_ready)} bid(s) not fully scored"
         )
-        click.secho(f"Not ready to send: {why}; the documents are drafts", fg="red", err=True)
-        sys.exit(EXIT_INPUT_ERRORS)
-    sys.exit(EXIT_OK)
+        say(f"Not ready to send: {why}; the documents are drafts", err=True, fg="red")
+        return ExitCode.INPUT_PROBLEMS
+    return ExitCode.OK
 
 
 # --- example ---------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(epilog=codes(0, 2, 3))
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def example(folder: Path) -> None:
-    """Make an example tender in FOLDER: filled supplier bids (one with mistakes) and the panel's scores."""
+    """Make an example tender in FOLDER: filled supplier bids (one with mistakes) and the panel's scores.
+
+    FOLDER must be new or empty: the example is never written into a real tender's folder.
+    """
     from socialvalue.example import build_example
 
     made = build_example(folder)
-    click.echo(f"Example tender ({made.rubric}) in {folder}:")
-    click.echo(f"  {len(made.bids)} supplier bids in {made.bids_dir}")
-    click.echo(f"  panel consensus scores in {made.consensus}")
-    click.echo(
-        f"Score it:\n  socialvalue score {made.bids_dir} --rubric {made.rubric} "
+    say(f"Example tender ({made.rubric}) in {folder}:")
+    say(f"  {len(made.bids)} supplier bids in {made.bids_dir}")
+    say(f"  panel consensus scores in {made.consensus}")
+    say("Score it:")
+    say(
+        f"  socialvalue score {made.bids_dir} --rubric {made.rubric} "
         f"--evaluations {made.consensus} -o {folder / 'results.xlsx'}"
     )
 
