@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from socialvalue.example import ExampleTender, build_example
 from socialvalue.output.template import write_response_template
@@ -12,6 +13,10 @@ from socialvalue.rubric import RubricSource, load_rubric
 from tests.stores import postgres_url, store_url  # the store fixtures, on SQLite and PostgreSQL
 
 __all__ = ["postgres_url", "store_url"]
+
+# No deadlines: a property test must not fail because a shared machine was busy (timings belong in bench/).
+settings.register_profile("socialvalue", deadline=None)
+settings.load_profile("socialvalue")
 
 
 def load(name: str) -> RubricSource:

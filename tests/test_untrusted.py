@@ -24,8 +24,9 @@ from socialvalue.intake.bid_reader import read_bid
 from socialvalue.output.consensus import write_consensus_template
 from socialvalue.output.export import write_csv
 from socialvalue.output.results import AuditInfo, write_results
-from socialvalue.rubric import RubricSource
+from socialvalue.rubric import RubricSource, load_rubric
 from socialvalue.scoring import score_tender
+from tests.builders import bid
 
 PAYLOADS = [
     '=HYPERLINK("http://attacker.example/x","Click")',
@@ -265,21 +266,28 @@ print("done", flush=True)
 
 
 def test_killed_writer_leaves_the_previous_results_intact(tmp_path: Path) -> None:
+    """Killed outright (no chance to clean up) while writing: the previous results stay whole; the next
+    write removes the dead writer's temporary file."""
     target = tmp_path / "results.xlsx"
-    target.write_bytes(b"previous results")
+    source, _ = load_rubric("local-measures")
+    assert source is not None
+    small = score_tender(source.rubric, source.value_set, [bid("s1", 1000, {"LE01": 1})])
+    write_results(small, source.rubric, source.value_set, target, [], AuditInfo())
+    before = target.read_bytes()
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.Popen(
         [sys.executable, "-c", _SLOW_WRITER, str(target)], cwd=root, stdout=subprocess.PIPE, text=True
     )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "writing"
-    time.sleep(0.5)  # well into writing 4,000 bids' rows
+    while proc.poll() is None and not any(p.name.endswith(".part") for p in tmp_path.iterdir()):
+        time.sleep(0.001)  # until the writer has its temporary file: it is then mid-write
     assert proc.poll() is None, "the writer finished before it could be killed: make the output larger"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert target.read_bytes() == b"previous results"
+    assert target.read_bytes() == before
     leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
-    assert all(p.name.startswith(".results.xlsx.") for p in leftovers)  # only our own temp file, beside the target
+    assert [p.name.split(".")[3] for p in leftovers] == [str(proc.pid)]  # its own, named by its process id
+    write_results(small, source.rubric, source.value_set, target, [], AuditInfo())
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
 def test_refuses_to_write_over_an_input(hybrid: RubricSource, example_tender, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
