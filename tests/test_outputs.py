@@ -167,6 +167,11 @@ def test_template_refuses_to_replace_a_filled_consensus_workbook(example_tender:
     res = sv("score", example_tender.bids_dir, "--rubric", RUBRIC, "-o", budget, cwd=tmp_path)
     assert res.returncode == 2 and "it holds" in one_line_error(res)
     assert_kept(before)
+    (tmp_path / "my-rubric.yaml").write_text("id: mine\n", encoding="utf-8")  # given as the output by mistake
+    before = snapshot(tmp_path)
+    res = sv("template", "--rubric", RUBRIC, "-o", "my-rubric.yaml", cwd=tmp_path)
+    assert res.returncode == 2 and "it is not a kind of file socialvalue writes" in one_line_error(res)
+    assert_kept(before)
     res = sv("template", "--rubric", RUBRIC, "--evaluation", example_tender.bids_dir, "-o", "consensus.xlsx",
              "--overwrite", cwd=tmp_path)  # fmt: skip
     assert res.returncode == 1, res.stderr  # replaced, as asked; the not-a-workbook file is listed

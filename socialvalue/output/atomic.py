@@ -72,6 +72,14 @@ def _read_only(path: Path) -> bool:
         return False
 
 
+def _writable_folder(target: Path, folder: Path) -> None:
+    """Refuse a folder marked read-only (on Windows that mark on a folder means nothing, so it is not read)."""
+    if os.name != "nt" and folder.is_dir() and _read_only(folder):
+        raise OutputError(
+            f"cannot write {target}: the folder {folder} is read-only; choose another folder or make it writable"
+        )
+
+
 def check_target(
     target: Path, inputs: Iterable[Path] = (), *, overwrite: bool = False, keeps_entries: bool = False
 ) -> None:
@@ -89,10 +97,7 @@ def check_target(
     folder = resolved.parent
     if folder.exists() and not folder.is_dir():
         raise OutputRefused(f"cannot write {target}: {folder} is a file, not a folder")
-    if os.name != "nt" and folder.is_dir() and _read_only(folder):
-        raise OutputError(
-            f"cannot write {target}: the folder {folder} is read-only; choose another folder or make it writable"
-        )
+    _writable_folder(target, folder)
     if not target.exists():
         return
     lock = lock_file_of(target)
@@ -372,6 +377,14 @@ def _finish(tmp: Path, target: Path) -> None:
         _commit([_Pending(tmp, target)])
 
 
+def _abandon(target: Path, tmp: Path, exc: BaseException) -> BaseException:
+    """Remove a temporary after ``exc``; what to raise: an OS error as one :class:`OutputError` line naming
+    ``target``, anything else (a bug, Ctrl-C) as it is."""
+    _remove(tmp)
+    err = _os_error(exc) if isinstance(exc, Exception) and not isinstance(exc, OutputError) else None
+    return output_error(target, err) if err is not None else exc
+
+
 def _in_private(target: Path) -> bool:
     return any(target.parent == folder for folder in _private.get())
 
@@ -410,11 +423,10 @@ def atomic_path(
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
     except BaseException as exc:
-        _remove(tmp)
-        err = _os_error(exc) if isinstance(exc, Exception) and not isinstance(exc, OutputError) else None
-        if err is not None:
-            raise output_error(target, err) from exc
-        raise
+        failure = _abandon(target, tmp, exc)
+        if failure is exc:
+            raise
+        raise failure from exc
     _finish(tmp, target)
 
 
@@ -467,11 +479,7 @@ def atomic_dir(
             )
         if os.name != "nt" and _read_only(target):
             raise OutputError(f"cannot replace {target}: the folder is read-only; make it writable or choose another")
-    parent = resolved.parent
-    if os.name != "nt" and parent.is_dir() and _read_only(parent):
-        raise OutputError(
-            f"cannot write {target}: the folder {parent} is read-only; choose another folder or make it writable"
-        )
+    _writable_folder(target, resolved.parent)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(target)
@@ -482,11 +490,10 @@ def atomic_dir(
     try:
         yield tmp
     except BaseException as exc:
-        _remove(tmp)
-        err = _os_error(exc) if isinstance(exc, Exception) and not isinstance(exc, OutputError) else None
-        if err is not None:
-            raise output_error(target, err) from exc
-        raise
+        failure = _abandon(target, tmp, exc)
+        if failure is exc:
+            raise
+        raise failure from exc
     finally:
         _private.reset(token)
     _finish(tmp, target)

@@ -6,7 +6,10 @@ replaced without ``--overwrite``. A workbook this tool made is recognised by its
 (``_socialvalue`` sheet, with the workbook's ``kind``) or by its document properties; for each kind
 that has input cells, :data:`ENTRY_CELLS` says where people type, and only a file with something typed
 there is protected. A spreadsheet or Word document this tool did not make is presumed to be someone's
-work. Machine-readable outputs (JSON, CSV, HTML) are replaced: nobody types entries into them.
+work, and so is any other kind of file this tool never writes (a rubric YAML given as an output by
+mistake). Machine-readable outputs (JSON, CSV, HTML) are replaced: nobody types entries into them.
+Workbooks made with :class:`~socialvalue.output.sheets.SafeWorkbook` carry the ``socialvalue``
+document property that marks them as this tool's.
 
 A part that writes a new kind of workbook with input cells declares them once with
 :func:`declare_entries` (a kind it does not declare is presumed to hold entries).
@@ -25,6 +28,8 @@ from socialvalue import layout as L
 SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".numbers"})
 DOCUMENTS = frozenset({".docx", ".docm", ".doc", ".odt", ".rtf"})
 OPEN_XML = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
+MACHINE_OUTPUTS = frozenset({".json", ".csv", ".tsv", ".html", ".htm", ".svg", ".png"})
+"""Files this tool writes for programs and browsers: nobody types entries into them, so they are replaced."""
 
 
 @dataclass(frozen=True)
@@ -124,4 +129,6 @@ def entries_in(path: Path) -> str | None:
         return "it was not made by socialvalue, so it may hold someone's work"
     if suffix in SPREADSHEETS or suffix in DOCUMENTS:
         return "it is a spreadsheet or document socialvalue does not write, so it may hold someone's work"
-    return None
+    if suffix in MACHINE_OUTPUTS:
+        return None
+    return "it is not a kind of file socialvalue writes (a rubric, notes, a program?), so it may be someone's work"

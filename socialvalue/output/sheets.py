@@ -132,6 +132,16 @@ class SafeWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
         ws.quoted = self.quoted
         return ws
 
+    def close(self) -> None:
+        """Close, marking the workbook as this tool's (so a later run may replace it: see output/entries.py)."""
+        from socialvalue import __version__
+
+        properties = dict(self.doc_properties)
+        if not str(properties.get("comments", "")).startswith("socialvalue "):
+            properties["comments"] = f"socialvalue {__version__}"
+            self.set_properties(properties)
+        super().close()
+
     def quoted(self, fmt: Any) -> Any:
         """``fmt`` with Excel's quote prefix (made once per format)."""
         if fmt is not None and getattr(fmt, "sv_properties", {}).get("quote_prefix"):
