@@ -17,7 +17,6 @@ A part that writes a new kind of workbook with input cells declares them once wi
 
 from __future__ import annotations
 
-import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,14 +65,38 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _core_properties(data: bytes) -> bytes:
-    """``docProps/core.xml`` of an Office file ('' when absent or implausibly large)."""
+SMALL_PART = 1_000_000
+SMALL_STORED = 65_536
+"""Document properties and the workbook's sheet list are small: larger ones (as stored, or declared
+inflated) are not read, so a hostile file cannot make this check inflate much (deflate tops out near 1,032:1)."""
+
+
+@dataclass(frozen=True)
+class _Look:
+    ours: bool
+    """The document properties say this tool made it."""
+    has_record: bool
+    """It has the hidden ``_socialvalue`` sheet (a workbook with input cells may have entries)."""
+
+
+def _part(zf: zipfile.ZipFile, name: str) -> bytes:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            info = zf.getinfo("docProps/core.xml")
-            return zf.read(info) if info.file_size < 65_536 else b""
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        info = zf.getinfo(name)
+    except KeyError:
         return b""
+    return zf.read(info) if info.file_size < SMALL_PART and info.compress_size < SMALL_STORED else b""
+
+
+def _look(path: Path) -> _Look | None:
+    """Who made an Office file, from its properties and sheet list only (never its sheets: a results
+    workbook of a large tender is far bigger than any input). None when it is not a readable zip."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            core, workbook = _part(zf, "docProps/core.xml"), _part(zf, "xl/workbook.xml")
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        return None
+    ours = b"<dc:description>socialvalue " in core or b"<dc:creator>socialvalue</dc:creator>" in core
+    return _Look(ours, f'name="{L.META}"'.encode() in workbook)
 
 
 def count_entries(grid_of: dict[str, list[list[Any]]], cells: tuple[EntryCells, ...]) -> dict[str, int]:
@@ -91,14 +114,17 @@ def count_entries(grid_of: dict[str, list[list[Any]]], cells: tuple[EntryCells, 
 def _workbook_entries(path: Path) -> str | None:
     from socialvalue.intake.workbook import open_workbook, read_grid, read_meta
 
-    wb = open_workbook(path, []).wb
+    look = _look(path)
+    if look is None:
+        return "it is not a workbook socialvalue made (it could not be read as one), so it may hold someone's work"
+    if look.ours and not look.has_record:
+        return None  # made by this tool, with nothing to type into (results, reports)
+    if not look.has_record:
+        return "it was not made by socialvalue, so it may hold someone's work"
+    wb = open_workbook(path, []).wb  # guarded: it may be a supplier's or an evaluator's file
     if wb is None:
         return "it could not be checked as a workbook made by socialvalue, so it may hold someone's work"
-    meta = read_meta(wb, path.name, [])
-    if meta is None:
-        if b"<dc:description>socialvalue " in _core_properties(path.read_bytes()):
-            return None  # made by this tool, with nothing to type into (results, reports)
-        return "it was not made by socialvalue, so it may hold someone's work"
+    meta = read_meta(wb, path.name, []) or {}
     kind = meta.get("kind", "")
     if kind not in ENTRY_CELLS:
         return f"it is a socialvalue workbook of a kind this version does not know ({kind!r}), so it may hold entries"
@@ -119,14 +145,10 @@ def entries_in(path: Path) -> str | None:
     if suffix in OPEN_XML:
         return _workbook_entries(path)
     if suffix == ".docx":
-        try:
-            with path.open("rb") as fh:
-                data = fh.read(50_000_000)
-        except OSError:
-            data = b""
-        if b"<dc:creator>socialvalue</dc:creator>" in _core_properties(data):
-            return None
-        return "it was not made by socialvalue, so it may hold someone's work"
+        look = _look(path)
+        return (
+            None if look is not None and look.ours else "it was not made by socialvalue, so it may hold someone's work"
+        )
     if suffix in SPREADSHEETS or suffix in DOCUMENTS:
         return "it is a spreadsheet or document socialvalue does not write, so it may hold someone's work"
     if suffix in MACHINE_OUTPUTS:
