@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+EXIT_OK, EXIT_INPUT_ERRORS, EXIT_USAGE = ExitCode.OK, ExitCode.INPUT_PROBLEMS, ExitCode.USAGE
+"""Kept for commands that import them; new code uses :class:`socialvalue.exitcodes.ExitCode`."""
+
 
 # --- helpers --------------------------------------------------------------------------------------
 

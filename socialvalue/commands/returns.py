@@ -45,14 +45,10 @@ def _period(text: str) -> str:
 def returns_template(contract: str, period: str, output: Path, overwrite: bool, store_url: str | None) -> None:
     """Make CONTRACT's delivery return workbook for a quarter, for the supplier to fill in."""
     from socialvalue.contracts.return_template import make_return
-    from socialvalue.output.atomic import OutputError
 
     quarter = _period(period)
     store = open_or_fail(store_url, create=False)
-    try:
-        made, problems = make_return(store, contract, quarter, output, overwrite)
-    except OutputError as exc:
-        raise click.UsageError(str(exc)) from exc
+    made, problems = make_return(store, contract, quarter, output, overwrite)  # refused: exit 2; unwritable: 3
     if made is None:
         fail(problems, f"no return was made for {contract}")
     click.echo(f"Delivery return for {contract}, {quarter}: {output}")

@@ -15,7 +15,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from socialvalue import __version__
-from socialvalue.output.atomic import OutputError, atomic_path
+from socialvalue.output.atomic import OutputRefused, atomic_path
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
 from socialvalue.output.sheets import protect
 from socialvalue.output.template import Styles, _headers, write_meta
@@ -124,14 +124,14 @@ def _delivery(wb: Workbook, spec: ReturnSpec, styles: Styles) -> None:
 def write_return_template(spec: ReturnSpec, target: Path, overwrite: bool = False) -> Path:
     """Write the delivery return for ``spec`` to ``target`` atomically.
 
-    Refuses (:class:`OutputError`) to replace an existing file unless ``overwrite``: it may be a
+    Refuses (:class:`OutputRefused`) to replace an existing file unless ``overwrite``: it may be a
     return someone has started to fill in.
     """
     if target.exists() and not overwrite:
-        raise OutputError(
+        raise OutputRefused(
             f"refusing to replace {target}: it may hold a supplier's entries (give --overwrite to replace it)"
         )
-    with atomic_path(target) as tmp:
+    with atomic_path(target, overwrite=overwrite) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         styles = Styles(wb)
         _instructions(wb, spec, styles)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from socialvalue import layout as L
+from socialvalue.contracts import return_layout as R
 
 SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".numbers"})
 DOCUMENTS = frozenset({".docx", ".docm", ".doc", ".odt", ".rtf"})
@@ -59,6 +60,7 @@ declare_entries("consensus", EntryCells(L.CONSENSUS, (L.CON_SCORE, L.CON_REASON)
 declare_entries("moderation", EntryCells(L.CONSENSUS, (L.CON_SCORE, L.CON_REASON)))
 declare_entries("evaluator", EntryCells(L.EVALUATION, (L.EV_SCORE, L.EV_REASON)))
 declare_entries("panel-key")
+declare_entries(R.RETURN_KIND, EntryCells(R.DELIVERY, R.RETURN_INPUTS))
 
 
 def _blank(value: Any) -> bool:
