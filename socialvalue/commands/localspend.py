@@ -128,7 +128,7 @@ def localspend(
       socialvalue localspend spend/*.xlsx --suppliers register.csv --postcodes ONSPD.csv \\
           --local-area E06000049,E06000050 --organisations orgs.csv -o local-spend.xlsx
     """
-    from socialvalue.cli import EXIT_INPUT_ERRORS, EXIT_OK, _print_problems
+    from socialvalue.cli import EXIT_INPUT_ERRORS, EXIT_OK
     from socialvalue.localspend.analysis import Options, analyse
     from socialvalue.localspend.employment import StaffOptions
     from socialvalue.localspend.lm3 import Lm3Options
@@ -136,6 +136,7 @@ def localspend(
     from socialvalue.localspend.places import parse_local_area, read_organisation_map
     from socialvalue.localspend.workbook import write_workbook
     from socialvalue.problems import Problem, Severity
+    from socialvalue.terminal import print_problems as _print_problems
 
     mapping = _columns(columns)
     setup: list[Problem] = []
