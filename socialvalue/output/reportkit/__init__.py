@@ -1,0 +1,59 @@
+"""The report kit: one description of a report (:mod:`.model`), written as an Excel workbook with native
+charts (:func:`write_report_xlsx`) and as one self-contained HTML page with SVG charts (:func:`write_report_html`).
+
+Shared by every report the toolkit makes (footprint, contract, local spend): they build a
+:class:`Report` of figures they worked out, and the kit only lays them out. The writers import their
+libraries (XlsxWriter, Jinja2, matplotlib) when called, so importing the model stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from .model import (
+    PALETTE,
+    Cell,
+    Chart,
+    Column,
+    DataTable,
+    Figure,
+    Headline,
+    Kind,
+    Note,
+    Report,
+    Section,
+    Series,
+)
+
+
+def write_report_html(report: Report, target: Path, inputs: Sequence[Path] = ()) -> Path:
+    """The report as one self-contained HTML page (see :mod:`.html`)."""
+    from .html import write_report_html as write
+
+    return write(report, target, inputs)
+
+
+def write_report_xlsx(report: Report, target: Path, inputs: Sequence[Path] = ()) -> Path:
+    """The report as an Excel workbook (see :mod:`.xlsx`)."""
+    from .xlsx import write_report_xlsx as write
+
+    return write(report, target, inputs)
+
+
+__all__ = [
+    "PALETTE",
+    "Cell",
+    "Chart",
+    "Column",
+    "DataTable",
+    "Figure",
+    "Headline",
+    "Kind",
+    "Note",
+    "Report",
+    "Section",
+    "Series",
+    "write_report_html",
+    "write_report_xlsx",
+]
