@@ -234,7 +234,7 @@ def release(c: ContractExport, prefix: str, published: dt.datetime) -> dict[str,
     if delivered:
         contract["implementation"] = {"metrics": delivered}
     tags = ["award", "contract"] + (["implementation"] if delivered else [])
-    return _prune(
+    made: dict[str, Any] = _prune(
         {
             "ocid": ocid,
             "id": f"{ocid}-{published.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
@@ -248,6 +248,7 @@ def release(c: ContractExport, prefix: str, published: dt.datetime) -> dict[str,
             "contracts": [contract],
         }
     )
+    return made
 
 
 def release_package(
