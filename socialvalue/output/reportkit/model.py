@@ -12,6 +12,7 @@ Nothing here imports a heavy library: reports are built before either writer is 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -53,7 +54,8 @@ class DataTable:
     """Short and unique in the report: the workbook's sheet name and the HTML anchor."""
     title: str
     columns: list[Column]
-    rows: list[dict[str, Cell]]
+    rows: Collection[dict[str, Cell]]
+    """A list, or (for the rows behind a large report) any sized collection that streams its rows once."""
     match: dict[str, str] = field(default_factory=dict)
     """Rows-sheet column key → this table's column key: what a ``sums`` column's SUMIFS matches on."""
     total: str = ""
@@ -151,6 +153,8 @@ class Section:
 class Report:
     title: str
     subtitle: str
+    warnings: list[Note] = field(default_factory=list)
+    """Shown first, under the title (e.g. figures resting on illustrative values)."""
     headlines: list[Headline] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     basis: list[Note] = field(default_factory=list)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+import itertools
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +54,13 @@ def sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def _width(column: Column, rows: Sequence[dict[str, Cell]]) -> float:
+def _width(column: Column, rows: Collection[dict[str, Cell]]) -> float:
+    """The column's own width, else one from its kind, else (text) from its first 1,000 values."""
     if column.width:
         return column.width
     if column.kind != "text":
         return max(_WIDTHS[column.kind], len(column.heading) * 0.9)
-    longest = max((len(str(r.get(column.key) or "")) for r in rows[:1000]), default=0)
+    longest = max((len(str(r.get(column.key) or "")) for r in itertools.islice(rows, 1000)), default=0)
     return min(max(longest + 2, len(column.heading) * 0.9, 8), 48)
 
 
@@ -150,6 +152,12 @@ class _Writer:
         made = self.report.generated or dt.datetime.now(dt.UTC)
         self.cell(ws, 2, 0, f"Made {made:%d %B %Y %H:%M} UTC", "text", self.fmt("muted", font_color="#595959"))
         row = 4
+        for note in self.report.warnings:
+            text = clean_text(f"{note.label} {note.text}".strip())
+            ws.merge_range(row, 0, row, 2, text, self.fmt("banner", bold=True, font_color="#C00000", text_wrap=True,
+                                                         valign="top", border=2, border_color="#C00000", bg_color="#FFF2F2"))  # fmt: skip
+            ws.set_row(row, 15 * max(1, len(text) // 110 + 1))
+            row += 2
         heading = self.heading_format()
         for col, text in enumerate(("Figure", "Value", "Note")):
             ws.write_string(row, col, text, heading)
