@@ -11,8 +11,8 @@ Rows are written in order with XlsxWriter's constant-memory mode: memory stays f
 from __future__ import annotations
 
 import datetime as dt
-import re
 import itertools
+import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
