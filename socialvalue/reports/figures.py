@@ -136,3 +136,53 @@ ROW_COLUMNS: tuple[tuple[str, str, str, float], ...] = (
     ("return_sha256", "Return SHA-256", "text", 20),
 )
 """The rows sheet: (key, heading, kind, width). Every total in the report is a sum over these rows."""
+
+
+@dataclass
+class KpiQuarter:
+    """One KPI in one quarter of a contract."""
+
+    kpi: str
+    description: str
+    unit: str
+    period: str
+    committed: float
+    delivered: float | None
+    money: Money | None
+    """£ figures; None for a count."""
+    grade: str = ""
+    evidence_ref: str = ""
+    return_file: str = ""
+
+
+@dataclass
+class ReturnRecord:
+    period: str
+    file: str
+    sha256: str
+    received: str
+    status: str
+    changes: str = ""
+
+
+@dataclass
+class ContractFigures:
+    contract: str
+    title: str
+    organisation: str
+    supplier: str
+    manager: str
+    start: str
+    end: str
+    value_gbp: float | None
+    tender: str
+    """Rubric id and version, with its fingerprint."""
+    value_set: ValueSetUse | None
+    rag: str
+    rate: float | None
+    through: str
+    """The last quarter counted in the rate."""
+    overdue: list[str]
+    by_quarter: list[Group]
+    lines: list[KpiQuarter]
+    returns: list[ReturnRecord]

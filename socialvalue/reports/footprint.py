@@ -12,6 +12,7 @@ import datetime as dt
 
 from socialvalue.output.reportkit import (
     Chart,
+    ChartKind,
     Column,
     DataTable,
     Figure,
@@ -57,7 +58,7 @@ GROSS_SERIES = [Series("committed_gross", "Committed (gross)"), Series("delivere
 
 
 def breakdown(
-    key: str, title: str, groups: list[Group], rows_key: str, heading: str, detail: str = "", kind: str = "barh",
+    key: str, title: str, groups: list[Group], rows_key: str, heading: str, detail: str = "", kind: ChartKind = "barh",
     traced: bool = True,
 ) -> Figure:  # fmt: skip
     """One breakdown: code, name (and detail), the £ columns, a total row, and a committed-vs-delivered chart."""
@@ -71,7 +72,7 @@ def breakdown(
     )  # fmt: skip
     chart = Chart(
         kind, f"{title}: £ committed and delivered (gross)", "name" if kind == "barh" else "key", GROSS_SERIES, "£"
-    )  # type: ignore[arg-type]
+    )
     if not named:
         chart.category = "key"
     return Figure(table, chart)
