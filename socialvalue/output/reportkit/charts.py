@@ -108,7 +108,7 @@ def svg(chart: Chart, table: DataTable, chart_id: str) -> str:
         if chart.axis:
             (ax.set_xlabel if horizontal else ax.set_ylabel)(label(chart.axis))
         if len(chart.series) > 1:
-            fig.legend(frameon=False, fontsize=8, loc="outside upper right", ncols=len(chart.series))
+            fig.legend(frameon=False, fontsize=8, loc="outside lower center", ncols=len(chart.series))
         fig.suptitle(label(chart.title, 90), x=0.01, ha="left", fontweight="bold", fontsize=11)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
