@@ -5,7 +5,8 @@ Sheets: **Summary** (headline figures, what they rest on, a list of the sheets),
 the rows behind the totals. Where a report has rows, each total is a live formula over them (SUMIFS
 matching the table's key columns; headlines SUM a rows column), stored with the value the report
 worked out, so Excel, LibreOffice or pandas read the figure and a reader can see where it comes from.
-Rows are written in order with XlsxWriter's constant-memory mode: memory stays flat however many rows.
+Rows are written in order with XlsxWriter's constant-memory mode and the results workbook's lean row writer
+(:mod:`socialvalue.output.sheets`): memory stays flat however many rows.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from socialvalue.problems import column_letters, quote_sheet
 
 from ..atomic import atomic_path
 from ..safe import WORKBOOK_OPTIONS, clean_text
+from ..sheets import put
 from .model import Cell, Column, DataTable, Kind, Report
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -310,9 +312,14 @@ class _Writer:
         for col, c in enumerate(table.columns):
             ws.set_column(col, col, _width(c, table.rows))
             ws.write_string(0, col, clean_text(c.heading), heading)
-        for r, values in enumerate(table.rows, start=1):
-            for col, c in enumerate(table.columns):
-                self.cell(ws, r, col, values.get(c.key), c.kind, formats[col])
+        keys = [c.key for c in table.columns]
+        for r, values in enumerate(table.rows, start=1):  # the lean row writer: this sheet may hold a million rows
+            for col, key in enumerate(keys):
+                value = values.get(key)
+                if isinstance(value, dt.date):
+                    self.cell(ws, r, col, value, "date", formats[col])
+                else:
+                    put(ws, r, col, value, formats[col])
         ws.freeze_panes(1, 1)
         ws.autofilter(0, 0, max(len(table.rows), 1), len(table.columns) - 1)
         self.print_setup(ws, 0)
@@ -321,7 +328,7 @@ class _Writer:
 def write_report_xlsx(report: Report, target: Path, inputs: Sequence[Path] = ()) -> Path:
     """The report as one workbook, written atomically (never over an input). Raises :class:`ReportTooLarge`
     before writing anything when the rows behind the totals do not fit in one sheet."""
-    import xlsxwriter
+    from ..sheets import ResultsWorkbook
 
     if report.rows is not None and len(report.rows.rows) + 1 > EXCEL_MAX_ROWS:
         raise ReportTooLarge(
@@ -329,7 +336,7 @@ def write_report_xlsx(report: Report, target: Path, inputs: Sequence[Path] = ())
             "report a shorter period or fewer organisations"
         )
     with atomic_path(target, inputs) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": True})
+        workbook = ResultsWorkbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": True})
         try:
             writer = _Writer(workbook, report)
             names = [(sheet_name(f.table.key, writer.taken), f.table.title) for f in report.figures()]
