@@ -84,3 +84,15 @@ def same(a: Any, b: Any, tol: float = 1e-6) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
         return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
     return str(a) == str(b)
+
+
+def libreoffice_mismatches(path: Path, workdir: Path) -> tuple[int, list[str]]:
+    """How many formulas ``path`` holds, and each one whose stored value LibreOffice's recalculation does not give."""
+    cells = formula_cells(path)
+    recalculated = cached_values(recalc_libreoffice(path, workdir))
+    mismatches = [
+        f"{sheet}!{ref} {formula}: stored {cached!r}, LibreOffice {recalculated.get((sheet, ref))!r}"
+        for (sheet, ref), (formula, cached) in cells.items()
+        if not same(cached, recalculated.get((sheet, ref)))
+    ]
+    return len(cells), mismatches

@@ -17,7 +17,15 @@ from socialvalue.fill import fill_response
 from socialvalue.rubric import RubricSource
 from socialvalue.scoring import BidStatus
 
-from .recalc import cached_values, formula_cells, recalc_formulas_package, recalc_libreoffice, same, soffice
+from .recalc import (
+    cached_values,
+    formula_cells,
+    libreoffice_mismatches,
+    recalc_formulas_package,
+    recalc_libreoffice,
+    same,
+    soffice,
+)
 
 
 @pytest.fixture(scope="module")
@@ -243,13 +251,7 @@ def test_formulas_recompute_to_the_stored_values_in_libreoffice(results_xlsx: Pa
     wb.close()
     assert cached_values(recalc_libreoffice(probe, tmp_path))[("S", "A1")] == 2
 
-    cells = formula_cells(results_xlsx)
-    recalculated = cached_values(recalc_libreoffice(results_xlsx, tmp_path))
-    mismatches = [
-        f"{sheet}!{ref} {formula}: stored {cached!r}, LibreOffice {recalculated.get((sheet, ref))!r}"
-        for (sheet, ref), (formula, cached) in cells.items()
-        if not same(cached, recalculated.get((sheet, ref)))
-    ]
+    _, mismatches = libreoffice_mismatches(results_xlsx, tmp_path)
     assert not mismatches, "\n".join(mismatches[:20])
 
 
