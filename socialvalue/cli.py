@@ -24,6 +24,7 @@ from socialvalue import __version__
 from socialvalue.commands.award import award
 from socialvalue.commands.footprint import footprint
 from socialvalue.commands.localspend import localspend
+from socialvalue.commands.report import report
 from socialvalue.commands.returns import returns
 from socialvalue.exitcodes import ALL_CODES, ExitCode, SocialValueGroup, codes
 from socialvalue.terminal import print_notes, print_problems, say
@@ -633,6 +634,7 @@ main.add_command(footprint)
 main.add_command(award)
 main.add_command(returns)
 main.add_command(localspend)
+main.add_command(report)
 
 if __name__ == "__main__":
     main()
