@@ -168,3 +168,27 @@ def cell_ref(col: Column | int, row: int) -> str:
 def ref(sheet: str, col: Column, row: int) -> CellRef:
     """The cell of ``col`` on 1-based ``row`` of ``sheet``."""
     return CellRef(sheet, row, col.index)
+
+
+READ_ROWS = 9_999
+"""Rows read on each response sheet: far more than the template's, for rows a supplier inserts or adds."""
+
+
+def read_areas(measures: int, questions: int, gates: int) -> dict[str, tuple[int, int]]:
+    """Per sheet of the response workbook, the (rows, columns) read from A1: the template's columns, and rows 1
+    to ``READ_ROWS`` (twice the template's rows when that is more). Cells beyond are listed, never read."""
+
+    def rows(data_rows: int) -> int:
+        return max(READ_ROWS, 2 * (HEADER_ROW + data_rows))
+
+    def width(columns: tuple[Column, ...]) -> int:
+        return max(c.index for c in columns) + 1
+
+    return {
+        INSTRUCTIONS: (READ_ROWS, 1),
+        SUPPLIER: (rows(len(SUPPLIER_FIELDS)), width(SUPPLIER_COLUMNS)),
+        COMMITMENTS: (rows(measures), width(COMMITMENT_COLUMNS)),
+        STATEMENTS: (rows(questions), width(STATEMENT_COLUMNS)),
+        GATES: (rows(gates), width(GATE_COLUMNS)),
+        META: (READ_ROWS, 2),
+    }

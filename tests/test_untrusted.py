@@ -547,10 +547,10 @@ def _hostile_files(good: bytes) -> dict[str, tuple[bytes, str]]:
         rb"^(<\?xml[^>]*\?>)?", lambda m: m.group(0) + b'<!DOCTYPE worksheet [<!ENTITY x "y">]>', parts[sheet], count=1
     )
     liar = Entry(sheet, payload=spaces_stream(50), file_size=2000, crc=0)
-    far_cell = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
-    far = parts[sheet].replace(b"</sheetData>", far_cell, 1)
+    # a far cell on a sheet part no response area covers (on a response sheet it is cut and listed instead)
+    far = b'<worksheet><sheetData><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>'
     return {
-        "far-cell.xlsx": (build_zip([Entry(n, far if n == sheet else c) for n, c in parts.items()]), "sheet-oversized"),
+        "far-cell.xlsx": (build_zip([*(Entry(n, c) for n, c in parts.items()), Entry("xl/worksheets/sheet9.xml", far)]), "sheet-oversized"),
         "legacy.xlsx": (ole2("Workbook", padding=bytes(1024)), "legacy-xls"),
         "locked.xlsx": (ole2("EncryptionInfo", "EncryptedPackage", padding=bytes(1024)), "password-protected"),
         "prices.xlsx": (b"Supplier,Price\nAcme,100\n", "csv-not-xlsx"),
@@ -606,7 +606,7 @@ def test_a_hostile_file_is_listed_and_the_others_keep_their_scores(
     ],
 )
 def test_sheet_extent_sees_the_furthest_cell_however_it_is_written(xml: bytes, extent: tuple[int, int]) -> None:
-    from socialvalue.intake.structure import sheet_extent
+    from socialvalue.intake.extent import sheet_extent
 
     assert sheet_extent(xml) == extent
 
@@ -627,7 +627,7 @@ def test_sheet_extent_sees_the_furthest_cell_however_it_is_written(xml: bytes, e
     ],
 )
 def test_the_quick_extent_scan_settles_only_sheets_inside_z9999(xml: bytes, small: bool) -> None:
-    from socialvalue.intake.structure import sheet_extent, within_z9999
+    from socialvalue.intake.extent import sheet_extent, within_z9999
 
     assert within_z9999(xml) is small
     if small:  # what the quick scan settles, the full scan agrees with

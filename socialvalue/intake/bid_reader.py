@@ -19,6 +19,8 @@ from socialvalue.locked import Expected, LockedCells, same
 from socialvalue.problems import CellRef, Problem, Severity, define, shorten
 from socialvalue.rubric import Rubric, ValueSet
 
+from .extent import Area
+from .formulas import formula_problem
 from .guard import GuardResult
 from .structure import SheetFacts
 from .template_check import check_fixed, check_row, check_template, find_sheet, locked_for, renamed, report_locked
@@ -54,19 +56,29 @@ class _Sheet:
     """One sheet's values with A1 addressing and problem helpers bound to file and sheet."""
 
     def __init__(
-        self, file: str, name: str, grid: Grid, problems: list[Problem], facts: SheetFacts | None = None
+        self, file: str, name: str, grid: Grid, problems: list[Problem], guard: GuardResult | None = None
     ) -> None:
         self.file, self.name, self.grid, self.problems = file, name, grid, problems
-        self.facts = facts or SheetFacts()
+        self.guard = guard
+        self.facts = guard.facts(name) if guard else SheetFacts()
         self.key_notes: dict[str, str] = {}
         """Keys that were read with a note (invisible characters removed, NFKC): key → note."""
-        self._blind_spots = bool(self.facts.error_cells or self.facts.formula_no_value)
+        self._blind_spots = bool(self.facts.error_cells or self.facts.formula_no_value or self.facts.formulas)
 
     def unusable(self, row0: int, col: L.Column) -> bool:
-        """Report an input cell whose value the reader cannot see (error cell, formula with no result)."""
+        """Report an input cell whose value the reader cannot see (error cell, formula with no result) or must
+        not use (a formula refused by the rule in :mod:`.formulas`; any other formula is flagged, and used)."""
         if not self._blind_spots:  # the usual sheet: nothing calamine reads as blank that is not blank
             return False
         ref = L.cell_ref(col, row0 + 1)
+        formula = (
+            formula_problem(self.guard, self.file, self.name, row0 + 1, col.index, self.value(row0, col))
+            if self.guard and (ref in self.facts.formulas or self.facts.formula_areas)
+            else None
+        )
+        if formula is not None and formula.severity is Severity.ERROR:
+            self.problems.append(formula)
+            return True
         error = self.facts.error_cells.get(ref)
         if error is not None:
             self.problem("error-cell", row0, col, f"the cell shows the error {error}: type the value itself", error)
@@ -80,6 +92,8 @@ class _Sheet:
                 "calculate): type the value itself, or open and save the file in Excel",
             )
             return True
+        if formula is not None:
+            self.problems.append(formula)
         return False
 
     def check_layout(
@@ -206,7 +220,20 @@ def _sheet(
             missing.append(name)
         return None
     grid, merged = loaded
-    sheet = _Sheet(file, found, grid, problems, guard.facts(found) if guard else None)
+    if guard is not None and guard.facts(found).damaged:
+        problems.append(
+            Problem(
+                code="sheet-unreadable",
+                file=file,
+                sheet=found,
+                reason=f"the sheet '{found}' is damaged ({guard.facts(found).damaged}) and could not be checked: "
+                "save the workbook again from Excel and resubmit",
+            )
+        )
+        if missing is not None:
+            missing.append(name)
+        return None
+    sheet = _Sheet(file, found, grid, problems, guard)
     sheet.check_layout(inputs, merged)
     return sheet
 
@@ -403,8 +430,7 @@ def _read_answers(
             sheet.problem("row-missing", L.FIRST_DATA_ROW - 1, L.ST_CODE, f"the row for question {q.code} is missing")
             continue
         _check_row(sheet, row0, expected[q.code])
-        raw = sheet.value(row0, L.ST_ANSWER)
-        sheet.unusable(row0, L.ST_ANSWER)
+        raw = "" if sheet.unusable(row0, L.ST_ANSWER) else sheet.value(row0, L.ST_ANSWER)
         result = read_text(raw)
         if result.issue is not None:
             sheet.issue(result.issue, row0, L.ST_ANSWER, raw)
@@ -460,6 +486,12 @@ def _read_gates(sheet: _Sheet, rubric: Rubric, locked: LockedCells) -> dict[str,
     return out
 
 
+def response_areas(rubric: Rubric) -> dict[str, Area]:
+    """The cells read on each sheet of a response to ``rubric``; cells beyond are listed, never read."""
+    areas = L.read_areas(len(rubric.measures()), len(rubric.all_questions()), len(rubric.all_gates()))
+    return {sheet: Area(*area) for sheet, area in areas.items()}
+
+
 def read_bid(
     path: Path,
     rubric: Rubric,
@@ -474,7 +506,7 @@ def read_bid(
     """
     name = display_name or path.name
     problems: list[Problem] = []
-    opened = open_workbook(path, problems, name)
+    opened = open_workbook(path, problems, name, areas=response_areas(rubric))
     guard, wb = opened.guard, opened.wb
     if wb is None:
         return BidReading(name, guard.sha256, None, problems)

@@ -14,12 +14,16 @@ Supplier files come from outside and are treated as hostile. The guard
   declarations (``<!DOCTYPE``, ``<!ENTITY`` ...), in UTF-8 or UTF-16, or in any encoding a byte
   search could not see through.
 
+The parts a reader parses are inflated here once, each checked against its checksum, and handed
+on repacked uncompressed in memory (:attr:`GuardResult.package`): the reader never opens the original
+zip, so it cannot read anything the guard did not check, and nothing is inflated twice. Sheets the
+caller names an area for are cut to it (:mod:`.extent`), with the cells cut listed.
+
 Nothing is extracted to disk and nothing raises for bad input: every finding is a
 :class:`~socialvalue.problems.Problem`. The guard inflates with :mod:`zlib` directly rather than
 through ``ZipFile.open``, because ``ZipExtFile`` hides a lying header: it returns only the declared
 number of bytes (accepting them if their checksum matches), and ``read()`` first inflates the whole
 stream (a 300 MB stream declared as 2,000 bytes: 1.6 s and +600 MB in ``zipfile`` and openpyxl).
-python-calamine 0.9's zip reader itself refuses a part larger than declared.
 """
 
 from __future__ import annotations
@@ -31,13 +35,16 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
-from socialvalue.problems import Problem, Severity, shorten
+from socialvalue.problems import CellRef, Problem, Severity, shorten
 
-from .structure import SMALL_SHEET_CELLS, SheetFacts, scan_sheet, sheet_extent, sheet_parts, sheet_xml, within_z9999
+from .extent import SMALL_SHEET_CELLS, Area, SharedStrings, fit, outside_problem, sheet_extent, within_z9999
+from .package import stored_zip
+from .structure import BookIndex, SheetFacts, read_book, scan_sheet, sheet_xml
 
 MiB = 1024 * 1024
 
@@ -87,7 +94,7 @@ DEFAULT_LIMITS = GuardLimits()
 
 @dataclass
 class GuardResult:
-    """What the guard found. Only ``readable`` files may be handed to a parser."""
+    """What the guard found. Only ``readable`` files may be handed to a parser, and only as ``package``."""
 
     kind: FileKind
     readable: bool
@@ -96,45 +103,75 @@ class GuardResult:
     problems: list[Problem]
     sha256: str
     """SHA-256 of the file's bytes (empty when the file could not be read at all)."""
+    package: bytes = field(default=b"", repr=False, compare=False)
+    """The parts the guard checked, repacked uncompressed (:mod:`.package`): the only bytes a reader may
+    parse. Sheets are cut to the areas the caller named (see :func:`guard_file`)."""
     sheet_xml: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
-    """Per sheet name, the sheet's XML as inflated (and checked) here, for :meth:`facts`."""
+    """Per sheet name, the sheet's XML exactly as in ``package``, for :meth:`facts`."""
+    book: BookIndex = field(default_factory=BookIndex, repr=False, compare=False)
+    plain: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    """Sheets the guard found written as the fast fact scan expects (:func:`~.extent.settled`)."""
+    _facts: dict[str, SheetFacts] = field(default_factory=dict, repr=False, compare=False)
 
     def facts(self, sheet: str) -> SheetFacts:
-        """Hidden rows, error cells and formulas without a value on ``sheet`` (scanned when first asked)."""
-        xml = self.sheet_xml.get(sheet)
-        return scan_sheet(xml) if xml else SheetFacts()
+        """Hidden rows, error cells and formulas of ``sheet`` (scanned when first asked)."""
+        found = self._facts.get(sheet)
+        if found is None:
+            xml = self.sheet_xml.get(sheet)
+            found = self._facts[sheet] = scan_sheet(xml, sheet in self.plain) if xml else SheetFacts()
+        return found
 
     @property
     def sheet_facts(self) -> dict[str, SheetFacts]:
         return {name: self.facts(name) for name in self.sheet_xml}
 
+    # what formulas.judge needs (FormulaBook)
+    @property
+    def sheet_order(self) -> tuple[str, ...]:
+        return self.book.order
 
-def guard_file(path: Path, limits: GuardLimits = DEFAULT_LIMITS, display_name: str | None = None) -> GuardResult:
+    def defined_name(self, name: str, sheet: str) -> str | None:
+        found = self.book.names.get(name.casefold(), ())
+        local_name = next((text for where, text in found if where == sheet), None)
+        return local_name if local_name is not None else next((t for where, t in found if where is None), None)
+
+    def formula_at(self, sheet: str, row: int, col: int) -> tuple[str, CellRef] | None:
+        held = self.facts(sheet).formula_at(row, col)
+        if held is None:
+            return None
+        anchor = CellRef.parse(held[1])
+        return (held[0], CellRef(sheet, anchor.row, anchor.col)) if anchor else None
+
+    def formula_cells(self, sheet: str) -> list[CellRef]:
+        found = (CellRef.parse(ref) for ref in self.facts(sheet).formulas)
+        return [CellRef(sheet, c.row, c.col) for c in found if c is not None]
+
+
+def guard_file(
+    path: Path,
+    limits: GuardLimits = DEFAULT_LIMITS,
+    display_name: str | None = None,
+    areas: Mapping[str, Area] | None = None,
+) -> GuardResult:
     """Guard the file at ``path``; problems name it ``display_name`` or the file's own name (never the full path).
 
+    ``areas`` names, per sheet, the cells the caller reads (sheet names matched ignoring case and
+    spaces at either end): cells outside are cut from ``package`` and listed in one warning per sheet.
+    Sheets without an area are refused when their cells span more than ``limits.max_sheet_cells``.
     Reads at most ``limits.max_file_bytes + 1`` bytes into memory; a larger file is only hashed.
     """
-    return read_guarded(path, limits, display_name)[0]
-
-
-def read_guarded(
-    path: Path, limits: GuardLimits = DEFAULT_LIMITS, display_name: str | None = None
-) -> tuple[GuardResult, bytes]:
-    """Guard the file and hand back its bytes when it is readable (``b""`` otherwise): one bounded read
-    serves both the guard and the parser."""
     name = display_name if display_name is not None else path.name
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
-            return _unreadable(name, "it is not a regular file (a folder, device or pipe)"), b""
+            return _unreadable(name, "it is not a regular file (a folder, device or pipe)")
         with path.open("rb") as fh:
             # read(n) allocates n bytes up front: ask for what the file holds, not for the limit
             data = fh.read(min(st.st_size, limits.max_file_bytes) + 1)
             if len(data) > st.st_size:  # it grew since stat()
                 data += fh.read(limits.max_file_bytes + 1 - len(data))
             if len(data) <= limits.max_file_bytes:
-                result = _guard(data, name, limits, hashlib.sha256(data).hexdigest())
-                return result, (data if result.readable else b"")
+                return _guard(data, name, limits, hashlib.sha256(data).hexdigest(), areas)
             digest = hashlib.sha256(data)
             size = len(data)
             del data
@@ -142,13 +179,15 @@ def read_guarded(
                 digest.update(block)
                 size += len(block)
     except OSError as exc:
-        return _unreadable(name, exc.strerror or type(exc).__name__), b""
-    return _result(FileKind.UNKNOWN, digest.hexdigest(), [_too_large(name, size, limits)]), b""
+        return _unreadable(name, exc.strerror or type(exc).__name__)
+    return _result(FileKind.UNKNOWN, digest.hexdigest(), [_too_large(name, size, limits)])
 
 
-def guard_bytes(data: bytes, name: str, limits: GuardLimits = DEFAULT_LIMITS) -> GuardResult:
+def guard_bytes(
+    data: bytes, name: str, limits: GuardLimits = DEFAULT_LIMITS, areas: Mapping[str, Area] | None = None
+) -> GuardResult:
     """Guard a file held in memory. ``name`` is shown in problems: pass the file's name, not its full path."""
-    return _guard(bytes(data), name, limits, hashlib.sha256(data).hexdigest())
+    return _guard(bytes(data), name, limits, hashlib.sha256(data).hexdigest(), areas)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -206,7 +245,9 @@ _UPLOAD = "upload the response workbook (.xlsx)"
 _NEW_COPY = "if it is a genuine response, open it in Excel, save a new copy as .xlsx and resubmit"
 
 
-def _guard(data: bytes, name: str, limits: GuardLimits, digest: str) -> GuardResult:
+def _guard(
+    data: bytes, name: str, limits: GuardLimits, digest: str, areas: Mapping[str, Area] | None = None
+) -> GuardResult:
     if len(data) > limits.max_file_bytes:
         return _result(FileKind.UNKNOWN, digest, [_too_large(name, len(data), limits)])
     if not data:
@@ -216,7 +257,7 @@ def _guard(data: bytes, name: str, limits: GuardLimits, digest: str) -> GuardRes
         kind, problem = _ole(data, name)
         return _result(kind, digest, [problem])
     if data.startswith(_ZIP_STARTS):
-        return _zip(data, name, limits, digest)
+        return _zip(data, name, limits, digest, areas)
     kind, problem = _not_zip(data, name)
     return _result(kind, digest, [problem])
 
@@ -351,14 +392,13 @@ _BAD_ZIP = (
 """What :mod:`zipfile` raises while reading a malformed central directory."""
 
 _PARTS = frozenset(
-    {"[content_types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml", "xl/styles.xml"}
+    {"[content_types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml"}
+    | {"xl/styles.xml"}
 )
-_STRUCTURE_PARTS = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels"})
-KEEP_SHEET_BYTES = DEFAULT_LIMITS.max_sheet_xml_bytes
-"""Worksheet parts up to this size are kept for the structure scan (hidden rows, error cells)."""
+"""With the sheet folders below: every part python-calamine parses (it reads '_rels/.rels' to know the format)."""
 _PART_FOLDERS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")
 """calamine resolves sheets to ``xl/<worksheets|chartsheets|dialogsheets>/...`` and finds parts ignoring case."""
-_REQUIRED = ("[content_types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+_REQUIRED = ("[content_types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _UNSAFE_NAME = re.compile(r"^/|\\|(?:^|/)\.\.(?:/|$)|^[A-Za-z]:|\x00")
 """Absolute, backslash, '..' segment, drive letter, or a NUL (which :mod:`zipfile` would silently cut at)."""
@@ -418,7 +458,7 @@ def _too_many(name: str, count: int, limits: GuardLimits) -> Problem:
     return _problem("zip-too-many-entries", name, reason, f"{count} entries")
 
 
-def _zip(data: bytes, name: str, limits: GuardLimits, digest: str) -> GuardResult:
+def _zip(data: bytes, name: str, limits: GuardLimits, digest: str, areas: Mapping[str, Area] | None) -> GuardResult:
     located = _central_directory(data)
     if located is None:
         return _result(FileKind.TRUNCATED, digest, [_truncated(name)])
@@ -441,22 +481,30 @@ def _zip(data: bytes, name: str, limits: GuardLimits, digest: str) -> GuardResul
     problems = _structure(infos, folded, name, limits, cd_start)
     macro = kind is FileKind.XLSM
     kept: dict[str, bytes] = {}
-    parts: dict[str, str] = {}
+    checked: dict[str, bytes] = {}
+    book = BookIndex()
+    plain: set[str] = set()
     if not problems:
         try:
             macro = _inflate_parts(data, infos, folded, name, limits, kept) or macro
-            workbook = kept.get("xl/workbook.xml", b"").decode("utf-8", "replace")
-            rels = kept.get("xl/_rels/workbook.xml.rels", b"").decode("utf-8", "replace")
-            parts = sheet_parts(workbook, rels)
-            _check_extents(infos, folded, kept, parts, name, limits)
+            book = read_book(kept.get("xl/workbook.xml", b""), kept.get("xl/_rels/workbook.xml.rels", b""))
+            checked = dict(kept)  # as inflated, each checked against its CRC-32
+            problems += _fit_sheets(infos, folded, kept, book, name, limits, areas or {}, plain)
         except _Reject as rejected:
             problems.append(rejected.problem)
-    if macro and not problems:
+    if macro and not any(p.severity is Severity.ERROR for p in problems):
         reason = "macro-enabled workbook: values were read; macros are never run or copied"
         problems.append(_problem("macro-enabled", name, reason, severity=Severity.INFO))
     result = _result(FileKind.XLSM if macro else kind, digest, problems, macro)
     if result.readable:
-        result.sheet_xml = sheet_xml(kept, parts)
+        result.book = book
+        result.plain = frozenset(plain)
+        result.sheet_xml = sheet_xml(kept, book.parts)
+        result.package = stored_zip(
+            (info.orig_filename, kept[key], info.CRC if kept[key] is checked.get(key) else None)
+            for info, key in zip(infos, folded, strict=True)
+            if key in kept
+        )
     return result
 
 
@@ -472,7 +520,7 @@ def _zip_kind(
         entry = infos[folded.index("mimetype")]
         if entry.file_size <= 256 and entry.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             try:
-                mime = _inflate(data, entry, name, limits, _Budget(4096), None, keep=True).strip()
+                mime = _inflate(data, entry, name, limits, _Budget(4096), None).strip()
             except _Reject:
                 mime = b""
     if mime.startswith(_ODS_MIMETYPE) or (not mime and "content.xml" in names and "meta-inf/manifest.xml" in names):
@@ -602,35 +650,53 @@ class _Budget:
         self.left = left
 
 
-def _check_extents(
+def _area_key(sheet: str) -> str:
+    return sheet.strip().casefold()
+
+
+def _fit_sheets(
     infos: list[zipfile.ZipInfo],
     folded: list[str],
     kept: dict[str, bytes],
-    parts: dict[str, str],
+    book: BookIndex,
     name: str,
     limits: GuardLimits,
-) -> None:
-    """Refuse a sheet whose cells span an area a reader would have to allocate cell by cell.
+    areas: Mapping[str, Area],
+    plain: set[str],
+) -> list[Problem]:
+    """Cut each sheet with an area to it (in ``kept``), and refuse a sheet whose cells span an area a
+    reader would have to allocate cell by cell; the warnings for cells cut come back, and the sheets
+    settled by the quick scan are added to ``plain``.
 
     A single cell at XFD1048576 makes calamine allocate the whole rectangle (hundreds of GB) and
-    abort the process, which no exception handler can catch: so the extent is checked here first.
-    ``parts`` maps sheet names to their parts, for naming the sheet.
+    abort the process, which no exception handler can catch: so every worksheet is measured here.
     """
-    sheet_names = {part.casefold(): sheet for sheet, part in parts.items()}
+    sheet_names = {part.casefold(): sheet for sheet, part in book.parts.items()}
+    wanted = {_area_key(sheet): area for sheet, area in areas.items()}
+    strings = SharedStrings(kept.get("xl/sharedstrings.xml", b""))
+    problems: list[Problem] = []
     for info, key in zip(infos, folded, strict=True):
         if not key.startswith("xl/worksheets/") or key.endswith(".rels") or key.endswith("/"):
             continue
-        where = (
-            f"the sheet '{sheet_names[key]}'"
-            if key in sheet_names
-            else f"the sheet part '{shorten(info.filename, 60)}'"
-        )
-        xml = kept.get(key)
-        if xml is None:  # over limits.max_sheet_xml_bytes: far larger than any response sheet
-            reason = f"{where} holds {info.file_size:,} bytes of XML, far more than a response sheet needs; {_NEW_COPY}"
+        sheet = sheet_names.get(key)
+        where = f"the sheet '{sheet}'" if sheet is not None else f"the sheet part '{shorten(info.filename, 60)}'"
+        xml = kept[key]
+        if len(xml) > limits.max_sheet_xml_bytes:
+            reason = f"{where} holds {len(xml):,} bytes of XML, far more than a response sheet needs; {_NEW_COPY}"
             raise _Reject(_problem("sheet-oversized", name, reason, info.filename))
-        if limits.max_sheet_cells >= SMALL_SHEET_CELLS and within_z9999(xml):
-            continue  # the usual case, settled by one scan
+        area = wanted.get(_area_key(sheet)) if sheet is not None else None
+        fitted = fit(xml, area, strings.get) if area is not None else None
+        if fitted is not None and area is not None:
+            kept[key] = xml = fitted.xml
+            if fitted.outside or fitted.empty:
+                problems.append(outside_problem(name, sheet or "", area, fitted))
+            settled = fitted.plain and area.rows * area.columns <= limits.max_sheet_cells
+        else:
+            settled = limits.max_sheet_cells >= SMALL_SHEET_CELLS and within_z9999(xml)
+        if settled:  # the usual case, settled by one scan
+            if sheet is not None:
+                plain.add(sheet)
+            continue
         rows, columns = sheet_extent(xml)
         if rows * columns > limits.max_sheet_cells:
             reason = (
@@ -639,6 +705,7 @@ def _check_extents(
                 "below or to the right of the response area and resubmit"
             )
             raise _Reject(_problem("sheet-oversized", name, reason, info.filename))
+    return problems
 
 
 def _inflate_parts(
@@ -647,12 +714,12 @@ def _inflate_parts(
     folded: list[str],
     name: str,
     limits: GuardLimits,
-    kept_parts: dict[str, bytes],
+    kept: dict[str, bytes],
 ) -> bool:
     """Inflate (in memory) every part the value reader parses, checking sizes and XML; True if macro-enabled.
 
-    The workbook, its relationships and worksheet parts up to ``limits.max_sheet_xml_bytes`` are kept in
-    ``kept_parts`` (as UTF-8, keyed by lower-case name) for the structure scan, so nothing is inflated twice.
+    Every part is kept in ``kept`` (keyed by lower-case name) exactly as inflated: the reader is handed
+    these bytes and no others, so nothing is inflated twice.
     """
     budget = _Budget(limits.max_inflated_bytes)
     macro = False
@@ -671,15 +738,9 @@ def _inflate_parts(
             )
             raise _Reject(_problem("zip-unsupported-compression", name, reason, info.filename))
         scan = _XmlScan(info.filename, name)
-        key = folded[index]
-        structural = key in _STRUCTURE_PARTS or (
-            key.startswith("xl/worksheets/") and info.file_size <= limits.max_sheet_xml_bytes
-        )
-        kept = _inflate(data, info, name, limits, budget, scan, keep=not is_other or structural)
+        content = kept[folded[index]] = _inflate(data, info, name, limits, budget, scan)
         if not is_other:
-            macro = "macroenabled" in kept.decode(scan.codec, "replace").casefold()
-        elif structural:
-            kept_parts[key] = kept if scan.codec == "utf-8" else kept.decode(scan.codec, "replace").encode()
+            macro = "macroenabled" in content.decode(scan.codec, "replace").casefold()
     return macro
 
 
@@ -714,14 +775,12 @@ def _inflate(
     limits: GuardLimits,
     budget: _Budget,
     scan: _XmlScan | None,
-    keep: bool,
 ) -> bytes:
     """Inflate one entry from its local header, never more than its declared size + margin or the budget.
 
-    Each piece is scanned as it comes out and then dropped. Returns the content when ``keep`` (used
-    for small parts only), else ``b""``. Raises :class:`_Reject`. Checksums are left to the reader
-    (calamine's zip checks them at the end of each part): computing them here would add half again
-    to the cost of inflating, and a wrong checksum is damage, not danger.
+    Each piece is scanned as it comes out; the content is returned once its checksum matches (the
+    reader is handed these bytes repacked, so nothing else checks it: a damaged part could otherwise
+    be read with a changed digit). Raises :class:`_Reject`.
     """
     part = info.filename
     offset = info.header_offset
@@ -754,8 +813,7 @@ def _inflate(
                 raise _Reject(_over_budget(name, part, limits))
             if scan is not None:
                 scan.feed(out, final=i + CHUNK >= declared)
-            if keep:
-                kept.append(out)
+            kept.append(out)
         produced = declared
     else:
         inflater = zlib.decompressobj(-zlib.MAX_WBITS)
@@ -777,8 +835,7 @@ def _inflate(
                         raise _Reject(_over_budget(name, part, limits))
                     if scan is not None:
                         scan.feed(out, inflater.eof)
-                    if keep:
-                        kept.append(out)
+                    kept.append(out)
                 if inflater.eof:
                     break
         except zlib.error as exc:
@@ -789,7 +846,10 @@ def _inflate(
         scan.close()
     if produced != declared:
         raise _Reject(_corrupt(name, part, f"holds {produced:,} bytes but declares {declared:,}"))
-    return b"".join(kept)
+    content = b"".join(kept)
+    if zlib.crc32(content) != info.CRC:
+        raise _Reject(_corrupt(name, part, "does not match its checksum (its content was changed or damaged)"))
+    return content
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,17 +1,20 @@
-"""Opening an untrusted workbook: one bounded read, the guard, then python-calamine; failures become problems."""
+"""Opening an untrusted workbook: one bounded read, the guard, then python-calamine on the parts the guard
+checked; calamine's own errors become problems (anything else is a bug, and is raised)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from socialvalue.problems import Problem, shorten
 
-from .guard import DEFAULT_LIMITS, GuardLimits, GuardResult, read_guarded
+from .extent import Area
+from .guard import DEFAULT_LIMITS, GuardLimits, GuardResult, guard_file
 
 Grid = list[list[Any]]
 
@@ -29,20 +32,23 @@ class Opened:
 
 
 def open_workbook(
-    path: Path, problems: list[Problem], display_name: str | None = None, limits: GuardLimits = DEFAULT_LIMITS
+    path: Path,
+    problems: list[Problem],
+    display_name: str | None = None,
+    limits: GuardLimits = DEFAULT_LIMITS,
+    areas: Mapping[str, Area] | None = None,
 ) -> Opened:
-    """Guard ``path`` and open it for reading values; every problem found is appended to ``problems``.
-
-    ``limits`` are a response workbook's unless given (data files such as spend files are larger).
-    """
+    """Guard ``path`` and open what the guard checked for reading values; every problem found is appended to
+    ``problems``. ``limits`` are a response workbook's unless given (data files such as spend files are larger);
+    ``areas``: the cells read on each sheet (see :func:`~socialvalue.intake.guard.guard_file`)."""
     name = display_name or path.name
-    guard, data = read_guarded(path, limits, display_name=name)
+    guard = guard_file(path, limits, display_name=name, areas=areas)
     problems += guard.problems
     if not guard.readable:
         return Opened(None, guard)
     try:
-        return Opened(CalamineWorkbook.from_filelike(io.BytesIO(data)), guard)
-    except Exception as exc:  # calamine raises its own error types for malformed content
+        return Opened(CalamineWorkbook.from_filelike(io.BytesIO(guard.package)), guard)
+    except CalamineError as exc:  # malformed content: calamine's own error types
         problems.append(
             Problem(
                 code="unreadable-workbook",
@@ -68,7 +74,7 @@ def read_sheet(wb: CalamineWorkbook, file: str, name: str, problems: list[Proble
         sheet = wb.get_sheet_by_name(name)
         grid: Grid = sheet.to_python(skip_empty_area=False)
         merged: Merged = sheet.merged_cell_ranges or []
-    except Exception as exc:  # calamine raises its own error types for damaged parts
+    except CalamineError as exc:  # a damaged part: calamine's own error types
         problems.append(
             Problem(
                 code="sheet-unreadable",

@@ -6,18 +6,15 @@ how each consensus score was reached. The workbook is guarded like any other inp
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
-
 from socialvalue import layout as L
-from socialvalue.intake.guard import guard_bytes
 from socialvalue.intake.values import is_blank, read_quantity
-from socialvalue.problems import Problem, shorten
+from socialvalue.intake.workbook import open_workbook
+from socialvalue.problems import Problem
 from socialvalue.rubric import Rubric
 
 from .checks import DEFAULT_GAP, gap_rule
@@ -57,21 +54,10 @@ def read_panel_record(path: Path, rubric: Rubric | None = None) -> tuple[PanelRe
     """The panel recorded in a moderation workbook (None, with the reasons, when it is not one)."""
     name = path.name
     problems: list[Problem] = []
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(code="unreadable-file", file=name, reason=f"could not open the file: {exc.strerror}")]
-    guard = guard_bytes(data, name)
-    problems += guard.problems
-    if not guard.readable:
+    opened = open_workbook(path, problems)
+    guard, wb = opened.guard, opened.wb
+    if wb is None:
         return None, problems
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine's own error types
-        return None, [
-            *problems,
-            Problem(code="unreadable-workbook", file=name, reason=f"could not be read: {shorten(exc)}"),
-        ]
     meta: dict[str, str] = {}
     if L.META in wb.sheet_names:
         grid = wb.get_sheet_by_name(L.META).to_python(skip_empty_area=False)
