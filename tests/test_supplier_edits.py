@@ -232,7 +232,8 @@ def test_an_unreadable_required_sheet_makes_the_bid_incomplete(
     with zipfile.ZipFile(path) as zf:
         parts = {i.filename: zf.read(i) for i in zf.infolist()}
     sheet = "xl/worksheets/sheet3.xml"  # Commitments: a number cell holding text, which the sheet reader rejects
-    parts[sheet] = parts[sheet].replace(b'<c r="E4"', b'<c r="Z1" t="n"><v>abc</v></c><c r="E4"', 1)
+    # (inside the sheet's response area: a cell beyond column G would be cut and listed instead)
+    parts[sheet] = parts[sheet].replace(b'<c r="E4"', b'<c r="G1" t="n"><v>abc</v></c><c r="E4"', 1)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
