@@ -23,6 +23,7 @@ from socialvalue.output.atomic import is_system_file
 from socialvalue.problems import Problem, Severity
 from socialvalue.rubric import Rubric, RubricSource, ValueSet
 from socialvalue.scoring import BidScorer, ScoredBid, TenderResult, compare_bids
+from socialvalue.scoring.decision import decide
 
 CHUNK = 16
 """Files per task when reading in parallel (per-task overhead is about one read)."""
@@ -275,6 +276,7 @@ def _score_files(
             results[this].flags.append(f"looks like {other}: {alike.kind} (see Errors; flagged, not excluded)")
     unreadable = {r.file: r.sha256 for r in readings if r.bid is None}
     result = compare_bids(rubric, source.value_set, scored, unreadable)
+    result.decision = decide(rubric, source.value_set, bids, panel, result)
     problems += result.problems
     result.problems = problems
     return Batch(

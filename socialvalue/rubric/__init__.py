@@ -17,6 +17,7 @@ from .models import (
     Rubric,
     Theme,
     TieBreak,
+    TieFallback,
 )
 from .policy import policy_problems
 from .scales import PRESETS, Scale, ScalePoint
@@ -43,6 +44,7 @@ __all__ = [
     "ScalePoint",
     "Theme",
     "TieBreak",
+    "TieFallback",
     "ValueSet",
     "builtin_rubrics",
     "builtin_value_sets",

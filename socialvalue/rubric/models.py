@@ -216,6 +216,19 @@ class TieBreak(StrEnum):
     LOWER_PRICE = "lower-price"
 
 
+class TieFallback(StrEnum):
+    """The final tie-break, published in advance, for a tie the tie_break rules leave."""
+
+    RECORDED_DRAW = "recorded-draw"
+    BEST_AND_FINAL_OFFERS = "best-and-final-offers"
+
+
+TIE_FALLBACK_WORDS = {
+    TieFallback.RECORDED_DRAW: "a draw between the tied tenders, witnessed and recorded",
+    TieFallback.BEST_AND_FINAL_OFFERS: "best and final offers invited from the tied tenderers, scored by the same method",
+}
+
+
 @dataclass(frozen=True)
 class _Navigation:
     themes: list[Theme]
@@ -242,6 +255,11 @@ class Rubric(_Model):
     scales: list[Scale] = Field(default_factory=list, description="Custom scales; presets need no entry.")
     default_scale: str = "0-5"
     tie_break: list[TieBreak] = Field(default_factory=lambda: [TieBreak.HIGHER_QUALITY, TieBreak.LOWER_PRICE])
+    tie_break_final: TieFallback | None = Field(
+        default=None,
+        description="What decides a tie the tie_break rules leave (published in advance): recorded-draw or "
+        "best-and-final-offers.",
+    )
     abnormally_low_pct: Annotated[float, Field(gt=0, lt=100)] = Field(
         default=20,
         description="Flag a price more than this % below the mean of the other compliant bids.",
@@ -512,6 +530,27 @@ class Rubric(_Model):
     def fingerprint(self) -> str:
         """SHA-256 of the rubric's canonical JSON: any change to the method changes it."""
         return self._fingerprint
+
+    def tie_break_fallback_words(self) -> str:
+        """What decides a tie that the tie_break rules leave, in words."""
+        if self.tie_break_final is None:
+            return "The rubric publishes no final tie-break: record how the tie was resolved, and why, before award"
+        return f"The published final tie-break decides it: {TIE_FALLBACK_WORDS[self.tie_break_final]}"
+
+    def reweighted(self, criterion_id: str, weight: float) -> Rubric:
+        """This rubric with one criterion's weight set to ``weight`` and the others re-normalised.
+
+        The rule: every other criterion is scaled by the same factor, (100 − new) ÷ (100 − old), so they
+        keep their proportions to one another and the weights still sum to 100. Within a criterion
+        nothing changes: questions keep their % of it, social value keeps its commitments/questions share.
+        """
+        old = next(c.weight for c in self.criteria if c.id == criterion_id)
+        factor = (100 - weight) / (100 - old)
+        criteria = [
+            c.model_copy(update={"weight": weight if c.id == criterion_id else c.weight * factor})
+            for c in self.criteria
+        ]
+        return self.model_copy(update={"criteria": criteria})
 
 
 def _weights_sum(path: str, what: str, questions: list[Question]) -> list[tuple[str, str]]:

@@ -277,10 +277,12 @@ def rank(rubric: Rubric, results: list[BidResult]) -> None:
         if not tied:
             continue
         names = ", ".join(b.supplier for b in tied)
+        rules = ", then ".join(t.value for t in rubric.tie_break)
         if any(b.rank == a.rank for b in tied):
-            a.flags.append(f"tie with {names} not broken by the tie-break rules: decide by the published fallback")
+            a.flags.append(
+                f"tie with {names} not broken by the tie-break rules ({rules}). {rubric.tie_break_fallback_words()}"
+            )
         else:
-            rules = ", then ".join(t.value for t in rubric.tie_break)
             a.flags.append(f"equal total with {names}: placed by the tie-break ({rules})")
 
 

@@ -137,6 +137,65 @@ class BidResult(_Model):
     postcode: str = ""
 
 
+class PartGap(_Model):
+    """How the winner and the runner-up compare on one award criterion (or one question of it)."""
+
+    part: str
+    """Criterion name, or a question code."""
+    winner_points: float | None
+    runner_up_points: float | None
+    difference: float
+    """Winner's points less the runner-up's (negative: the winner lost points here)."""
+    detail: str = ""
+    """What lies behind the difference, in words (scores, prices, £ committed)."""
+    questions: list[PartGap] = Field(default_factory=list)
+
+
+class DecisionChange(_Model):
+    """One change to the inputs or the method that, re-scored by the engine, names another winner."""
+
+    kind: str
+    """``score-step``, ``price``, ``weight`` or ``price-method``."""
+    summary: str
+    """The change and its effect, in words."""
+    bid_id: str = ""
+    """Whose input changes (empty for the method)."""
+    question: str = ""
+    criterion: str = ""
+    before: float | str | None = None
+    after: float | str | None = None
+    amount: float | None = None
+    """Size of the change: scale steps, £ lower, or points of weight (signed)."""
+    new_winner: str = ""
+    """Bid id the engine then ranks first ('' when the change leaves a tie at the top)."""
+    new_winner_supplier: str = ""
+
+
+class Decision(_Model):
+    """Why the winner won, and the smallest changes that would change the winner (re-scored by the engine)."""
+
+    status: str
+    """``decided`` (one winner, compared with a runner-up), ``uncontested`` (the only compared tender),
+    ``tie`` (equal at the top after the published tie-breaks) or ``no-winner`` (nothing could be ranked)."""
+    winner_id: str = ""
+    winner: str = ""
+    winner_total: float | None = None
+    runner_up_id: str = ""
+    runner_up: str = ""
+    runner_up_total: float | None = None
+    margin: float | None = None
+    why: list[str] = Field(default_factory=list)
+    """Why the winner won, sentence by sentence."""
+    gaps: list[PartGap] = Field(default_factory=list)
+    robustness: list[str] = Field(default_factory=list)
+    """How safe the decision is, sentence by sentence: the nearest change of each kind, or that none was found."""
+    changes: list[DecisionChange] = Field(default_factory=list)
+    """Every winner-changing change found: all single one-step score moves, the runner-up's price, each
+    criterion's weight, each other price method."""
+    method: list[str] = Field(default_factory=list)
+    """How the changes were looked for (for the record)."""
+
+
 class TenderResult(_Model):
     """The scored tender: everything the results workbook, CSV and JSON show."""
 
@@ -152,6 +211,7 @@ class TenderResult(_Model):
     gates: list[GateLine]
     problems: list[Problem] = Field(default_factory=list)
     explanations: dict[str, str] = Field(default_factory=dict, description="Formula of each column, in words.")
+    decision: Decision | None = Field(default=None, description="Why the winner won and how robust that is.")
 
     @property
     def winner(self) -> BidResult | None:
