@@ -70,21 +70,21 @@ SUPPLIER_COLUMNS = (SUP_KEY, SUP_LABEL, SUP_VALUE, SUP_HELP)
 
 # Commitments sheet columns
 COM_CODE = Column("A", "Code", 9)
-COM_THEME = Column("B", "Theme", 24)
-COM_MEASURE = Column("C", "Measure", 60)
+COM_THEME = Column("B", "Theme", 18)
+COM_MEASURE = Column("C", "Measure", 40)
 COM_UNIT = Column("D", "Unit", 11)
 COM_QUANTITY = Column("E", "Your commitment (quantity)", 18, is_input=True)
-COM_EVIDENCE = Column("F", "How you will deliver and evidence it", 50, is_input=True)
-COM_RULES = Column("G", "How it is counted", 48)
+COM_EVIDENCE = Column("F", "How you will deliver and evidence it", 40, is_input=True)
+COM_RULES = Column("G", "How it is counted", 40)
 COMMITMENT_COLUMNS = (COM_CODE, COM_THEME, COM_MEASURE, COM_UNIT, COM_QUANTITY, COM_EVIDENCE, COM_RULES)
 
 # Method statements sheet columns
 ST_CODE = Column("A", "Code", 9)
-ST_THEME = Column("B", "Criterion / theme", 24)
-ST_QUESTION = Column("C", "Question", 60)
-ST_LIMIT = Column("D", "Word limit", 10)
-ST_ANSWER = Column("E", "Your answer", 90, is_input=True)
-ST_WORDS = Column("F", "Words used", 10)
+ST_THEME = Column("B", "Criterion / theme", 18)
+ST_QUESTION = Column("C", "Question", 44)
+ST_LIMIT = Column("D", "Word limit", 8)
+ST_ANSWER = Column("E", "Your answer", 70, is_input=True)
+ST_WORDS = Column("F", "Words used", 8)
 STATEMENT_COLUMNS = (ST_CODE, ST_THEME, ST_QUESTION, ST_LIMIT, ST_ANSWER, ST_WORDS)
 
 # Gates sheet columns
@@ -97,29 +97,29 @@ GATE_COLUMNS = (GATE_CODE, GATE_TEXT, GATE_ANSWER, GATE_EVIDENCE)
 
 # The panel's consensus score workbook (read by `score --evaluations`)
 CONSENSUS = "Consensus"
-CON_BID = Column("A", "Bid file", 28)
-CON_SUPPLIER = Column("B", "Supplier", 28)
-CON_CODE = Column("C", "Question code", 10)
-CON_QUESTION = Column("D", "Question", 50)
-CON_SCORE = Column("E", "Consensus score", 12, is_input=True)
-CON_REASON = Column("F", "Reason for the score", 70, is_input=True)
+CON_BID = Column("A", "Bid file", 22)
+CON_SUPPLIER = Column("B", "Supplier", 22)
+CON_CODE = Column("C", "Question code", 8)
+CON_QUESTION = Column("D", "Question", 40)
+CON_SCORE = Column("E", "Consensus score", 10, is_input=True)
+CON_REASON = Column("F", "Reason for the score", 44, is_input=True)
 CONSENSUS_COLUMNS = (CON_BID, CON_SUPPLIER, CON_CODE, CON_QUESTION, CON_SCORE, CON_REASON)
 
 
 # The panel: one evaluator workbook per evaluator (``socialvalue panel prepare``), read back by
 # ``socialvalue panel collect``. Rows are found by bid key (column A) and question code (column C).
 EVALUATION = "Evaluation"
-EV_BID = Column("A", "Bid", 16)
+EV_BID = Column("A", "Bid", 12)
 """The bid file name, or a neutral label (Bidder A, B, …) when marking blind."""
-EV_BIDDER = Column("B", "Bidder", 24)
-EV_CODE = Column("C", "Question code", 9)
-EV_QUESTION = Column("D", "Question", 36)
-EV_ANSWER = Column("E", "Bidder's answer", 80)
-EV_WORDS = Column("F", "Words used", 8)
-EV_LIMIT = Column("G", "Word limit", 8)
-EV_SCALE = Column("H", "Scale: score, label and descriptor", 48)
-EV_SCORE = Column("I", "Your score", 10, is_input=True)
-EV_REASON = Column("J", "Your reason for the score", 60, is_input=True)
+EV_BIDDER = Column("B", "Bidder", 18)
+EV_CODE = Column("C", "Question code", 8)
+EV_QUESTION = Column("D", "Question", 30)
+EV_ANSWER = Column("E", "Bidder's answer", 70)
+EV_WORDS = Column("F", "Words used", 7)
+EV_LIMIT = Column("G", "Word limit", 7)
+EV_SCALE = Column("H", "Scale: score, label and descriptor", 36)
+EV_SCORE = Column("I", "Your score", 8, is_input=True)
+EV_REASON = Column("J", "Your reason for the score", 45, is_input=True)
 EVALUATION_COLUMNS = (
     EV_BID,
     EV_BIDDER,

@@ -96,3 +96,18 @@ def libreoffice_mismatches(path: Path, workdir: Path) -> tuple[int, list[str]]:
         if not same(cached, recalculated.get((sheet, ref)))
     ]
     return len(cells), mismatches
+
+
+def print_pdf(paths: list[Path], workdir: Path) -> dict[str, Path]:
+    """Print workbooks to PDF with LibreOffice headless (all in one run), as an officer's printer would get them."""
+    exe = soffice()
+    assert exe, "LibreOffice is not installed"
+    profile = workdir / "lo-print-profile"
+    out = workdir / "pdf"
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to", "pdf",
+         "--outdir", str(out), *map(str, paths)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return {p.stem: out / f"{p.stem}.pdf" for p in paths}

@@ -439,7 +439,7 @@ def test_a_built_wheel_runs_from_anywhere(tmp_path: Path) -> None:
     assert scored.returncode == 1, scored.stderr  # the example includes a bid with mistakes
     wb = load_workbook(work / "results.xlsx", read_only=True)
     assert wb.sheetnames == [
-        "Summary", "Social value", "Commitments", "Readings", "Measures", "Questions", "Gates", "Errors", "Method",
+        "Summary", "Decision", "Social value", "Commitments", "Readings", "Measures", "Questions", "Gates", "Errors", "Method",
         "Audit",
     ]  # fmt: skip
 

@@ -90,9 +90,15 @@ def test_ranking_matches_the_worked_numbers(scored, hybrid: RubricSource) -> Non
 def test_results_workbook_has_the_promised_sheets(results_xlsx: Path) -> None:
     wb = load_workbook(results_xlsx, read_only=True)
     assert wb.sheetnames == [
-        "Summary", "Social value", "Commitments", "Readings", "Measures", "Questions", "Gates", "Errors", "Method",
-        "Audit",
+        "Summary", "Decision", "Social value", "Commitments", "Readings", "Measures", "Questions", "Gates", "Errors",
+        "Method", "Audit",
     ]  # fmt: skip
+    decision = [r[0] for r in wb["Decision"].iter_rows(values_only=True) if r and r[0]]
+    assert (
+        "Mersey Care Services Ltd ranked first with 78.16 points out of 100, 6.45 ahead of Wirral Community CIC (71.71)."
+        in decision
+    )
+    assert any(str(line).startswith("Close: 2 single one-step change(s)") for line in decision)
     audit = {r[0]: r[1] for r in wb["Audit"].iter_rows(values_only=True) if r and r[0]}
     assert audit["Rubric id"] == "hybrid-commitments-plan"
     assert len(audit["Rubric fingerprint (SHA-256)"]) == 64

@@ -19,7 +19,7 @@ from socialvalue.rubric import Rubric, Scale
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS, clean_text
-from .sheets import SafeWorkbook, fit_height, print_setup, protect, put
+from .sheets import SafeWorkbook, fit_height, page_setup, protect, put
 from .template import Styles, template_meta, write_meta
 
 
@@ -49,7 +49,7 @@ def write_consensus_sheet(
     title: str,
     note: str,
     rows: Sequence[ConsensusRow],
-    extra_columns: Sequence[tuple[str, float]] = (("Scale", 60),),
+    extra_columns: Sequence[tuple[str, float]] = (("Scale", 30),),
     flag_column: int | None = None,
 ) -> Worksheet:
     """The Consensus sheet in the layout ``score --evaluations`` reads (``layout.CONSENSUS_COLUMNS``).
@@ -58,7 +58,8 @@ def write_consensus_sheet(
     highlighted on rows marked ``flagged`` (e.g. evaluators disagree).
     """
     ws = wb.add_worksheet(L.CONSENSUS)
-    print_setup(ws, L.HEADER_ROW - 1)
+    widths = [c.width for c in L.CONSENSUS_COLUMNS] + [width for _, width in extra_columns]
+    page_setup(ws, widths, L.HEADER_ROW - 1, repeat_columns=L.CON_CODE.index + 1, last_row=L.HEADER_ROW - 1 + len(rows))
     ws.write_string(0, 0, clean_text(title), st.title)
     ws.merge_range(1, 0, 1, len(L.CONSENSUS_COLUMNS) - 1, clean_text(note), st.wrap_long)
     ws.set_row(1, 32)

@@ -1,4 +1,4 @@
-"""The results workbook: Summary, Social value, Commitments, Readings, Measures, Questions, Gates, Errors, Method, Audit.
+"""The results workbook: Summary, Decision, Social value, Commitments, Readings, Measures, Questions, Gates, Errors, Method, Audit.
 
 Weighted points and totals are live Excel formulas that also carry the value scoring computed, so
 previews and pandas show the numbers and a recalculation gives the same values. Every string that
@@ -33,8 +33,9 @@ from socialvalue.scoring import methods
 from socialvalue.scoring.results import COUNT_ONLY_NOTE, BidResult, BidStatus, MeasureLine, TenderResult
 
 from .atomic import atomic_path
+from .decision_sheet import DECISION, write_decision_sheet
 from .safe import WORKBOOK_OPTIONS, clean_text
-from .sheets import ROW_MAX_HEIGHT, ResultsWorkbook, fit_height, lines_needed, print_setup, put
+from .sheets import ROW_MAX_HEIGHT, ResultsWorkbook, fit_height, lines_needed, page_setup, put
 
 SUMMARY, SOCIAL_VALUE, COMMITMENTS, READINGS, MEASURES, QUESTIONS, GATES, ERRORS, METHOD, AUDIT = (
     "Summary",
@@ -136,13 +137,15 @@ def _header(
     height: float = 48,
     freeze: bool = True,
     rows_above: Callable[[], None] | None = None,
-    print_scale: int | None = None,
+    repeat_rows: tuple[int, int] | None = None,
+    repeat_columns: int = 2,
 ) -> dict[str, int]:
     """Title, up to three notes, ``rows_above`` (rows HEADER_ROW.. before ``header_row``), then column headings.
 
-    Rows are written in increasing order (constant_memory); the headings repeat on every printed page.
+    Rows are written in increasing order (constant_memory); the headings (or ``repeat_rows``) repeat on every
+    printed page, and on a sheet too wide for one page across, the first ``repeat_columns`` columns too.
     """
-    print_setup(ws, header_row, print_scale)
+    page_setup(ws, [c.width for c in cols], repeat_rows or header_row, repeat_columns)
     ws.write_string(0, 0, clean_text(title), f.title)
     for i, note in enumerate(notes[:3]):
         ws.write_string(1 + i, 0, clean_text(note), f.warn if "ILLUSTRATIVE" in note else f.note)
@@ -213,7 +216,7 @@ class _Writer:
         # each bid's file name and supplier, cleaned once: the detail sheets repeat them on every row
         self.names = {b.bid_id: (clean_text(b.bid_id), clean_text(b.supplier)) for b in result.bids}
         # sheets are created up front in the order officers read them, then filled in data order
-        wanted = [SUMMARY]
+        wanted = [SUMMARY, DECISION]
         wanted += [SOCIAL_VALUE, COMMITMENTS, READINGS, MEASURES] if rubric.measures() else []
         wanted += [QUESTIONS] if rubric.all_questions() else []
         wanted += [GATES] if result.gates else []
@@ -225,7 +228,7 @@ class _Writer:
     def method(self) -> None:
         r, f = self.rubric, self.f
         ws = self.sheets[METHOD]
-        print_setup(ws)
+        page_setup(ws, (26, 16, 100))
         ws.set_column(0, 0, 26)
         ws.set_column(1, 1, 16)
         ws.set_column(2, 2, 100)
@@ -289,9 +292,9 @@ class _Writer:
             return
         f = self.f
         cols = [
-            _Col("code", "Code", 8), _Col("theme", "Theme", 24), _Col("measure", "Measure", 50), _Col("unit", "Unit", 10),
-            _Col("cap", "Cap (counted up to)", 12, "number"), _Col("unit_value", "£ per unit", 11, "money"),
-            _Col("source", "Value set row", 40), _Col("dw", "Deadweight %", 11, "pct"),
+            _Col("code", "Code", 8), _Col("theme", "Theme", 18), _Col("measure", "Measure", 40), _Col("unit", "Unit", 10),
+            _Col("cap", "Cap (counted up to)", 11, "number"), _Col("unit_value", "£ per unit", 11, "money"),
+            _Col("source", "Value set row", 32), _Col("dw", "Deadweight %", 11, "pct"),
             _Col("disp", "Displacement %", 12, "pct"), _Col("attr", "Attribution %", 11, "pct"),
             _Col("factor", "Net factor", 10, "points"),
         ]  # fmt: skip
@@ -345,15 +348,11 @@ class _Writer:
             cols.append(_Col(m.code, f"{m.code} {_short(m.description)} ({m.unit}{count_only})", 15))
         cols += totals
         lines = max(_heading_lines(c.heading, c.width) for c in cols)
-        # more than fits on a page across: printed at 65 %, pages across, bid file and supplier on every page
-        wide = sum(c.width for c in cols) > 300
+        # the per-measure figures print with the headings; too wide for a page across: bid file and supplier on each
         _header(
             ws, cols, title, notes, self.f, GRID_HEADER_ROW, height=max(48, 15 * lines + 3), rows_above=rows_above,
-            print_scale=65 if wide else None,
+            repeat_rows=(HEADER_ROW, GRID_HEADER_ROW),
         )  # fmt: skip
-        ws.repeat_rows(HEADER_ROW, GRID_HEADER_ROW)  # the per-measure figures print with the headings
-        if wide:
-            ws.repeat_columns(0, 1)
 
     def commitments(self) -> None:
         """One row per bid, one column per measure: the quantity counted (a red cell: nothing counted)."""
@@ -474,9 +473,9 @@ class _Writer:
         if not self.rubric.measures():
             return
         cols = [
-            _Col("bid", "Bid file", 26), _Col("supplier", "Supplier", 26), _Col("code", "Code", 8),
-            _Col("cell", "Input cell", 16), _Col("raw", "As typed", 18), _Col("qty", "Read as", 13, "number"),
-            _Col("counted", "Counted", 13, "number"), _Col("note", "Note", 70),
+            _Col("bid", "Bid file", 22), _Col("supplier", "Supplier", 22), _Col("code", "Code", 8),
+            _Col("cell", "Input cell", 16), _Col("raw", "As typed", 16), _Col("qty", "Read as", 13, "number"),
+            _Col("counted", "Counted", 13, "number"), _Col("note", "Note", 60),
         ]  # fmt: skip
         ws = self.sheets[READINGS]
         results = {b.bid_id: b for b in self.result.bids}
@@ -547,10 +546,10 @@ class _Writer:
             return
         r, f = self.rubric, self.f
         cols = [
-            _Col("bid", "Bid file", 26), _Col("supplier", "Supplier", 26), _Col("code", "Code", 8),
-            _Col("score", "Consensus score", 10, "number"), _Col("descriptor", "Descriptor", 34),
-            _Col("points", "Points", 10, "points"), _Col("reason", "Reason (moderation)", 60),
-            _Col("source", "Score from", 26), _Col("words", "Words", 9, "number"),
+            _Col("bid", "Bid file", 20), _Col("supplier", "Supplier", 22), _Col("code", "Code", 8),
+            _Col("score", "Consensus score", 10, "number"), _Col("descriptor", "Descriptor", 28),
+            _Col("points", "Points", 10, "points"), _Col("reason", "Reason (moderation)", 42),
+            _Col("source", "Score from", 20), _Col("words", "Words", 9, "number"),
         ]  # fmt: skip
         c = {col.key: i for i, col in enumerate(cols)}
         # the per-question block sits over the data columns it explains: top of scale over the score, max over points
@@ -636,9 +635,9 @@ class _Writer:
         if not self.result.gates:
             return
         cols = [
-            _Col("bid", "Bid file", 22), _Col("supplier", "Supplier", 24), _Col("code", "Code", 8),
-            _Col("text", "Requirement", 60), _Col("answer", "Answer", 12), _Col("passed", "Passed", 8),
-            _Col("evidence", "Evidence", 40), _Col("cell", "Input cell", 16),
+            _Col("bid", "Bid file", 20), _Col("supplier", "Supplier", 22), _Col("code", "Code", 8),
+            _Col("text", "Requirement", 46), _Col("answer", "Answer", 10), _Col("passed", "Passed", 8),
+            _Col("evidence", "Evidence", 32), _Col("cell", "Input cell", 14),
         ]  # fmt: skip
         ws = self.sheets[GATES]
         c = _header(ws, cols, "Pass/fail requirements", self.notes, self.f)
@@ -668,29 +667,31 @@ class _Writer:
                 and sv.quantitative_method.target_percent_of_price is not None
             )
         )
-        cols = [_Col("rank", "Rank", 6), _Col("supplier", "Supplier", 28), _Col("bid", "Bid file", 24),
-                _Col("status", "Status", 11), _Col("price", "Bid price £", 15, "money"),
-                _Col("cprice", "Compared price £", 15, "money")]  # fmt: skip
+        # narrow figures under wrapped headings, so the table prints one A4 page across with readable type
+        cols = [_Col("rank", "Rank", 5), _Col("supplier", "Supplier", 18), _Col("bid", "Bid file", 14),
+                _Col("status", "Status", 10), _Col("price", "Bid price £", 12, "money"),
+                _Col("cprice", "Compared price £", 11, "money")]  # fmt: skip
         if ppqp:
-            cols.append(_Col("ratio", "Price per point £", 14, "money"))
+            cols.append(_Col("ratio", "Price per point £", 11, "money"))
         if has_price:
-            cols.append(_Col("price_pts", f"Price points (of {r.weight(CriterionKind.PRICE):g})", 12, "points"))
+            cols.append(_Col("price_pts", f"Price points (of {r.weight(CriterionKind.PRICE):g})", 9, "points"))
         if quality:
-            cols.append(_Col("quality_pts", f"Quality points (of {quality.weight:g})", 12, "points"))
+            cols.append(_Col("quality_pts", f"Quality points (of {quality.weight:g})", 9, "points"))
         if r.measures():
             label = "net" if sv is None or sv.score_on == "net" else "gross"
             cols += [
-                _Col("sv", f"Social value £ ({label})", 15, "money"),
-                _Col("svpct", "Social value % of price", 11, "pct"),
+                _Col("sv", f"Social value £ ({label})", 12, "money"),
+                _Col("svpct", "Social value % of price", 9, "pct"),
             ]
         if quant:
-            cols += [_Col("basis", "Social value compared", 13, "pct" if pct_basis else "money"),
-                     _Col("sv_pts", f"SV commitments points (of {r.sv_quantitative_weight:g})", 13, "points")]  # fmt: skip
+            cols += [_Col("basis", "Social value compared", 11, "pct" if pct_basis else "money"),
+                     _Col("sv_pts", f"SV commitments points (of {r.sv_quantitative_weight:g})", 10, "points")]  # fmt: skip
         if qual:
-            cols.append(_Col("sv_qual", f"SV questions points (of {r.sv_qualitative_weight:g})", 13, "points"))
-        cols += [_Col("total", "Total (of 100)", 11, "points"), _Col("flags", "Reason / flags", 80)]
+            cols.append(_Col("sv_qual", f"SV questions points (of {r.sv_qualitative_weight:g})", 10, "points"))
+        cols += [_Col("total", "Total (of 100)", 8, "points"), _Col("flags", "Reason / flags", 28)]
         ws = self.sheets[SUMMARY]
-        c = _header(ws, cols, f"Tender results: {r.title}", self.notes, f)
+        lines = max(_heading_lines(col.heading, col.width) for col in cols)
+        c = _header(ws, cols, f"Tender results: {r.title}", self.notes, f, height=max(48, 15 * lines + 3))
         first = HEADER_ROW + 1
         last = first + max(len(res.bids), 1) - 1
         rows = {b.bid_id: first + i for i, b in enumerate(res.bids)}
@@ -828,9 +829,9 @@ class _Writer:
 
     def errors(self, problems: Sequence[Problem]) -> None:
         cols = [
-            _Col("file", "File", 26), _Col("sheet", "Sheet", 18), _Col("cell", "Cell", 8),
-            _Col("severity", "Severity", 9), _Col("code", "Problem", 22), _Col("raw", "Value found", 24),
-            _Col("reason", "What is wrong, and what to do", 90),
+            _Col("file", "File", 24), _Col("sheet", "Sheet", 16), _Col("cell", "Cell", 8),
+            _Col("severity", "Severity", 9), _Col("code", "Problem", 20), _Col("raw", "Value found", 20),
+            _Col("reason", "What is wrong, and what to do", 70),
         ]  # fmt: skip
         ws = self.sheets[ERRORS]
         note = f"{len(problems)} problem(s) found" if problems else "No problems found: every input was read in full"
@@ -849,7 +850,7 @@ class _Writer:
     def audit(self, info: AuditInfo) -> None:
         f, r, res = self.f, self.rubric, self.result
         ws = self.sheets[AUDIT]
-        print_setup(ws)
+        page_setup(ws, (30, 70, 16))
         ws.set_column(0, 0, 30)
         ws.set_column(1, 1, 70)
         ws.set_column(2, 2, 16)
@@ -917,6 +918,7 @@ def write_results(
             (QUESTIONS, w.questions),
             (GATES, w.gates),
             (SUMMARY, w.summary),
+            (DECISION, lambda: write_decision_sheet(wb, w.sheets[DECISION], result.decision, w.notes[0])),
             (ERRORS, lambda: w.errors(problems)),
             (AUDIT, lambda: w.audit(audit)),
         ]

@@ -20,6 +20,7 @@ from socialvalue.locked import (
     TITLES,
     Expected,
     commitment_cells,
+    counting_rule,
     gate_cells,
     instruction_lines,
     statement_cells,
@@ -29,9 +30,11 @@ from socialvalue.rubric import Rubric, ValueSet
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS
-from .sheets import SafeWorkbook, protect
+from .sheets import SafeWorkbook, fit_height, lines_needed, page_setup, protect
 
 INPUT_FILL = "#FFF2CC"
+INSTRUCTIONS_WIDTH = 96
+"""The Instructions sheet's one column: prints across A4 portrait, its lines wrapped."""
 HEADER_FILL = "#1F4E79"
 
 
@@ -92,21 +95,33 @@ class Styles:
         self.number = wb.add_format({"num_format": "#,##0", "valign": "top", "border": 1, "border_color": "#BFBFBF"})
 
 
-def _headers(ws: Worksheet, columns: Sequence[L.Column], styles: Styles) -> None:
+def _headers(ws: Worksheet, columns: Sequence[L.Column], styles: Styles, rows: int) -> None:
+    """Column headings (repeated on every printed page), frozen in view; ``rows`` data rows follow them."""
     for col in columns:
         ws.set_column(col.index, col.index, col.width)
         ws.write_string(L.HEADER_ROW - 1, col.index, col.heading, styles.header)
     ws.freeze_panes(L.HEADER_ROW, 0)
     ws.set_row(L.HEADER_ROW - 1, 30)
+    page_setup(ws, [c.width for c in columns], L.HEADER_ROW - 1, last_row=L.HEADER_ROW - 1 + rows)
+
+
+def _fit_row(ws: Worksheet, row: int, *cells: tuple[str, L.Column], minimum: float = 15) -> None:
+    """Tall enough for the longest of ``cells`` (text, column) wrapped in its column."""
+    text, col = max(cells, key=lambda c: lines_needed(c[0], c[1].width))
+    fit_height(ws, row, text, col.width, minimum)
 
 
 def _instructions(wb: Workbook, rubric: Rubric, value_set: ValueSet | None, styles: Styles) -> None:
     ws = wb.add_worksheet(L.INSTRUCTIONS)
-    ws.set_column(0, 0, 110)
+    ws.set_column(0, 0, INSTRUCTIONS_WIDTH)
     formats = {"title": styles.title, "bold": styles.bold, "wrap": styles.wrap, "warning": styles.warning}
-    for i, (text, style) in enumerate(instruction_lines(rubric, value_set)):
+    lines = instruction_lines(rubric, value_set)
+    for i, (text, style) in enumerate(lines):
         if text:
             ws.write_string(i, 0, text, formats.get(style))
+            if i > 1:  # the title rows are not wrapped: a long title runs on to the right
+                fit_height(ws, i, text, INSTRUCTIONS_WIDTH)
+    page_setup(ws, (INSTRUCTIONS_WIDTH,), last_row=len(lines))
     protect(ws)
 
 
@@ -124,9 +139,10 @@ def _locked(ws: Worksheet, row: int, cells: Sequence[tuple[L.Column, Expected]],
 def _supplier_sheet(wb: Workbook, styles: Styles) -> None:
     ws = wb.add_worksheet(L.SUPPLIER)
     ws.write_string(0, 0, TITLES[L.SUPPLIER], styles.title)
-    _headers(ws, L.SUPPLIER_COLUMNS, styles)
+    _headers(ws, L.SUPPLIER_COLUMNS, styles, len(L.SUPPLIER_FIELDS))
     for i, f in enumerate(L.SUPPLIER_FIELDS):
         row = L.FIRST_DATA_ROW - 1 + i
+        _fit_row(ws, row, (f.label + " (required)", L.SUP_LABEL), (f.help, L.SUP_HELP))
         ws.write_string(row, L.SUP_KEY.index, f.key, styles.key)
         _locked(ws, row, supplier_cells(f), styles)
         fmt = styles.input_number if f.kind == "money" else styles.input_text
@@ -146,9 +162,11 @@ def _supplier_sheet(wb: Workbook, styles: Styles) -> None:
 def _commitments_sheet(wb: Workbook, rubric: Rubric, value_set: ValueSet | None, styles: Styles) -> None:
     ws = wb.add_worksheet(L.COMMITMENTS)
     ws.write_string(0, 0, TITLES[L.COMMITMENTS], styles.title)
-    _headers(ws, L.COMMITMENT_COLUMNS, styles)
+    _headers(ws, L.COMMITMENT_COLUMNS, styles, len(rubric.measures()))
     for i, (theme, m) in enumerate(rubric.measures()):
         row = L.FIRST_DATA_ROW - 1 + i
+        rule = counting_rule(m, value_set)
+        _fit_row(ws, row, (m.description, L.COM_MEASURE), (rule, L.COM_RULES), (theme.name, L.COM_THEME), minimum=30)
         ws.write_string(row, L.COM_CODE.index, m.code, styles.locked)
         ws.write_string(row, L.COM_UNIT.index, m.unit, styles.locked)
         _locked(ws, row, commitment_cells(theme, m, value_set), styles)
@@ -170,10 +188,10 @@ def _commitments_sheet(wb: Workbook, rubric: Rubric, value_set: ValueSet | None,
 def _statements_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
     ws = wb.add_worksheet(L.STATEMENTS)
     ws.write_string(0, 0, TITLES[L.STATEMENTS], styles.title)
-    _headers(ws, L.STATEMENT_COLUMNS, styles)
+    _headers(ws, L.STATEMENT_COLUMNS, styles, len(rubric.all_questions()))
     for i, q in enumerate(rubric.all_questions()):
         row = L.FIRST_DATA_ROW - 1 + i
-        ws.set_row(row, 90)
+        _fit_row(ws, row, (q.text + (f"\n\n{q.guidance}" if q.guidance else ""), L.ST_QUESTION), minimum=90)
         ws.write_string(row, L.ST_CODE.index, q.code, styles.locked)
         _locked(ws, row, statement_cells(rubric, q), styles)
         ws.write_blank(row, L.ST_ANSWER.index, None, styles.input_text)
@@ -197,9 +215,10 @@ def _statements_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
 def _gates_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
     ws = wb.add_worksheet(L.GATES)
     ws.write_string(0, 0, TITLES[L.GATES], styles.title)
-    _headers(ws, L.GATE_COLUMNS, styles)
+    _headers(ws, L.GATE_COLUMNS, styles, len(rubric.all_gates()))
     for i, g in enumerate(rubric.all_gates()):
         row = L.FIRST_DATA_ROW - 1 + i
+        _fit_row(ws, row, (g.text + (f"\n{g.guidance}" if g.guidance else ""), L.GATE_TEXT), minimum=30)
         ws.write_string(row, L.GATE_CODE.index, g.code, styles.locked)
         _locked(ws, row, gate_cells(g), styles)
         ws.write_blank(row, L.GATE_ANSWER.index, None, styles.input_text)

@@ -27,7 +27,7 @@ from socialvalue.output.atomic import OutputRefused, atomic_path, check_target
 from socialvalue.output.consensus import ConsensusRow, scale_summary, write_consensus_sheet
 from socialvalue.output.entries import entries_in
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
-from socialvalue.output.sheets import SafeWorkbook, print_setup, protect, put
+from socialvalue.output.sheets import SafeWorkbook, page_setup, protect, put
 from socialvalue.output.template import Styles, template_meta, write_meta
 
 from .carry import REVIEW_SHEET, CarryForward, carry_forward, read_earlier, review_note
@@ -105,8 +105,7 @@ def _moderation_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles) -> None:
         ws.set_row(r0, 60)
     if mod.rows:
         ws.autofilter(L.HEADER_ROW - 1, 0, L.HEADER_ROW - 1 + len(mod.rows), len(headings) - 1)
-    ws.repeat_rows(L.HEADER_ROW - 1)
-    print_setup(ws)
+    page_setup(ws, [width for _, width in headings], L.HEADER_ROW - 1, repeat_columns=L.MOD_CODE.index + 1)
     protect(ws)
 
 
@@ -147,7 +146,7 @@ def _consensus_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles, carried: Car
         "Record the score the panel agreed for each bid and question and the reason for it. Scores on which every "
         "evaluator agreed are filled in; their reasons are not: the meeting must record one. A score without a reason "
         "is not used. Collecting again into this workbook keeps every score and reason entered here.", rows,
-        extra_columns=(("Evaluators' scores", 28), ("For discussion", 30), ("Scale", 60)), flag_column=1,
+        extra_columns=(("Evaluators' scores", 18), ("For discussion", 22), ("Scale", 30)), flag_column=1,
     )  # fmt: skip
 
 
@@ -196,7 +195,7 @@ def _problems_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles) -> None:
         ("Severity", 9),
         ("Problem", 22),
         ("Value found", 20),
-        ("What is wrong, and what to do", 90),
+        ("What is wrong, and what to do", 70),
     )
     for i, (heading, width) in enumerate(cols):
         ws.set_column(i, i, width)
@@ -205,7 +204,7 @@ def _problems_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles) -> None:
         r0 = L.FIRST_DATA_ROW - 1 + i
         for col, value in enumerate((p.file, p.sheet, p.cell, p.severity.value, p.code, p.raw, p.reason)):
             put(ws, r0, col, value, st.locked)
-    print_setup(ws)
+    page_setup(ws, [width for _, width in cols], L.HEADER_ROW - 1)
     protect(ws)
 
 
@@ -244,7 +243,7 @@ def _audit_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles, command: str, cr
         for col, value in enumerate((ret.evaluator, ret.file, ret.sha256, ret.outcome)):
             put(ws, row, col, value, st.locked)
         row += 1
-    print_setup(ws)
+    page_setup(ws, (30, 44, 68, 30), last_row=row)
     protect(ws)
 
 

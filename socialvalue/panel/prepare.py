@@ -26,7 +26,7 @@ from socialvalue import layout as L
 from socialvalue.bid import Bid
 from socialvalue.output.atomic import OutputRefused, atomic_path, check_target, together
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
-from socialvalue.output.sheets import ROW_MAX_HEIGHT, SafeWorkbook, lines_needed, protect
+from socialvalue.output.sheets import ROW_MAX_HEIGHT, SafeWorkbook, lines_needed, page_setup, protect
 from socialvalue.output.template import Styles, template_meta, write_meta
 from socialvalue.problems import Problem, Severity, column_letters
 from socialvalue.rubric import Rubric, Scale
@@ -191,9 +191,7 @@ def _instructions(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles) -> 
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 90)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    page_setup(ws, (16, 22, 90))
     lines: list[tuple[str, object]] = [
         (f"Evaluation workbook: {r.title}", st.title),
         (f"Evaluator: {evaluator}", st.bold),
@@ -300,10 +298,7 @@ def _evaluation_sheet(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles)
             first, L.EV_WORDS.index, last, L.EV_WORDS.index,
             {"type": "formula", "criteria": f"=AND({limit}>0,{words}>{limit})", "format": over},
         )  # fmt: skip
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(L.HEADER_ROW - 1)
+    page_setup(ws, [c.width for c in L.EVALUATION_COLUMNS], L.HEADER_ROW - 1, repeat_columns=L.EV_CODE.index + 1)
     protect(ws)
     ws.activate()
 
@@ -340,6 +335,7 @@ def write_key_workbook(plan: PanelPlan, target: Path, inputs: Sequence[Path] = (
             ws.write_string(row, L.KEY_BID.index, clean_text(pb.bid.bid_id), st.locked)
             ws.write_string(row, L.KEY_SUPPLIER.index, clean_text(pb.bid.label), st.locked)
             ws.write_string(row, L.KEY_SHA256.index, pb.bid.sha256, st.locked)
+        page_setup(ws, [c.width for c in L.KEY_COLUMNS], L.HEADER_ROW - 1)
         protect(ws)
         write_meta(wb, _meta(plan, KIND_KEY))
         wb.set_properties({"title": "Blind-marking key", "comments": f"socialvalue {__version__}"})
