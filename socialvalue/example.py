@@ -16,6 +16,9 @@ import yaml
 from socialvalue.fill import fill_consensus, fill_response
 from socialvalue.rubric import data_dir, load_rubric
 
+DETAILS = "tender-details.yaml"
+"""The example's tender details, copied beside its bids."""
+
 
 @dataclass
 class ExampleTender:
@@ -23,6 +26,8 @@ class ExampleTender:
     bids_dir: Path
     bids: list[Path]
     consensus: Path
+    details: Path
+    """The tender details (buyer, reference, contact, standstill) the letters take their fields from."""
 
 
 def example_spec() -> dict[str, Any]:
@@ -76,9 +81,11 @@ def build_example(folder: Path) -> ExampleTender:
         }
         fill_consensus(blank, work / "consensus.xlsx", scores)
         blank.unlink()
+        (work / DETAILS).write_bytes((data_dir("templates") / "example" / DETAILS).read_bytes())
     return ExampleTender(
         rubric=spec["rubric"],
         bids_dir=folder / "bids",
         bids=[folder / "bids" / name for name in bid_files],
         consensus=folder / "consensus.xlsx",
+        details=folder / DETAILS,
     )

@@ -17,15 +17,17 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from socialvalue import __version__
+from socialvalue.details import TenderDetails
 from socialvalue.problems import Problem, Severity, shorten
 from socialvalue.rubric import CriterionKind, Rubric
-from socialvalue.scoring.results import BidResult, BidStatus, MeasureLine, QuestionLine, TenderResult
+from socialvalue.scoring.results import BidResult, BidStatus, Decision, MeasureLine, QuestionLine, TenderResult
 
 from .atomic import atomic_dir
 from .document import Block, Bullets, Document, Heading, Para, Table, write_docx, write_html
@@ -177,15 +179,51 @@ def _quantity(line: MeasureLine) -> str:
 # --- the assessment summary --------------------------------------------------------------------
 
 
-def assessment_summary(result: TenderResult, rubric: Rubric, bid: BidResult, source: str = "") -> Document:
-    """One bidder's assessment summary: its scores and the winning tender's, criterion by criterion, with reasons."""
+def _given(value: object, label: str) -> str:
+    """A tender detail as the letter shows it, or a visible gap naming it."""
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value) if value else f"[{label}: not given]"
+
+
+def draft_reasons(result: TenderResult, bid: BidResult, details: TenderDetails | None) -> list[str]:
+    """Why one bidder's letter cannot be sent yet (empty: it can)."""
+    reasons = []
+    missing = (details or TenderDetails()).missing()
+    if missing:
+        reasons.append(f"the tender details do not give the {', '.join(missing)}")
+    if bid.status is BidStatus.INCOMPLETE:
+        reasons.append("this tender is not fully scored")
+    if result.winner is None:
+        reasons.append("no most advantageous tender has been identified")
+    return reasons
+
+
+def assessment_summary(
+    result: TenderResult, rubric: Rubric, bid: BidResult, source: str = "", details: TenderDetails | None = None
+) -> Document:
+    """One bidder's assessment summary: its scores and the winning tender's, criterion by criterion, with reasons.
+
+    Who sends it, the tender's title and reference, the date, the contact and the end of standstill all come
+    from ``details``; while any is missing (or the tender is not fully scored) the letter is marked DRAFT.
+    """
     winner = result.winner
     is_winner = winner is not None and winner.bid_id == bid.bid_id
     compared = [b for b in result.bids if b.rank is not None]
     name = bid.supplier or bid.file
+    d = details or TenderDetails()
+    title = d.title or result.rubric_title
+    draft = draft_reasons(result, bid, details)
     blocks: list[Block] = [
+        *([Para(f"DRAFT, not ready to send: {'; '.join(draft)}.", "warning")] if draft else []),
+        Para(_given(d.buyer, "buyer"), label="From:"),
+        Para(name, label="To:"),
         Para(
-            f"This summary explains how the tender from {name} for \u201c{result.rubric_title}\u201d was assessed against "
+            f"{_given(d.title, 'tender title')}, reference {_given(d.reference, 'tender reference')}", label="Tender:"
+        ),
+        Para(_given(d.letter_date, "letter date"), label="Date:"),
+        Para(
+            f"This summary explains how the tender from {name} for \u201c{title}\u201d was assessed against "
             "the published award criteria, and how the most advantageous tender was assessed, with the reasons for "
             "the scores. It is given to every supplier whose tender was assessed, before the contract award notice "
             "is published (Procurement Act 2023).",
@@ -300,12 +338,18 @@ def assessment_summary(result: TenderResult, rubric: Rubric, bid: BidResult, sou
                 )
             )
     blocks.append(Heading("What happens next"))
-    blocks.append(Para("The contract award notice follows this summary. A standstill period of at least 8 working days "
-                       "then runs before the contract is entered into. Questions about this summary should be sent to "
-                       "the procurement lead named in the tender documents."))  # fmt: skip
+    notice = f" on {_given(d.award_notice_date, 'award notice date')}" if d.award_notice_date else ""
+    blocks.append(Para(f"The contract award notice follows this summary{notice}. The standstill period ends at midnight "
+                       f"on {_given(d.standstill_end, 'standstill end date')}; the contract will not be entered into "
+                       "before then."))  # fmt: skip
+    phone = f", {d.contact.phone}" if d.contact.phone else ""
+    blocks.append(Para(f"Questions about this summary: {_given(d.contact.name, 'contact name')}, "
+                       f"{_given(d.contact.email, 'contact email')}{phone}. Please quote the reference "
+                       f"{_given(d.reference, 'tender reference')}."))  # fmt: skip
     footer = (f"Assessment summary for {bid.file}. Rubric {result.rubric_id} v{result.rubric_version} "
               f"(fingerprint {result.rubric_fingerprint[:12]}). socialvalue {__version__}" + (f", from {source}" if source else "") + ".")  # fmt: skip
-    return Document(title="Assessment summary", subtitle=f"{name}: {result.rubric_title}", blocks=blocks, footer=footer)
+    heading = "Assessment summary (DRAFT)" if draft else "Assessment summary"
+    return Document(title=heading, subtitle=f"{name}: {title}", blocks=blocks, footer=footer)
 
 
 # --- the evaluation report ---------------------------------------------------------------------
@@ -494,15 +538,42 @@ def _not_compared(result: TenderResult) -> list[Block]:
     return [Heading("Bids not ranked"), Table(["Bidder", "File", "Status", "Why"], rows, widths=[1.8, 2.2, 1.0, 4.0])]
 
 
+def _decision(decision: Decision | None) -> list[Block]:
+    """Why the winner won, and how robust the decision is (from the scored tender's Decision)."""
+    if decision is None:
+        return []
+    blocks: list[Block] = [Heading("The decision"), *(Para(line) for line in decision.why)]
+    if decision.gaps:
+        rows: list[list[str]] = []
+        bold: set[int] = set()
+        for gap in decision.gaps:
+            bold.add(len(rows))
+            rows.append(
+                [gap.part, _pts(gap.winner_points), _pts(gap.runner_up_points), f"{gap.difference:+.2f}", gap.detail]
+            )
+            rows += [["   " + g.part, _pts(g.winner_points), _pts(g.runner_up_points), f"{g.difference:+.2f}", g.detail]
+                     for g in gap.questions]  # fmt: skip
+        blocks.append(Table(["Points", decision.winner, decision.runner_up, "Difference", "What lies behind it"], rows,
+                            widths=[1.6, 1.2, 1.2, 1.0, 3.6], bold_rows=bold, label_column=True))  # fmt: skip
+    blocks.append(Heading("How robust the decision is", 2))
+    for i, line in enumerate(decision.robustness):
+        blocks.append(Para(line, "warning" if i == 0 and line.startswith("Close") else "normal"))
+    if decision.method:
+        blocks.append(Para(" ".join(decision.method), "note"))
+    return blocks
+
+
 def evaluation_report(
     result: TenderResult,
     rubric: Rubric,
     checks: Sequence[Problem],
     panel: PanelRecord | None = None,
     source: LoadedResults | None = None,
+    details: TenderDetails | None = None,
 ) -> Document:
     """The evaluation report for the approval board."""
     winner = result.winner
+    d = details or TenderDetails()
     blocks: list[Block] = [
         Para(
             "For the approval board: how the tenders were evaluated, by whom, with what result, and what must be "
@@ -524,6 +595,7 @@ def evaluation_report(
                 "warning",
             )
         )
+    blocks += _decision(result.decision)
     blocks += _method(rubric, result)
     blocks += _panel(result, panel)
     blocks += _ranking(rubric, result)
@@ -534,6 +606,14 @@ def evaluation_report(
     errors = sum(1 for p in result.problems if p.severity is Severity.ERROR)
     warnings = sum(1 for p in result.problems if p.severity is Severity.WARNING)
     facts = [
+        ["Buyer", _given(d.buyer, "buyer")],
+        ["Tender", f"{_given(d.title, 'tender title')}, reference {_given(d.reference, 'tender reference')}"],
+        ["Contact", f"{_given(d.contact.name, 'contact name')}, {_given(d.contact.email, 'contact email')}"],
+        [
+            "Standstill",
+            f"award notice {_given(d.award_notice_date, 'award notice date')}; ends "
+            f"{_given(d.standstill_end, 'standstill end date')}",
+        ],
         ["Rubric", f"{result.rubric_id} v{result.rubric_version}"],
         ["Rubric fingerprint (SHA-256)", result.rubric_fingerprint],
         ["Value set", result.value_set or "none"],
@@ -551,7 +631,9 @@ def evaluation_report(
     blocks += [Heading("Audit"), Table(["What", "Detail"], facts, widths=[1.6, 6.0], label_column=True)]
     return Document(
         title="Evaluation report",
-        subtitle=result.rubric_title,
+        subtitle=f"{d.title or result.rubric_title}"
+        + (f" ({d.reference})" if d.reference else "")
+        + (f": {d.buyer}" if d.buyer else ""),
         blocks=blocks,
         footer=f"Evaluation report. Rubric {result.rubric_id} v{result.rubric_version}. socialvalue {__version__}.",
         landscape=True,
@@ -591,6 +673,7 @@ def write_summaries(
     panel: PanelRecord | None = None,
     source: LoadedResults | None = None,
     inputs: Sequence[Path] = (),
+    details: TenderDetails | None = None,
 ) -> Written:
     """One assessment summary per assessed bidder and the evaluation report, each as .docx and .html.
 
@@ -607,11 +690,11 @@ def write_summaries(
             while stem in used:
                 stem, n = f"{base}-{n}", n + 1
             used.add(stem)
-            doc = assessment_summary(result, rubric, b, source.file if source else "")
+            doc = assessment_summary(result, rubric, b, source.file if source else "", details)
             write_docx(doc, tmp / f"{stem}.docx", inputs)
             write_html(doc, tmp / f"{stem}.html", inputs)
             written.summaries[b.file] = (out_dir / f"{stem}.docx", out_dir / f"{stem}.html")
-        report = evaluation_report(result, rubric, checks, panel, source)
+        report = evaluation_report(result, rubric, checks, panel, source, details)
         write_docx(report, tmp / f"{REPORT_STEM}.docx", inputs)
         write_html(report, tmp / f"{REPORT_STEM}.html", inputs)
         written.report = (out_dir / f"{REPORT_STEM}.docx", out_dir / f"{REPORT_STEM}.html")
