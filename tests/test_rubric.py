@@ -55,10 +55,7 @@ def test_every_problem_at_once_with_line_and_field(tmp_path: Path) -> None:
     misspelt = next(p for p in problems if "wieght" in p.reason)
     assert misspelt.field == "quality.questions.1.wieght"
     assert misspelt.line is not None and "wieght" in lines[misspelt.line - 1]
-    # the structural checks cannot run while a field is unknown; fix it and see the rest at once
-    del data["quality"]["questions"][1]["wieght"]
-    source, problems = load_rubric(str(write(tmp_path, data)))
-    text = [str(p) for p in problems]
+    # the cross-field checks run on what parsed, in the same pass
     assert any("criteria weights must sum to 100; they sum to 105" in t for t in text)
     scale = next(p for p in problems if "unknown scale" in p.reason)
     assert scale.field == "quality.questions.0.scale"
@@ -183,3 +180,69 @@ def test_builtin_rubrics_validate_against_the_published_schema(name: str) -> Non
 def test_published_schema_is_current() -> None:
     """docs/rubric.schema.json is generated: regenerate with `socialvalue rubric schema -o docs/rubric.schema.json`."""
     assert (ROOT / "docs" / "rubric.schema.json").read_text() == rubric_schema_json()
+
+
+def test_five_problems_in_one_pass(tmp_path: Path) -> None:
+    data = base()
+    data["criteria"][0]["weight"] = 45  # 1: sums to 105
+    data["quality"]["questions"][0]["scale"] = "0-7"  # 2: unknown scale
+    data["quality"]["questions"][1]["wieght"] = 30  # 3: misspelt field
+    data["quality"]["questions"][1]["word_limit"] = "lots"  # 4: not a number
+    data["tie_break"] = ["higher-quality", "coin-toss"]  # 5: not a tie-break rule
+    source, problems = load_rubric(str(write(tmp_path, data)))
+    assert source is None
+    fields = sorted(p.field for p in problems)
+    assert fields == sorted(
+        ["criteria", "quality.questions.0.scale", "quality.questions.1.wieght", "quality.questions.1.word_limit",
+         "tie_break.1"]
+    )  # fmt: skip
+    assert all(p.line is not None for p in problems)
+
+
+def test_question_weights_as_points_of_the_total(tmp_path: Path) -> None:
+    data = base()
+    quality = data["criteria"][1]["weight"]
+    questions = data["quality"]["questions"]
+    shares = [q["weight"] for q in questions]
+    for q, share in zip(questions, shares, strict=True):
+        del q["weight"]
+        q["points"] = quality * share / 100
+    source, problems = load_rubric(str(write(tmp_path, data)))
+    assert source is not None, problems
+    r = source.rubric
+    assert [r.question_max_points(q) for q in r.quality_questions()] == [quality * s / 100 for s in shares]
+    assert [r.question_weight_pct(q) for q in r.quality_questions()] == pytest.approx(shares)
+    # published as points they add up exactly; a total that does not is refused, naming both figures
+    questions[0]["points"] += 0.01
+    source, problems = load_rubric(str(write(tmp_path, data)))
+    assert source is None
+    assert any(f"points must add up to their part's {quality:g} points" in p.reason for p in problems)
+    questions[0]["weight"] = 10
+    _, problems = load_rubric(str(write(tmp_path, data)))
+    assert any("one of the two" in p.reason for p in problems)
+
+
+def test_points_are_exact_where_percentages_would_round(tmp_path: Path) -> None:
+    # "Q1 25 points, Q2 20 points" of a 45-point quality criterion: 55.5555…% and 44.4444…% as percentages
+    data = base()
+    data["criteria"] = [
+        {"id": "price", "name": "Price", "kind": "price", "weight": 45},
+        {"id": "quality", "name": "Quality", "kind": "quality", "weight": 45},
+        {"id": "sv", "name": "Social value", "kind": "social_value", "weight": 10},
+    ]
+    questions = data["quality"]["questions"][:2]
+    data["quality"]["questions"] = questions
+    for q, points in zip(questions, (25, 20), strict=True):
+        q.pop("weight", None)
+        q["points"] = points
+    source, problems = load_rubric(str(write(tmp_path, data)))
+    assert source is not None, problems
+    r = source.rubric
+    assert [r.question_max_points(q) for q in r.quality_questions()] == [25, 20]
+    rounded = [{**q, "weight": w} for q, w in zip(questions, (55.56, 44.44), strict=True)]
+    for q in rounded:
+        del q["points"]
+    data["quality"]["questions"] = rounded
+    source, _ = load_rubric(str(write(tmp_path, data)))
+    assert source is not None
+    assert source.rubric.question_max_points(source.rubric.quality_questions()[0]) != 25  # the trap points avoid

@@ -581,7 +581,7 @@ class _Writer:
                 _formula(ws, row, 5, f"={weight_name}*{_ref(7, row)}/100", r.question_max_points(q), f.points)
                 put(ws, row, 6, q.text.strip(), f.wrap)
                 fit_height(ws, row, q.text.strip(), cols[6].width)
-                put(ws, row, 7, q.weight, f.pct)
+                put(ws, row, 7, r.question_weight_pct(q), f.pct)
                 put(ws, row, 8, q.word_limit, f.number)
                 put(ws, row, 9, q.minimum_score, f.number)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,7 +179,7 @@ def load_rubric(
     try:
         rubric = Rubric.model_validate(loaded.data)
     except ValidationError as exc:
-        return None, [*notes, *_validation_problems(exc, file, loaded.lines)]
+        return None, [*notes, *_validation_problems(exc, file, loaded.lines), *_checks_on_what_parsed(loaded, file)]
     problems += [p.model_copy(update={"line": _line_for(p.field, loaded.lines)}) for p in policy_problems(rubric, file)]
 
     value_set = None
@@ -191,6 +193,85 @@ def load_rubric(
     if any(p.severity is not Severity.INFO for p in problems):
         return None, problems
     return RubricSource(rubric=rubric, path=path, value_set=value_set), problems
+
+
+_TAGS = ("lowest-over", "relative-to", "linear-", "price-per", "target")
+"""Discriminator tags pydantic adds to an error's location (e.g. 'relative-to-mean'): not part of the file's path."""
+
+
+def _drop(data: Any, loc: Sequence[str | int], missing: bool) -> str | None:
+    """Remove what ``loc`` points at (its parent, for a missing field) from ``data``; the dotted path removed."""
+    parts = [p for p in loc if not (isinstance(p, str) and p.startswith(_TAGS))]
+    if missing or not parts:
+        parts = parts[:-1]
+    if not parts:
+        return None
+    node = data
+    for part in parts[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    last = parts[-1]
+    if isinstance(node, dict) and last in node:
+        del node[last]
+    elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+        node[last] = None  # stays in place (so later items keep their index); the list is then left alone
+    else:
+        return None
+    return ".".join(str(p) for p in parts)
+
+
+def _checks_on_what_parsed(loaded: Loaded, file: str) -> list[Problem]:
+    """The cross-field and policy checks of a rubric file that has field problems, run on the rest of it.
+
+    The fields pydantic refused are taken out (a list item with one is taken out whole) until the rest parses;
+    checks that read anything taken out are not reported (they would be about the gap, not the file).
+    """
+    data = copy.deepcopy(loaded.data)
+    dropped: list[str] = []
+    rubric = None
+    for _ in range(8):
+        try:
+            rubric = Rubric.model_validate(data, context={"structure": False})
+            break
+        except ValidationError as exc:
+            removed = [_drop(data, e["loc"], e["type"] == "missing") for e in exc.errors()]
+            if not any(removed):
+                return []
+            dropped += [r for r in removed if r]
+            for path in dropped:  # an item taken out of a list: the list's other checks would count wrongly
+                head, _, tail = path.rpartition(".")
+                if tail.isdigit():
+                    _strip_nones(data, head)
+    if rubric is None:
+        return []
+    gaps = [(path.rpartition(".")[0] if path.rpartition(".")[2].isdigit() else path) for path in dropped]
+
+    def clear(path: str) -> bool:
+        return not any(path.startswith(g) or g.startswith(path) for g in gaps)
+
+    found = [
+        Problem(code="rubric-invalid", file=file, line=_line_for(path, loaded.lines), field=path, reason=message)
+        for path, message in rubric.structure_errors()
+        if clear(path)
+    ]
+    found += [
+        p.model_copy(update={"line": _line_for(p.field, loaded.lines)})
+        for p in policy_problems(rubric, file)
+        if clear(p.field)
+    ]
+    return found
+
+
+def _strip_nones(data: Any, path: str) -> None:
+    node = data
+    for part in path.split(".") if path else []:
+        node = node[int(part)] if isinstance(node, list) else node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            return
+    if isinstance(node, list):
+        node[:] = [item for item in node if item is not None]
 
 
 def value_set_gaps(rubric: Rubric, value_set: ValueSet, file: str, lines: dict[str, int]) -> list[Problem]:

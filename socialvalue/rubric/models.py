@@ -15,7 +15,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from .scales import PRESETS, Scale
 
@@ -165,13 +165,26 @@ class Question(_Model):
     guidance: str = ""
     word_limit: Annotated[int, Field(gt=0)] | None = None
     scale: str | None = Field(default=None, description="Scale id; the rubric's default_scale when absent.")
-    weight: Annotated[float, Field(gt=0, le=100)] = Field(
-        description="% of its part (quality, or social value qualitative)"
+    weight: Annotated[float, Field(gt=0, le=100)] | None = Field(
+        default=None, description="% of its part (quality, or social value questions); or give points instead."
+    )
+    points: Annotated[float, Field(gt=0, le=100)] | None = Field(
+        default=None,
+        description="Points of the total score (out of 100), as the buyer publishes them ('Q1 25 points'); "
+        "instead of weight. The questions of a part all use the one form.",
     )
     minimum_score: float | None = Field(
         default=None,
         description="Hurdle: a consensus score below this excludes the bid.",
     )
+
+    @model_validator(mode="after")
+    def _weight_or_points(self) -> Question:
+        if (self.weight is None) == (self.points is None):
+            raise ValueError(
+                "give the question's weight (% of its part) or its points (of the total score): one of the two"
+            )
+        return self
 
 
 class Gate(_Model):
@@ -276,7 +289,17 @@ class Rubric(_Model):
     # --- structural checks (policy checks live in policy.py) ---------------------------------
 
     @model_validator(mode="after")
-    def _consistent(self) -> Rubric:
+    def _consistent(self, info: ValidationInfo) -> Rubric:
+        if info.context and info.context.get("structure") is False:
+            return self  # the loader runs structure_errors itself, on what parsed of a file with other problems
+        errors = self.structure_errors()
+        if errors:
+            # One line per problem, "path|message", so the loader can point at each one's line.
+            raise ValueError("\n".join(f"{path}|{msg}" for path, msg in errors))
+        return self
+
+    def structure_errors(self) -> list[tuple[str, str]]:
+        """Every cross-field problem, as (field path, message): weights, sections, codes, scales, measures."""
         errors: list[tuple[str, str]] = []
         paths = dict(self._code_paths())
         total = sum(c.weight for c in self.criteria)
@@ -362,7 +385,8 @@ class Rubric(_Model):
                     )
 
         if self.quality is not None:
-            errors += _weights_sum("quality.questions", "quality questions", self.quality.questions)
+            errors += _weights_sum("quality.questions", "quality questions", self.quality.questions,
+                                   self.weight(CriterionKind.QUALITY))  # fmt: skip
         sv = self.social_value
         if sv is not None:
             measures = [m for t in sv.themes for m in t.measures]
@@ -382,7 +406,8 @@ class Rubric(_Model):
                     )
                 )
             if sv.quantitative_share_pct < 100:
-                errors += _weights_sum("social_value.themes", "social value questions", questions)
+                errors += _weights_sum("social_value.themes", "social value questions", questions,
+                                       self.sv_qualitative_weight)  # fmt: skip
             if sv.quantitative_share_pct > 0 and not any(m.value_ref for m in measures):
                 errors.append(
                     (
@@ -414,10 +439,7 @@ class Rubric(_Model):
                                 f"measure {m.code}: overlaps_with names unknown measure {other!r}",
                             )
                         )
-        if errors:
-            # One line per problem, "path|message", so the loader can point at each one's line.
-            raise ValueError("\n".join(f"{path}|{msg}" for path, msg in errors))
-        return self
+        return errors
 
     # --- navigation ---------------------------------------------------------------------------
 
@@ -489,13 +511,23 @@ class Rubric(_Model):
         quality = question.code in self._navigation.quality_codes
         return CriterionKind.QUALITY if quality else CriterionKind.SOCIAL_VALUE
 
-    def question_max_points(self, question: Question) -> float:
-        """Weighted points a top score on this question is worth, out of 100 overall."""
+    def _part_weight(self, question: Question) -> float:
         if self.question_part(question) is CriterionKind.QUALITY:
-            part = self.weight(CriterionKind.QUALITY)
-        else:
-            part = self.sv_qualitative_weight
-        return part * question.weight / 100
+            return self.weight(CriterionKind.QUALITY)
+        return self.sv_qualitative_weight
+
+    def question_max_points(self, question: Question) -> float:
+        """Weighted points a top score on this question is worth, out of 100 overall (exactly the points published)."""
+        if question.points is not None:
+            return question.points
+        return self._part_weight(question) * (question.weight or 0.0) / 100
+
+    def question_weight_pct(self, question: Question) -> float:
+        """The question's weight as % of its part (worked out from its points where it gives points)."""
+        if question.weight is not None:
+            return question.weight
+        part = self._part_weight(question)
+        return (question.points or 0.0) / part * 100 if part else 0.0
 
     @property
     def sv_quantitative_weight(self) -> float:
@@ -546,20 +578,37 @@ class Rubric(_Model):
         """
         old = next(c.weight for c in self.criteria if c.id == criterion_id)
         factor = (100 - weight) / (100 - old)
-        criteria = [
-            c.model_copy(update={"weight": weight if c.id == criterion_id else c.weight * factor})
-            for c in self.criteria
-        ]
-        return self.model_copy(update={"criteria": criteria})
+        scale = {c.kind: weight / c.weight if c.id == criterion_id else factor for c in self.criteria}
+        criteria = [c.model_copy(update={"weight": c.weight * scale[c.kind]}) for c in self.criteria]
+        update: dict[str, Any] = {"criteria": criteria}
+
+        def scaled(
+            questions: list[Question], by: float
+        ) -> list[Question]:  # questions given in points keep their share
+            return [q if q.points is None else q.model_copy(update={"points": q.points * by}) for q in questions]
+
+        if self.quality is not None:
+            questions = scaled(self.quality.questions, scale.get(CriterionKind.QUALITY, 1.0))
+            update["quality"] = self.quality.model_copy(update={"questions": questions})
+        if self.social_value is not None:
+            by = scale.get(CriterionKind.SOCIAL_VALUE, 1.0)
+            themes = [t.model_copy(update={"questions": scaled(t.questions, by)}) for t in self.social_value.themes]
+            update["social_value"] = self.social_value.model_copy(update={"themes": themes})
+        return self.model_copy(update=update)
 
 
-def _weights_sum(path: str, what: str, questions: list[Question]) -> list[tuple[str, str]]:
-    total = sum(q.weight for q in questions)
+def _weights_sum(path: str, what: str, questions: list[Question], part: float) -> list[tuple[str, str]]:
+    """Question weights sum to 100 (% of their part); or, given as points, to the part's weight, exactly."""
+    in_points = [q for q in questions if q.points is not None]
+    if in_points and len(in_points) < len(questions):
+        return [(path, f"{what}: give every question's weight the same way, all as weight (% of their part) "
+                       "or all as points (of the total score)")]  # fmt: skip
+    if in_points:
+        total = sum(q.points or 0.0 for q in in_points)
+        if abs(total - part) > 1e-9 * max(1.0, part):
+            return [(path, f"{what}: points must add up to their part's {part:g} points; they add up to {total:g}")]
+        return []
+    total = sum(q.weight or 0.0 for q in questions)
     if questions and abs(total - 100) > 1e-6:
-        return [
-            (
-                path,
-                f"{what}: weights must sum to 100 (% of their part); they sum to {total:g}",
-            )
-        ]
+        return [(path, f"{what}: weights must sum to 100 (% of their part); they sum to {total:g}")]
     return []

@@ -170,7 +170,7 @@ def score_questions(
                 part=a.part,
                 theme=a.theme,
                 text=q.text,
-                weight_pct=q.weight,
+                weight_pct=rubric.question_weight_pct(q),
                 max_points=max_points,
                 scale_id=scale.id,
                 scale_max=scale.max,
