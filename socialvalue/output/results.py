@@ -31,6 +31,7 @@ from socialvalue.rubric import CriterionKind, Rubric, ValueSet
 from socialvalue.rubric.models import AgainstTarget, LinearDeduction, PricePerQualityPoint, RelativeToBest
 from socialvalue.scoring import methods
 from socialvalue.scoring.results import COUNT_ONLY_NOTE, BidResult, BidStatus, MeasureLine, TenderResult
+from socialvalue.words import cut_words
 
 from .atomic import atomic_path
 from .decision_sheet import DECISION, write_decision_sheet
@@ -162,18 +163,7 @@ def _header(
 
 def _short(text: str, limit: int = SHORT_DESCRIPTION) -> str:
     """``text`` cut at a word boundary to about ``limit`` characters, with an ellipsis when cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    words = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-(").split(" ")
-    while len(words) > 1 and words[-1].lower() in _TRAILING_SMALL_WORDS:  # "delivered on the…" → "delivered…"
-        words.pop()
-    return " ".join(words) + "…"
-
-
-_TRAILING_SMALL_WORDS = frozenset(
-    ("a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with")
-)
+    return cut_words(text, limit)
 
 
 def _heading_lines(text: str, width: float) -> int:
