@@ -20,8 +20,9 @@ demo: $(STAMP)
 	@# Any other code (2 usage, 3 output not written, 70 bug, 130 Ctrl-C: see the README) stops make with that code.
 	$(BIN)/socialvalue score demo/bids --rubric hybrid-commitments-plan --evaluations demo/consensus.xlsx \
 		-o demo/results.xlsx --json demo/results.json --csv demo/results.csv; rc=$$?; [ $$rc -le 1 ] || exit $$rc
-	$(BIN)/socialvalue summaries demo/results.json -o demo/summaries; rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	$(BIN)/socialvalue summaries demo/results.json -o demo/summaries --tender demo/tender-details.yaml; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 	@echo "Results: demo/results.xlsx (also demo/results.json, demo/results.csv); assessment summaries in demo/summaries/"
+	@echo "Run socialvalue yourself: .venv/bin/socialvalue --help  (or: source .venv/bin/activate, then socialvalue --help)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

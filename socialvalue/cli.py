@@ -119,10 +119,10 @@ def main() -> None:
       socialvalue panel collect panel/ --rubric local-measures -o moderation.xlsx
                                                            scores side by side; agree a consensus
       socialvalue score bids/ --rubric local-measures --evaluations moderation.xlsx -o results.xlsx --json results.json
-      socialvalue summaries results.json -o letters/        each bidder's assessment summary
+      socialvalue summaries results.json -o letters/ --tender tender-details.yaml   assessment summaries
 
     \b
-    No panel workbooks? `socialvalue template --evaluation bids/ ...` makes a single consensus sheet.
+    No panel workbooks? `socialvalue template --consensus-for bids/ ...` makes a single consensus sheet.
 
     \b
     Try it on example data:  socialvalue example demo/  (then follow what it prints)
@@ -158,51 +158,29 @@ def rubric_list() -> None:
 @click.argument("name")
 @click.option("--values", help="Value set (built-in id, YAML or CSV) instead of the rubric's own.")
 @encoding_option
-def rubric_show(name: str, values: str | None, encoding: str | None) -> None:
-    """Show a rubric: criteria, weights, methods, themes, measures, questions and gates."""
-    from socialvalue.rubric import CriterionKind
+@click.option("--json", "as_json", is_flag=True, help="Print the rubric as JSON instead.")
+def rubric_show(name: str, values: str | None, encoding: str | None, as_json: bool) -> None:
+    """Show a rubric: criteria, weights (questions both as % and as points), methods, themes, measures, gates."""
+    from socialvalue.rubric.show import show_json, show_lines
 
     source = _load(name, values, encoding)
-    r = source.rubric
-    say(f"{r.title}  ({r.id} v{r.version}, policy {r.policy.value})", bold=True)
-    say(f"file: {source.path}")
-    say(f"fingerprint: {r.fingerprint()}")
-    for c in r.criteria:
-        say(f"  {c.name:28} {c.weight:5g}%  ({c.kind.value})")
-    if r.weight(CriterionKind.PRICE):
-        say(f"price method: {r.price_method.method}")
-    if r.quality:
-        say("Quality questions", bold=True)
-        for q in r.quality.questions:
-            hurdle = f", minimum {q.minimum_score:g}" if q.minimum_score is not None else ""
-            say(f"  {q.code:6} {q.weight:g}% on {r.scale_for(q).id}{hurdle}: {q.text[:90]}")
-    if r.social_value:
-        sv = r.social_value
-        say(
-            f"Social value: {sv.quantitative_share_pct:g}% commitments ({sv.quantitative_method.method}, {sv.score_on}), "
-            f"{100 - sv.quantitative_share_pct:g}% questions",
-            bold=True,
-        )
-        if source.value_set:
-            say(f"value set: {source.value_set.label}")
-        for t in sv.themes:
-            say(f"  {t.name}" + (f"  [{t.model_theme.value}]" if t.model_theme else ""))
-            for m in t.measures:
-                row = source.value_set.get(m.value_ref) if source.value_set and m.value_ref else None
-                value = f"£{row.value_gbp:,.2f}/{row.unit}" if row else "count only"
-                say(f"    {m.code:6} {m.unit:9} {value:18} {m.description[:70]}")
-            for q in t.questions:
-                say(f"    {q.code:6} question {q.weight:g}%: {q.text.strip()[:80]}")
-            for g in t.gates:
-                say(f"    {g.code:6} pass/fail: {g.text[:80]}")
-    say(f"tie-break: {', '.join(t.value for t in r.tie_break)}; abnormally low below mean by {r.abnormally_low_pct:g}%")
+    if as_json:
+        import json
+
+        click.echo(json.dumps(show_json(source), indent=2, ensure_ascii=False))
+        return
+    for line in show_lines(source):
+        say(line)
 
 
 @rubric.command("check", epilog=codes(0, 2))
 @click.argument("files", nargs=-1, required=True)
 @click.option("--values", help="Check against this value set instead of the rubric's own.")
 @encoding_option
-def rubric_check(files: tuple[str, ...], values: str | None, encoding: str | None) -> int:
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the outcome as JSON: one entry per file, with its problems."
+)
+def rubric_check(files: tuple[str, ...], values: str | None, encoding: str | None, as_json: bool) -> int:
     """Check rubric files; every problem at once, with file, line and field path.
 
     Exits 2 when any file has a problem.
@@ -211,6 +189,18 @@ def rubric_check(files: tuple[str, ...], values: str | None, encoding: str | Non
     from socialvalue.rubric import load_rubric
 
     bad = 0
+    if as_json:
+        import json
+
+        report = []
+        for f in files:
+            source, problems = load_rubric(f, values, encoding)
+            bad += source is None
+            report.append({"file": f, "ok": source is not None,
+                           "fingerprint": source.rubric.fingerprint() if source else None,
+                           "problems": [p.model_dump(mode="json") for p in problems]})  # fmt: skip
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return ExitCode.USAGE if bad else ExitCode.OK
     for f in files:
         source, problems = load_rubric(f, values, encoding)
         if source is None:
@@ -248,6 +238,27 @@ def rubric_schema(output: Path | None) -> None:
         click.echo(text)
 
 
+# --- issue 12: option checks that tell a bids folder from a consensus workbook ----------------------
+
+
+def _folder_of_bids(value: Path | None) -> Path | None:
+    if value is not None and not value.is_dir():
+        raise click.BadParameter(
+            f"{value} is a file: --consensus-for takes the folder of returned bids. To score with a consensus "
+            f"workbook, use `socialvalue score BIDS_DIR --evaluations {value}`."
+        )
+    return value
+
+
+def _consensus_workbook(value: Path) -> Path:
+    if value.is_dir():
+        raise click.BadParameter(
+            f"{value} is a folder: --evaluations takes the panel's consensus workbook (.xlsx). To make one for a "
+            f"folder of bids, use `socialvalue template --consensus-for {value} --rubric R -o consensus.xlsx`."
+        )
+    return value
+
+
 # --- template --------------------------------------------------------------------------
 
 
@@ -255,10 +266,14 @@ def rubric_schema(output: Path | None) -> None:
 @click.option("--rubric", "rubric_name", required=True, help="Built-in rubric id or rubric YAML file.")
 @click.option("--values", help="Value set (built-in id, YAML or CSV) instead of the rubric's own.")
 @click.option(
-    "--evaluation",
+    "--consensus-for",
+    "--evaluation",  # the old name, kept working: it was easy to swap with score's --evaluations (a workbook)
     "bids_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Instead of the supplier workbook, make the panel's consensus score workbook for the bids in this folder.",
+    type=click.Path(exists=True, path_type=Path),
+    callback=lambda ctx, param, value: _folder_of_bids(value),
+    metavar="BIDS_DIR",
+    help="Instead of the supplier workbook, make the panel's consensus score workbook for the bids in this folder "
+    "(--evaluation is the old name).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @overwrite_option
@@ -266,9 +281,9 @@ def rubric_schema(output: Path | None) -> None:
 def template(
     rubric_name: str, values: str | None, bids_dir: Path | None, output: Path, overwrite: bool, encoding: str | None
 ) -> int:
-    """Make the supplier response workbook for a rubric (or, with --evaluation, the consensus score workbook).
+    """Make the supplier response workbook for a rubric (or, with --consensus-for, the consensus score workbook).
 
-    A filled response or consensus workbook is never replaced without --overwrite. With --evaluation,
+    A filled response or consensus workbook is never replaced without --overwrite. With --consensus-for,
     exits 1 when some files in the folder are not readable bids (they are left out and listed).
     """
     from socialvalue.output.atomic import check_targets, together
@@ -310,17 +325,24 @@ def template(
 @click.option(
     "--evaluations",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(exists=True, path_type=Path),
+    callback=lambda ctx, param, value: tuple(_consensus_workbook(v) for v in value),
     help="The panel's consensus score workbook (repeatable).",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Results workbook."
 )
 @click.option(
-    "--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write everything as JSON."
+    "--json",
+    "json_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write everything as JSON ('-': to standard output; the ranking then goes to standard error).",
 )
 @click.option(
-    "--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write one CSV row per bid."
+    "--csv",
+    "csv_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write one CSV row per bid ('-': to standard output).",
 )
 @click.option(
     "-j",
@@ -356,13 +378,14 @@ def score(
     """
     from socialvalue.batch import score_files
     from socialvalue.output.atomic import check_targets, together
-    from socialvalue.output.export import write_csv, write_json
+    from socialvalue.output.export import STDOUT, write_csv, write_json
     from socialvalue.output.results import AuditInfo, write_results
 
     source = _load(rubric_name, values, encoding)
     files, notes = _input_files(bids_dir, "bid files", "put the returned bid workbooks in it")
     inputs = [*files, *evaluations, source.path]
-    check_targets([output, json_out, csv_out], inputs, overwrite=overwrite)
+    files_out = [t for t in (json_out, csv_out) if t is not None and str(t) != STDOUT]  # '-': standard output
+    check_targets([output, *files_out], inputs, overwrite=overwrite)
     with click.progressbar(length=len(files), label="Reading bids", file=sys.stderr) as bar:
         batch = score_files(files, source, evaluations, jobs or _cores(), bar.update, notes)
     audit = AuditInfo(
@@ -377,15 +400,16 @@ def score(
             write_json(batch.result, json_out, inputs)
         if csv_out:
             write_csv(batch.result, csv_out, inputs)
+    piped = any(str(x) == STDOUT for x in (json_out, csv_out) if x)  # standard output carries the data: words to stderr
     if not quiet:
         for b in batch.result.bids:
             total = f"{b.total:6.2f}" if b.total is not None else "     -"
             rank = f"{b.rank:>3}" if b.rank else "  -"
-            say(f"{rank}  {total}  {b.status.value:10} {b.supplier or b.file}")
+            say(f"{rank}  {total}  {b.status.value:10} {b.supplier or b.file}", err=piped)
     if batch.problems:
         print_problems(batch.problems)
     scored = sum(1 for b in batch.result.bids if b.total is not None)
-    say(f"Scored {scored} of {len(files)} file(s); results: {output}")
+    say(f"Scored {scored} of {len(files)} file(s); results: {output}", err=piped)
     return ExitCode.INPUT_PROBLEMS if batch.has_errors else ExitCode.OK
 
 
@@ -539,9 +563,17 @@ def panel_collect(
 )
 @click.option("--moderation", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The moderation workbook, to name the panel in the evaluation report.")  # fmt: skip
+@click.option("--tender", "tender_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Tender details (YAML: buyer, title, reference, contact, dates): every letter field comes from "
+                   "here; letters are marked DRAFT until it gives them all.")  # fmt: skip
 @encoding_option
 def summaries(
-    results_json: Path, output: Path, rubric_name: str | None, moderation: Path | None, encoding: str | None
+    results_json: Path,
+    output: Path,
+    rubric_name: str | None,
+    moderation: Path | None,
+    tender_file: Path | None,
+    encoding: str | None,
 ) -> int:
     """Write each bidder's assessment summary and the evaluation report (Word and HTML) from `score --json` results.
 
@@ -577,6 +609,13 @@ def summaries(
         if record is None:
             _fail(panel_problems, f"{moderation} cannot be used")
     checks = before_award_checks(source.rubric, result)
+    details = None
+    if tender_file is not None:
+        from socialvalue.details import load_details
+
+        details, detail_problems = load_details(tender_file)
+        if details is None:
+            _fail(detail_problems, f"{tender_file} cannot be used")
     written = write_summaries(
         result,
         source.rubric,
@@ -584,7 +623,8 @@ def summaries(
         checks,
         record,
         loaded,
-        inputs=[results_json, *([moderation] if moderation else [])],
+        inputs=[results_json, *([moderation] if moderation else []), *([tender_file] if tender_file else [])],
+        details=details,
     )
     for file, (docx, _html) in written.summaries.items():
         say(f"  {file:32} {docx.name} (+ .html)")

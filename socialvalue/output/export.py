@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import math
+import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from socialvalue import __version__
 from socialvalue.scoring import TenderResult
@@ -21,8 +22,15 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
+STDOUT = "-"
+"""A target of ``-`` means standard output (for pipes: ``socialvalue score … --json - | jq …``)."""
+
+
 def write_json(result: TenderResult, target: Path, inputs: Sequence[Path] = ()) -> Path:
     payload: dict[str, Any] = {"tool": f"socialvalue {__version__}", **result.model_dump(mode="json")}
+    if str(target) == STDOUT:
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        return target
     with atomic_path(target, inputs) as tmp:
         # allow_nan=False: JSON has no inf or NaN, and scoring never makes one; if it did, that is a bug to see
         tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
@@ -40,11 +48,18 @@ def _cell(value: object) -> object:
 
 
 def write_csv(result: TenderResult, target: Path, inputs: Sequence[Path] = ()) -> Path:
-    """One row per bid; text that a spreadsheet could run as a formula is neutralised."""
-    with atomic_path(target, inputs) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+    """One row per bid; text that a spreadsheet could run as a formula is neutralised. ``-``: standard output."""
+
+    def rows(fh: TextIO) -> None:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
         for b in result.bids:
             data = {**b.model_dump(), "value_set": result.value_set}
             writer.writerow([_cell(data.get(col)) for col in CSV_COLUMNS])
+
+    if str(target) == STDOUT:
+        rows(sys.stdout)
+        return target
+    with atomic_path(target, inputs) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        rows(fh)
     return target

@@ -1,0 +1,60 @@
+"""CLI items of issue 12: `-` means standard output, the bids folder and the consensus workbook cannot be swapped
+silently, the rubric commands speak JSON, summaries take the tender details."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from socialvalue.cli import main
+from socialvalue.example import ExampleTender
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_dash_writes_the_results_to_standard_output(example_tender: ExampleTender, tmp_path: Path) -> None:
+    code, out, err = run("score", example_tender.bids_dir, "--rubric", example_tender.rubric, "--evaluations",
+                         example_tender.consensus, "-o", tmp_path / "r.xlsx", "--json", "-", "-j", "1")  # fmt: skip
+    assert code == 1  # the example has a bid with mistakes
+    payload = json.loads(out)
+    assert payload["decision"]["winner"] == "Mersey Care Services Ltd"
+    assert "Scored 4 of 5 file(s)" in err and not (Path.cwd() / "-").exists()
+
+
+def test_a_folder_given_as_the_consensus_workbook_is_explained(example_tender: ExampleTender, tmp_path: Path) -> None:
+    code, _, err = run("score", example_tender.bids_dir, "--rubric", example_tender.rubric, "--evaluations",
+                       example_tender.bids_dir, "-o", tmp_path / "r.xlsx")  # fmt: skip
+    assert code == 2 and "is a folder: --evaluations takes the panel's consensus workbook" in err
+    assert "--consensus-for" in err
+    code, _, err = run("template", "--rubric", example_tender.rubric, "--evaluation", example_tender.consensus,
+                       "-o", tmp_path / "c.xlsx")  # fmt: skip
+    assert code == 2 and "is a file: --consensus-for takes the folder of returned bids" in err
+    code, _, _ = run("template", "--rubric", example_tender.rubric, "--consensus-for", example_tender.bids_dir,
+                       "-o", tmp_path / "c.xlsx")  # fmt: skip
+    assert code == 0 and (tmp_path / "c.xlsx").is_file()
+
+
+def test_rubric_commands_speak_json(tmp_path: Path) -> None:
+    code, out, _ = run("rubric", "show", "hybrid-commitments-plan", "--json")
+    shown = json.loads(out)
+    assert code == 0 and shown["question_weights"]["Q1"] == {"percent_of_part": 100, "points": 40}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: X\ncriteria: []\nwieght: 1\n")
+    code, out, _ = run("rubric", "check", "hybrid-commitments-plan", bad, "--json")
+    checked = json.loads(out)
+    assert code == 2 and [c["ok"] for c in checked] == [True, False]
+    assert {p["field"] for p in checked[1]["problems"]} >= {"criteria", "wieght"}
+
+
+def test_summaries_take_the_tender_details(example_tender: ExampleTender, tmp_path: Path) -> None:
+    run("score", example_tender.bids_dir, "--rubric", example_tender.rubric, "--evaluations",
+        example_tender.consensus, "-o", tmp_path / "r.xlsx", "--json", tmp_path / "r.json", "-j", "1")  # fmt: skip
+    code, _, err = run("summaries", tmp_path / "r.json", "-o", tmp_path / "letters", "--tender", example_tender.details)
+    assert code == 0, err
+    html = (tmp_path / "letters" / "assessment-summary-mersey-care-services.html").read_text(encoding="utf-8")
+    assert "EX-2026-014" in html and "DRAFT" not in html
