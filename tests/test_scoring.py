@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialvalue.scoring import BidStatus, score_tender
+from socialvalue.bid import Bid, PanelScore
+from socialvalue.rubric import Rubric
+from socialvalue.scoring import BidScorer, BidStatus, ScoredBid, compare_bids, score_tender
+from socialvalue.scoring.engine import uncompared
+from socialvalue.scoring.pool import pool_figures
 from socialvalue.scoring.results import BidResult, TenderResult
 from tests.builders import VALUES, bid, rubric, scores
 
@@ -328,3 +333,62 @@ def test_a_line_says_both_how_a_value_was_read_and_that_it_was_not_counted() -> 
     line = next(x for x in value_measures(rubric(), VALUES, b) if x.code == "M1")
     assert line.counted_quantity == 0 and line.gross == 0
     assert line.note == "read '5m' as 5000000 ('m' = ×1,000,000); not counted: see Errors"
+
+
+# --- a few bids compared against the whole pool (the Decision's what-ifs) ----------------------
+
+PRICE_METHODS = [
+    {"method": "lowest-over-bid"},
+    {"method": "relative-to-mean"},
+    {"method": "linear-deduction", "deduction_pct_per_pct": 2},
+    {"method": "price-per-quality-point"},
+]
+SV_METHODS = [
+    {"method": "relative-to-best", "basis": "gbp"},
+    {"method": "relative-to-best", "basis": "percent-of-price"},
+    {"method": "target", "target_gbp": 30_000},
+]
+
+
+def spread(price_method: dict[str, object], sv_method: dict[str, object]) -> tuple[Rubric, list[Bid], list[PanelScore]]:
+    """Eight bids spread over price, quality and social value (one excluded by a failed gate)."""
+    r = rubric(price_method=price_method, sv_method=sv_method, quant_share=60, gates=True)
+    specs = [(80, 2, 0.5, 3), (95, 4, 1.0, 2), (100, 5, 0.2, 5), (120, 3, 2.0, 4), (150, 5, 1.5, 1), (90, 1, 0.0, 0),
+             (110, 4, 1.2, 3), (70, 3, 0.8, 2)]  # fmt: skip
+    bids = [bid(f"b{i}", p, {"M1": m}, {"G1": i != 5}) for i, (p, _, m, _) in enumerate(specs)]
+    ps = [s for i, (_, q, _, sv) in enumerate(specs) for s in scores(f"b{i}", Q1=q, SV1=sv)]
+    return r, bids, ps
+
+
+@pytest.mark.parametrize("sv_method", SV_METHODS, ids=lambda m: "-".join(str(v) for v in m.values()))
+@pytest.mark.parametrize("price_method", PRICE_METHODS, ids=lambda m: str(m["method"]))
+def test_a_few_bids_compared_against_the_whole_pool_score_as_in_the_whole_tender(
+    price_method: dict[str, object], sv_method: dict[str, object]
+) -> None:
+    r, bids, ps = spread(price_method, sv_method)
+    whole = {b.bid_id: b for b in score_tender(r, VALUES, bids, ps).bids}
+    scorer = BidScorer(r, VALUES, ps)
+    own = [scorer(b).result for b in bids]
+    figures = pool_figures(r, own)
+    some = [own[i] for i in (0, 3, 4, 5)]
+    few = compare_bids(r, VALUES, [ScoredBid(x.model_copy(), [], [], [], []) for x in some], figures=figures)
+    points = ("in_pool", "price_points", "sv_quant_points", "price_per_point", "total", "status")
+    for b in few.bids:
+        assert {f: getattr(b, f) for f in points} == {f: getattr(whole[b.bid_id], f) for f in points}
+    # the figures no method of this rubric reads change no points
+    for name in ("count", "price_total", "lowest_price", "best_sv", "lowest_ratio"):
+        other = dataclasses.replace(figures, **{name: (getattr(figures, name) or 1.0) * 1.5})
+        if other.read_by(r) != figures.read_by(r):
+            continue
+        again = compare_bids(r, VALUES, [ScoredBid(x.model_copy(), [], [], [], []) for x in some], figures=other)
+        assert [[getattr(b, f) for f in points] for b in again.bids] == [
+            [getattr(b, f) for f in points] for b in few.bids
+        ]
+
+
+def test_a_compared_result_made_uncompared_is_the_bid_scored_on_its_own() -> None:
+    r, bids, ps = spread(PRICE_METHODS[0], SV_METHODS[0])
+    scorer = BidScorer(r, VALUES, ps)
+    own = {b.bid_id: scorer(b).result for b in bids}
+    for b in score_tender(r, VALUES, bids, ps).bids:
+        assert uncompared(b) == own[b.bid_id]

@@ -6,7 +6,9 @@ the set of compared bids, and the output is sorted by rank then bid file name.
 
 from __future__ import annotations
 
+import copy
 import math
+from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +21,7 @@ from socialvalue.rubric.valueset import ProxyValue
 
 from . import methods
 from .plausible import implausible, implausible_problem, usable_price
+from .pool import PoolFigures, figures_of, non_price, parts, pool_entry
 from .results import COUNT_ONLY_NOTE, BidResult, BidStatus, GateLine, MeasureLine, QuestionLine, TenderResult
 
 TOLERANCE = 1e-9
@@ -286,28 +289,27 @@ def rank(rubric: Rubric, results: list[BidResult]) -> None:
             a.flags.append(f"equal total with {names}: placed by the tie-break ({rules})")
 
 
-def _flag_low_prices(rubric: Rubric, results: Sequence[BidResult], pool: Sequence[BidResult]) -> None:
+def _flag_low_prices(rubric: Rubric, results: Sequence[BidResult], figures: PoolFigures) -> None:
     """Flag every priced bid whose price is abnormally low against the compared bids, compared or not.
 
     A compared bid is measured against the mean of the *other* compared bids; a bid outside the
     comparison (excluded, or missing a sheet) against the mean of all of them, and its flag says that
     it is outside the comparison, so the flag changes no score but is still seen.
     """
-    prices = [o.price for o in pool if o.price is not None]
-    total = sum(prices)
+    total, count = figures.price_total, figures.count
     threshold = rubric.abnormally_low_pct
     for r in results:
         if not usable_price(r.price) or r.status is BidStatus.UNREADABLE:
             continue
         assert r.price is not None
         if r.in_pool:
-            if len(prices) < 2:
+            if count < 2:
                 continue
-            mean, others = (total - r.price) / (len(prices) - 1), "the other compared bids"
+            mean, others = (total - r.price) / (count - 1), "the other compared bids"
         else:
-            if not prices:
+            if not count:
                 continue
-            mean, others = total / len(prices), "the compared bids"
+            mean, others = total / count, "the compared bids"
         if r.price < mean * (1 - threshold / 100):
             below = (1 - r.price / mean) * 100
             r.price_below_mean_pct = below
@@ -342,10 +344,16 @@ class BidScorer:
 
     def __init__(self, rubric: Rubric, value_set: ValueSet | None, panel: Iterable[PanelScore] = ()) -> None:
         self.rubric, self.value_set = rubric, value_set
-        self.panel = {(p.bid_id, p.code): p for p in panel}
+        self.panel: Mapping[tuple[str, str], PanelScore] = {(p.bid_id, p.code): p for p in panel}
         self.valued = _valued_measures(rubric, value_set)
         self.asked = _asked_questions(rubric)
         self.quality = rubric.criterion(CriterionKind.QUALITY)
+
+    def with_scores(self, scores: Iterable[PanelScore]) -> BidScorer:
+        """This scorer with ``scores`` in place of the panel's for the same bid and question (all else shared)."""
+        other = copy.copy(self)
+        other.panel = ChainMap({(p.bid_id, p.code): p for p in scores}, self.panel)  # type: ignore[arg-type]  # read only
+        return other
 
     def __call__(self, bid: Bid) -> ScoredBid:
         rubric, sv, quality = self.rubric, self.rubric.social_value, self.quality
@@ -422,10 +430,13 @@ def compare_bids(
     value_set: ValueSet | None,
     scored: Sequence[ScoredBid],
     unreadable: Mapping[str, str] | None = None,
+    figures: PoolFigures | None = None,
 ) -> TenderResult:
     """The relative scores (price, social value commitments), totals and ranks of bids scored on their own.
 
     Sets them on each bid's :class:`BidResult` (so each ``ScoredBid`` is compared once) and gathers the lines.
+    ``figures`` are the pool's (:func:`pool_figures`) when ``scored`` is only some of the compared bids: the
+    ones that could rank first in a what-if (the Decision's), scored against the whole tender's pool.
     """
     ordered = sorted(scored, key=lambda s: s.result.bid_id)
     results = [s.result for s in ordered]
@@ -435,17 +446,18 @@ def compare_bids(
     problems = [p for s in ordered for p in s.problems]
     sv = rubric.social_value
 
-    pool = [r for r in results if r.status is not BidStatus.EXCLUDED and usable_price(r.price) and not r.missing_sheets]
+    entries = [pool_entry(rubric, r) for r in results]
+    pool = [r for r, e in zip(results, entries, strict=True) if e is not None]
     for r in pool:
         r.in_pool = True
+    compared = [e for e in entries if e is not None]
+    figures = figures or figures_of(rubric, compared)
 
     # social value commitments, relative to the compared bids (or to a target)
     if sv is not None and sv.quantitative_share_pct > 0 and pool:
-        bases = {r.bid_id: methods.sv_basis(sv.quantitative_method, r.sv_scored, r.price or 0) for r in pool}
-        compared = list(bases.values())
-        for r in pool:
+        for r, e in zip(pool, compared, strict=True):
             r.sv_quant_points = methods.sv_points(
-                sv.quantitative_method, rubric.sv_quantitative_weight, bases[r.bid_id], compared
+                sv.quantitative_method, rubric.sv_quantitative_weight, e.basis, figures.best_sv
             )
 
     # price
@@ -453,25 +465,26 @@ def compare_bids(
     if w_price and pool:
         if isinstance(rubric.price_method, PricePerQualityPoint):
             for r in pool:
-                non_price = _non_price(rubric, r)
-                r.price_per_point = (r.price or 0) / non_price if non_price else None
-            ratios = [r.price_per_point for r in pool if r.price_per_point is not None]
-            for r in pool:
+                points = non_price(rubric, r.quality_points, r.sv_quant_points, r.sv_qual_points)
+                r.price_per_point = (r.price or 0) / points if points else None
                 if r.price_per_point is not None:
-                    r.price_points = methods.ratio_points(w_price, r.price_per_point, ratios)
+                    assert figures.lowest_ratio is not None
+                    r.price_points = methods.ratio_points(w_price, r.price_per_point, figures.lowest_ratio)
         else:
-            prices = [r.price for r in pool if r.price is not None]
+            assert figures.lowest_price is not None and figures.mean_price is not None
             for r in pool:
                 assert r.price is not None
-                r.price_points = methods.price_points(rubric.price_method, w_price, r.price, prices)
-        _flag_low_prices(rubric, results, pool)
+                r.price_points = methods.price_points(
+                    rubric.price_method, w_price, r.price, figures.lowest_price, figures.mean_price
+                )
+        _flag_low_prices(rubric, results, figures)
 
     for r in results:
         if r.status is BidStatus.RANKED:
-            parts = _parts(rubric, r)
-            r.total = sum(p for p in parts if p is not None) if all(p is not None for p in parts) else None
+            each = parts(rubric, r.price_points, r.quality_points, r.sv_quant_points, r.sv_qual_points)
+            r.total = sum(p for p in each if p is not None) if all(p is not None for p in each) else None
             if r.total is None:
-                r.status, r.status_reason = BidStatus.INCOMPLETE, "a part of the score could not be computed"
+                r.status, r.status_reason = BidStatus.INCOMPLETE, _UNTOTALLED
     rank(rubric, results)
 
     for name, digest in sorted((unreadable or {}).items()):
@@ -496,27 +509,21 @@ def compare_bids(
     )
 
 
-def _non_price(rubric: Rubric, r: BidResult) -> float | None:
-    parts = _parts(rubric, r)[1:]
-    return sum(p for p in parts if p is not None) if all(p is not None for p in parts) else None
+_UNTOTALLED = "a part of the score could not be computed"
 
 
-def _parts(rubric: Rubric, r: BidResult) -> list[float | None]:
-    """Price, quality, SV commitments and SV questions points, for the criteria this rubric has."""
-    parts: list[float | None] = []
-    if rubric.weight(CriterionKind.PRICE):
-        parts.append(r.price_points)
-    else:
-        parts.append(0.0)
-    if rubric.criterion(CriterionKind.QUALITY):
-        parts.append(r.quality_points)
-    sv = rubric.social_value
-    if sv is not None:
-        if sv.quantitative_share_pct > 0:
-            parts.append(r.sv_quant_points)
-        if sv.quantitative_share_pct < 100:
-            parts.append(r.sv_qual_points)
-    return parts
+def uncompared(r: BidResult) -> BidResult:
+    """A copy of a compared bid's result as it was scored on its own, ready to be compared again.
+
+    Its flags are left out (the comparison's cannot be told from the others'), so it is for a what-if, not a report.
+    """
+    reset: dict[str, object] = {  # every field compare_bids sets
+        "in_pool": False, "sv_quant_points": None, "price_per_point": None, "price_points": None, "total": None,
+        "rank": None, "flags": [], "price_below_mean_pct": None,
+    }  # fmt: skip
+    if r.status is BidStatus.INCOMPLETE and r.status_reason == _UNTOTALLED:
+        reset |= {"status": BidStatus.RANKED, "status_reason": ""}
+    return r.model_copy(update=reset)
 
 
 def explain(rubric: Rubric) -> dict[str, str]:

@@ -7,8 +7,6 @@ on the results workbook's Method sheet from the rubric.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from socialvalue.rubric.models import (
     AgainstTarget,
     LinearDeduction,
@@ -25,16 +23,14 @@ SvMethodT = RelativeToBest | AgainstTarget
 # --- price -------------------------------------------------------------------------------
 
 
-def price_points(method: PriceMethodT, weight: float, price: float, pool: Sequence[float]) -> float:
-    """Points for ``price`` among the compared prices ``pool`` (which includes it).
+def price_points(method: PriceMethodT, weight: float, price: float, lowest: float, mean: float) -> float:
+    """Points for ``price`` given the lowest and the mean of the compared prices (which include it).
 
     Price per quality point is scored on ratios instead: see :func:`ratio_points`.
     """
-    lowest = min(pool)
     if isinstance(method, LowestOverBid):
         return weight * lowest / price
     if isinstance(method, RelativeToMean):
-        mean = sum(pool) / len(pool)
         return weight * max(0.0, min(1.0, 1 - (price - mean) / mean))
     if isinstance(method, LinearDeduction):
         pct_above = (price - lowest) / lowest * 100
@@ -42,9 +38,9 @@ def price_points(method: PriceMethodT, weight: float, price: float, pool: Sequen
     raise ValueError(f"price_points does not score {method.method}; use ratio_points")
 
 
-def ratio_points(weight: float, ratio: float, pool: Sequence[float]) -> float:
-    """Price per quality point: the lowest price per point gets the full weight, others pro rata."""
-    return weight * min(pool) / ratio
+def ratio_points(weight: float, ratio: float, lowest: float) -> float:
+    """Price per quality point: the lowest price per point (``lowest``) gets the full weight, others pro rata."""
+    return weight * lowest / ratio
 
 
 def price_formula(method: PriceMethodT, price: str, pool: str, ratio: str = "", ratio_pool: str = "") -> str:
@@ -82,9 +78,9 @@ def sv_basis(method: SvMethodT, sv: float, price: float) -> float:
     return sv
 
 
-def sv_points(method: SvMethodT, weight: float, basis: float, pool: Sequence[float]) -> float:
+def sv_points(method: SvMethodT, weight: float, basis: float, best: float) -> float:
+    """Points for ``basis`` given the best basis among the compared bids (relative to best) or the target."""
     if isinstance(method, RelativeToBest):
-        best = max(pool)
         return weight * basis / best if best > 0 else 0.0
     target = method.target_gbp if method.target_gbp is not None else method.target_percent_of_price
     assert target is not None

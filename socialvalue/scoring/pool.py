@@ -1,0 +1,131 @@
+"""The pool: which bids are compared, and what their relative scores read from it as a whole.
+
+Worked out once per comparison (not once per bid), from each compared bid's :class:`PoolEntry` alone, so
+the Decision can tell when a what-if leaves every other bid's points as they were and compare a few bids
+against the whole tender's figures (:func:`~.engine.compare_bids` with ``figures``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from socialvalue.rubric import CriterionKind, Rubric
+from socialvalue.rubric.models import PricePerQualityPoint, RelativeToBest, RelativeToMean
+
+from . import methods
+from .plausible import usable_price
+from .results import BidResult, BidStatus
+
+
+@dataclass(frozen=True, slots=True)
+class PoolEntry:
+    """What one compared bid brings to the pool figures: they are worked out from these alone."""
+
+    price: float
+    basis: float
+    """Its social value for relative scoring (£, or % of its price); 0 where commitments are not scored."""
+    quality: float | None = None
+    sv_qual: float | None = None
+    """Its question points, where the price method reads them (price per quality point); else None."""
+
+
+def pool_entry(rubric: Rubric, r: BidResult) -> PoolEntry | None:
+    """What a bid scored on its own brings to the pool; None when it takes no part in the comparison.
+
+    Bids that pass the pass/fail requirements and hurdles, give a usable price and have every required sheet
+    are compared (their price and social value points are relative to the others').
+    """
+    if r.status is BidStatus.EXCLUDED or not usable_price(r.price) or r.missing_sheets:
+        return None
+    assert r.price is not None
+    sv = rubric.social_value
+    basis = 0.0
+    if sv is not None and sv.quantitative_share_pct > 0:
+        basis = methods.sv_basis(sv.quantitative_method, r.sv_scored, r.price)
+    if isinstance(rubric.price_method, PricePerQualityPoint):
+        return PoolEntry(r.price, basis, r.quality_points, r.sv_qual_points)
+    return PoolEntry(r.price, basis)
+
+
+@dataclass(frozen=True, slots=True)
+class PoolFigures:
+    """What the relative scores read from the compared bids as a whole, worked out once per comparison.
+
+    A compared bid's price and social value points depend on its own figures and these alone, and these on
+    the bids' :class:`PoolEntry` alone: a change to one bid that leaves its entry as it was changes no other
+    bid's points.
+    """
+
+    count: int
+    price_total: float
+    """The compared prices summed in bid order (the mean is this ÷ count)."""
+    lowest_price: float | None
+    best_sv: float
+    """The best social value basis among the compared bids; 0 without any."""
+    lowest_ratio: float | None
+    """The lowest price per quality point (read under that price method only)."""
+
+    @property
+    def mean_price(self) -> float | None:
+        return self.price_total / self.count if self.count else None
+
+    def read_by(self, rubric: Rubric) -> tuple[float | None, ...]:
+        """The figures the rubric's price and social value methods read (the others only serve the flags)."""
+        read: list[float | None] = []
+        if rubric.weight(CriterionKind.PRICE):
+            m = rubric.price_method
+            if isinstance(m, PricePerQualityPoint):
+                read.append(self.lowest_ratio)
+            else:
+                read.append(self.mean_price if isinstance(m, RelativeToMean) else self.lowest_price)
+        sv = rubric.social_value
+        if sv is not None and sv.quantitative_share_pct > 0 and isinstance(sv.quantitative_method, RelativeToBest):
+            read.append(self.best_sv)
+        return tuple(read)
+
+
+def pool_figures(rubric: Rubric, results: Iterable[BidResult]) -> PoolFigures:
+    """The pool figures of ``results`` (each scored on its own, in bid order)."""
+    return figures_of(rubric, [e for r in results if (e := pool_entry(rubric, r)) is not None])
+
+
+def figures_of(rubric: Rubric, entries: Sequence[PoolEntry]) -> PoolFigures:
+    """The pool figures of the compared bids' entries (in bid order)."""
+    sv = rubric.social_value
+    prices = [e.price for e in entries]
+    quant = sv is not None and sv.quantitative_share_pct > 0
+    best = max((e.basis for e in entries), default=0.0)
+    lowest_ratio = None
+    if isinstance(rubric.price_method, PricePerQualityPoint) and rubric.weight(CriterionKind.PRICE):
+        ratios = []
+        for e in entries:
+            points = None
+            if sv is not None and quant:
+                points = methods.sv_points(sv.quantitative_method, rubric.sv_quantitative_weight, e.basis, best)
+            rest = non_price(rubric, e.quality, points, e.sv_qual)
+            if rest:
+                ratios.append(e.price / rest)
+        lowest_ratio = min(ratios, default=None)
+    return PoolFigures(len(entries), sum(prices), min(prices, default=None), best, lowest_ratio)
+
+
+def non_price(rubric: Rubric, quality: float | None, sv_quant: float | None, sv_qual: float | None) -> float | None:
+    each = parts(rubric, 0.0, quality, sv_quant, sv_qual)[1:]
+    return sum(p for p in each if p is not None) if all(p is not None for p in each) else None
+
+
+def parts(
+    rubric: Rubric, price: float | None, quality: float | None, sv_quant: float | None, sv_qual: float | None
+) -> list[float | None]:
+    """Price, quality, SV commitments and SV questions points, for the criteria this rubric has."""
+    parts: list[float | None] = [price if rubric.weight(CriterionKind.PRICE) else 0.0]
+    if rubric.criterion(CriterionKind.QUALITY):
+        parts.append(quality)
+    sv = rubric.social_value
+    if sv is not None:
+        if sv.quantitative_share_pct > 0:
+            parts.append(sv_quant)
+        if sv.quantitative_share_pct < 100:
+            parts.append(sv_qual)
+    return parts
