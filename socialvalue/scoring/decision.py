@@ -1,110 +1,34 @@
 """The decision in words: why the winner won, and how robust that is.
 
 Pure: rubric + bids + the panel's scores + the scored tender → a :class:`Decision` (no files, no Excel).
-Every "what if" is re-scored by the scoring engine itself (:class:`BidScorer` for a bid whose input
-changes, :func:`compare_bids` for the comparison); nothing here repeats its arithmetic. Where a closed
-form says where a threshold lies, the engine confirms it before it is reported.
+Every "what if" is re-scored by the scoring engine itself, through :class:`~.whatif.WhatIf`: the bids a
+change touches are re-scored (:class:`BidScorer`) and compared (:func:`compare_bids`) with every bid that
+could then rank first, against the whole tender's pool figures; nothing here repeats the engine's
+arithmetic to decide an answer. Arithmetic on the scored result only says where to look (which moves can
+matter, where a threshold lies); the engine confirms every change before it is reported. So the cost is
+a few re-scored bids per change, not the whole tender per change.
 
-What is looked for, each a change to one thing with everything else as scored:
-
-- **score-step**: one consensus score moved by one step of its scale on one question: the winner's
-  down, any other tender's up. A ranked tender whose gap to the winner is more than the most one step
-  can add (the question's points for that step, plus the whole price weight under price per quality
-  point, where quality also moves the price points) is not tried; every other move is.
-  A tender excluded only by one hurdle is tried one step up on that question.
-- **price**: the runner-up's price lower by £X: the highest price in whole pence at which the engine
-  names another winner, found by bisection over whole pence between 1p and the runner-up's price.
-  This assumes a lower price never helps the winner, which holds for every published method.
-- **weight**: one award criterion's weight moved by Y points, the others re-normalised by
-  :meth:`Rubric.reweighted` (scaled in proportion so the weights still sum to 100). Every part of a
-  total is proportional to its criterion's weight (price per quality point included when the price
-  weight moves), so each total is linear in Y and the crossing with the winner is solved exactly from
-  the scored parts; the engine confirms it at Y rounded out to 0.01 point. Price per quality point with
-  another criterion moving is not linear: there, bisection over 0.01 point on the engine.
-- **price-method**: each other published price method (linear deduction at 1% per 1%).
+The changes of each kind are looked for in :mod:`.changes`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from itertools import pairwise
 
 from socialvalue.bid import Bid, PanelScore
 from socialvalue.rubric import CriterionKind, Rubric, ValueSet
-from socialvalue.rubric.models import LinearDeduction, LowestOverBid, PricePerQualityPoint, RelativeToMean
-from socialvalue.rubric.policy import MINIMUM_SV_WEIGHT_PCT
 
-from .engine import TOLERANCE, BidScorer, ScoredBid, compare_bids
+from .changes import Context, gbp, price_methods, runner_up_price, score_steps, weight_moves
+from .engine import TOLERANCE
 from .results import BidResult, BidStatus, Decision, DecisionChange, PartGap, QuestionLine, TenderResult
+from .whatif import WhatIf, Work, winner_id
 
-WEIGHT_STEP = 0.01
-"""Weights are reported to 0.01 point."""
 LISTED = 3
 """One-step changes named in the headline sentence (all are in ``changes``)."""
 
 
 def _pts(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
-
-
-def _gbp(value: float) -> str:
-    return f"£{value:,.2f}"
-
-
-# --- re-scoring through the engine ---------------------------------------------------------------
-
-
-class _Rescorer:
-    """The tender re-scored with one change. Each bid is scored once as given; a change re-scores only
-    the bid it touches (or every bid, when the rubric's weights change), then the engine compares them all."""
-
-    def __init__(self, rubric: Rubric, value_set: ValueSet | None, bids: Sequence[Bid], panel: Sequence[PanelScore]):
-        self.rubric, self.value_set = rubric, value_set
-        self.bids = {b.bid_id: b for b in bids}
-        self.panel = list(panel)
-        self.by_bid: dict[str, list[PanelScore]] = {}
-        for p in self.panel:
-            self.by_bid.setdefault(p.bid_id, []).append(p)
-        scorer = BidScorer(rubric, value_set, self.panel)
-        self.base = {b.bid_id: scorer(b).result for b in bids}
-        self.runs = 0
-
-    def tender(
-        self,
-        rubric: Rubric | None = None,
-        bid: Bid | None = None,
-        score: PanelScore | None = None,
-        rescore_all: bool = False,
-    ) -> TenderResult:
-        """Re-score with ``rubric`` (its weights changed: ``rescore_all``), one bid's input, or one consensus score."""
-        self.runs += 1
-        rubric = rubric or self.rubric
-        changed = bid.bid_id if bid is not None else (score.bid_id if score is not None else None)
-        scorer = BidScorer(rubric, self.value_set, self.panel) if rescore_all else None
-        scored: list[ScoredBid] = []
-        for bid_id, base in self.base.items():
-            if scorer is not None:
-                result = scorer(self.bids[bid_id]).result
-            elif bid_id == changed:
-                panel = self.by_bid.get(bid_id, [])
-                if score is not None:
-                    panel = [p for p in panel if p.code != score.code] + [score]
-                result = BidScorer(rubric, self.value_set, panel)(bid or self.bids[bid_id]).result
-            else:  # a fresh copy: the comparison sets ranks, points and flags on what it is given
-                result = base.model_copy(update={"flags": []})
-            scored.append(ScoredBid(result, [], [], [], []))  # only the results take part in the comparison
-        return compare_bids(rubric, self.value_set, scored)
-
-
-def _winner_id(result: TenderResult) -> str | None:
-    w = result.winner
-    return w.bid_id if w else None
-
-
-def _leaders(result: TenderResult) -> str:
-    return " and ".join(b.supplier or b.bid_id for b in result.bids if b.rank == 1)
 
 
 # --- why the winner won --------------------------------------------------------------------------
@@ -145,7 +69,7 @@ def gaps(rubric: Rubric, result: TenderResult, w: BidResult, r: BidResult) -> li
     for c in rubric.criteria:
         if c.kind is CriterionKind.PRICE:
             detail = (
-                f"price {_gbp(w.price)} against {_gbp(r.price)}" if w.price is not None and r.price is not None else ""
+                f"price {gbp(w.price)} against {gbp(r.price)}" if w.price is not None and r.price is not None else ""
             )
             out.append(PartGap(part=c.name, winner_points=w.price_points, runner_up_points=r.price_points,
                                difference=(w.price_points or 0) - (r.price_points or 0), detail=detail))  # fmt: skip
@@ -159,7 +83,7 @@ def gaps(rubric: Rubric, result: TenderResult, w: BidResult, r: BidResult) -> li
                 parts.append(
                     PartGap(part="commitments", winner_points=w.sv_quant_points, runner_up_points=r.sv_quant_points,
                             difference=(w.sv_quant_points or 0) - (r.sv_quant_points or 0),
-                            detail=f"commitments worth {_gbp(w.sv_scored)} {sv.score_on} against {_gbp(r.sv_scored)}")
+                            detail=f"commitments worth {gbp(w.sv_scored)} {sv.score_on} against {gbp(r.sv_scored)}")
                 )  # fmt: skip
             if sv.quantitative_share_pct < 100:
                 parts += _question_gaps(rubric, result, w.bid_id, r.bid_id, c.id)
@@ -201,294 +125,15 @@ def _why(rubric: Rubric, w: BidResult, r: BidResult, found: list[PartGap]) -> li
     return lines
 
 
-# --- what would change the winner ------------------------------------------------------------------
-
-
-@dataclass
-class _Context:
-    rubric: Rubric
-    result: TenderResult
-    rescore: _Rescorer
-    winner: BidResult
-    runner_up: BidResult | None
-    names: dict[str, str]
-
-    def name(self, bid_id: str) -> str:
-        return self.names.get(bid_id, bid_id)
-
-    def outcome(self, after: TenderResult, mover: str = "") -> tuple[str, str]:
-        """(new winner's bid id or '', the result in words) of a re-scored tender; ``mover`` is whose input changed."""
-        new = _winner_id(after)
-        if new is None:
-            return "", f"would leave {_leaders(after) or 'no tender'} tied at the top"
-        return new, f"would make {'it' if new == mover else self.name(new)} the winner"
-
-
-def _change(ctx: _Context, rescored: TenderResult, kind: str, what: str, **fields: object) -> DecisionChange | None:
-    """A change, if re-scoring with it names another winner."""
-    new, words = ctx.outcome(rescored, str(fields.get("bid_id", "")))
-    if new == ctx.winner.bid_id:
-        return None
-    return DecisionChange(
-        kind=kind, summary=f"{what} {words}.", new_winner=new, new_winner_supplier=ctx.name(new) if new else "",
-        **fields,
-    )  # fmt: skip
-
-
-def _step_bound(rubric: Rubric) -> float:
-    """The most one scale step on one question can add to a total."""
-    most = 0.0
-    for q in rubric.all_questions():
-        scores = rubric.scale_for(q).scores
-        steps = [b - a for a, b in pairwise(scores)]
-        most = max(most, rubric.question_max_points(q) * max(steps) / rubric.scale_for(q).max)
-    if isinstance(rubric.price_method, PricePerQualityPoint):
-        most += rubric.weight(CriterionKind.PRICE)
-    return most
-
-
-def score_steps(ctx: _Context) -> tuple[list[DecisionChange], int]:
-    """Every single one-step move of one consensus score that changes the winner, and how many moves were tried."""
-    rubric, result = ctx.rubric, ctx.result
-    panel = {(p.bid_id, p.code): p for p in ctx.rescore.panel}
-    lines = {(q.bid_id, q.code): q for q in result.questions}
-    w = ctx.winner
-    reach = _step_bound(rubric) + TOLERANCE
-    movers: list[tuple[str, int, list[str]]] = [(w.bid_id, -1, [q.code for q in rubric.all_questions()])]
-    for b in result.bids:
-        if b.bid_id == w.bid_id or b.bid_id not in ctx.rescore.bids:
-            continue
-        if b.status is BidStatus.RANKED and (w.total or 0) - (b.total or 0) <= reach:
-            movers.append((b.bid_id, +1, [q.code for q in rubric.all_questions()]))
-        elif b.status is BidStatus.EXCLUDED:
-            below = [
-                q.code for q in rubric.all_questions() if (lines.get((b.bid_id, q.code)) or _NO_LINE).below_minimum
-            ]
-            if len(below) == 1:  # excluded by one hurdle only: one step up may let it back in
-                movers.append((b.bid_id, +1, below))
-    changes: list[DecisionChange] = []
-    tried = 0
-    questions = {q.code: q for q in rubric.all_questions()}
-    for bid_id, direction, codes in movers:
-        for code in codes:
-            given = panel.get((bid_id, code))
-            scores = rubric.scale_for(questions[code]).scores
-            if given is None or given.score not in scores:
-                continue
-            i = scores.index(given.score) + direction
-            if not 0 <= i < len(scores):
-                continue
-            tried += 1
-            moved = given.model_copy(update={"score": scores[i], "reason": "one scale step, to test the decision"})
-            after = ctx.rescore.tender(score=moved)
-            status = next((b for b in after.bids if b.bid_id == bid_id), None)
-            hurdle = (
-                f" (below its minimum of {questions[code].minimum_score:g}: excluded)"
-                if status is not None and status.status is BidStatus.EXCLUDED and direction < 0
-                else ""
-            )
-            what = (
-                f"{ctx.name(bid_id)}'s consensus score on {code} one step {'lower' if direction < 0 else 'higher'} "
-                f"({given.score:g} → {scores[i]:g}){hurdle}"
-            )
-            change = _change(ctx, after, "score-step", what, bid_id=bid_id, question=code, before=given.score,
-                             after=scores[i], amount=float(direction))  # fmt: skip
-            if change is not None:
-                changes.append(change)
-    return changes, tried
-
-
-class _NoLine:
-    below_minimum = False
-
-
-_NO_LINE = _NoLine()
-
-
-def runner_up_price(ctx: _Context) -> DecisionChange | None:
-    """How much lower the runner-up's price must be (to the penny) for the engine to name another winner."""
-    r = ctx.runner_up
-    if r is None or r.price is None or r.bid_id not in ctx.rescore.bids:
-        return None
-    bid = ctx.rescore.bids[r.bid_id]
-
-    def at(pence: int) -> TenderResult:
-        return ctx.rescore.tender(bid=bid.model_copy(update={"price": pence / 100}))
-
-    def wins(pence: int) -> bool:
-        return _winner_id(at(pence)) != ctx.winner.bid_id
-
-    hi = math.ceil(r.price * 100 - 1e-6)  # the winner stays: the price as bid
-    lo = 1
-    if not wins(lo):
-        return None
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if wins(mid):
-            lo = mid
-        else:
-            hi = mid
-    price = lo / 100
-    less = r.price - price
-    what = f"{ctx.name(r.bid_id)}'s price {_gbp(less)} lower ({less / r.price * 100:.1f}%: {_gbp(r.price)} → {_gbp(price)})"
-    return _change(ctx, at(lo), "price", what, bid_id=r.bid_id, before=r.price, after=price, amount=less)
-
-
-def _part_points(rubric: Rubric, b: BidResult, kind: CriterionKind) -> float:
-    if kind is CriterionKind.PRICE:
-        return b.price_points or 0.0
-    if kind is CriterionKind.QUALITY:
-        return b.quality_points or 0.0
-    return (b.sv_quant_points or 0.0) + (b.sv_qual_points or 0.0)
-
-
-def _linear_crossings(ctx: _Context, criterion_id: str) -> list[float]:
-    """Each weight change Y (points, signed) at which a ranked tender's total meets the winner's, nearest first.
-
-    total(Y) = (W + Y) × s + (100 − W − Y) ÷ (100 − W) × others, where s is the tender's points on the
-    criterion per point of its weight and ``others`` its points on the rest, as scored.
-    """
-    rubric = ctx.rubric
-    c = next(c for c in rubric.criteria if c.id == criterion_id)
-    weight = c.weight
-
-    def slope_and_total(b: BidResult) -> tuple[float, float]:
-        own = _part_points(rubric, b, c.kind)
-        others = (b.total or 0.0) - own
-        return own / weight - others / (100 - weight), b.total or 0.0
-
-    dw, tw = slope_and_total(ctx.winner)
-    found = []
-    for b in ctx.result.bids:
-        if b.status is not BidStatus.RANKED or b.bid_id == ctx.winner.bid_id:
-            continue
-        db, tb = slope_and_total(b)
-        if abs(dw - db) < 1e-15:
-            continue
-        y = -(tw - tb) / (dw - db)
-        if -weight < y < 100 - weight:
-            found.append(y)
-    return sorted(found, key=abs)
-
-
-def _weight_change(ctx: _Context, criterion_id: str, y: float) -> tuple[TenderResult, Rubric] | None:
-    c = next(c for c in ctx.rubric.criteria if c.id == criterion_id)
-    new = c.weight + y
-    if not 0 < new < 100:
-        return None
-    rubric = ctx.rubric.reweighted(criterion_id, new)
-    return ctx.rescore.tender(rubric=rubric, rescore_all=True), rubric
-
-
-def _weight_words(ctx: _Context, criterion_id: str, y: float, rubric: Rubric) -> str:
-    old = {c.id: c for c in ctx.rubric.criteria}
-    c = old[criterion_id]
-    others = ", ".join(f"{k.name} {old[k.id].weight:g} → {k.weight:.2f}" for k in rubric.criteria if k.id != c.id)
-    text = (
-        f"{c.name}'s weight {abs(y):.2f} points {'higher' if y > 0 else 'lower'} ({c.weight:g} → {c.weight + y:.2f}; "
-        f"the others re-scaled in proportion: {others})"
-    )
-    sv = rubric.weight(CriterionKind.SOCIAL_VALUE)
-    if ctx.rubric.policy.value != "none" and sv < MINIMUM_SV_WEIGHT_PCT:
-        text += f", which would put social value below the {MINIMUM_SV_WEIGHT_PCT:g}% its policy requires,"
-    return text
-
-
-def _outward(y: float) -> float:
-    """``y`` rounded away from zero to the reporting step."""
-    return math.copysign(math.ceil(abs(y) / WEIGHT_STEP - 1e-9) * WEIGHT_STEP, y)
-
-
-def _bisect_weight(ctx: _Context, criterion_id: str, sign: float, limit: float) -> float | None:
-    """The smallest |Y| (in steps of 0.01 point, direction ``sign``) at which the engine names another winner."""
-    steps = int(limit / WEIGHT_STEP)
-
-    def flips(k: int) -> bool:
-        done = _weight_change(ctx, criterion_id, sign * k * WEIGHT_STEP)
-        return done is not None and _winner_id(done[0]) != ctx.winner.bid_id
-
-    if steps < 1 or not flips(steps):
-        return None
-    lo, hi = 0, steps
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if flips(mid):
-            hi = mid
-        else:
-            lo = mid
-    return sign * hi * WEIGHT_STEP
-
-
-def weight_moves(ctx: _Context) -> list[DecisionChange]:
-    """For each criterion, the smallest move of its weight (either way) that changes the winner."""
-    rubric = ctx.rubric
-    if len(rubric.criteria) < 2:
-        return []
-    changes: list[DecisionChange] = []
-    ppqp = isinstance(rubric.price_method, PricePerQualityPoint)
-    for c in rubric.criteria:
-        found: list[float] = []
-        if ppqp and c.kind is not CriterionKind.PRICE:
-            for sign, room in ((1.0, 100 - c.weight), (-1.0, c.weight)):
-                y = _bisect_weight(ctx, c.id, sign, room - WEIGHT_STEP)
-                if y is not None:
-                    found.append(y)
-        else:
-            for exact in _linear_crossings(ctx, c.id):
-                y = _outward(exact)
-                for _ in range(3):  # at the crossing the totals tie; a step past it the other tender leads
-                    done = _weight_change(ctx, c.id, y)
-                    if done is None or _winner_id(done[0]) != ctx.winner.bid_id:
-                        break
-                    y += math.copysign(WEIGHT_STEP, y)
-                if done is not None and _winner_id(done[0]) != ctx.winner.bid_id:
-                    found.append(y)
-                    break
-        for y in sorted(found, key=abs)[:1]:
-            done = _weight_change(ctx, c.id, y)
-            if done is None:
-                continue
-            after, moved = done
-            change = _change(ctx, after, "weight", _weight_words(ctx, c.id, y, moved), criterion=c.name,
-                             before=c.weight, after=c.weight + y, amount=y)  # fmt: skip
-            if change is not None:
-                changes.append(change)
-    return sorted(changes, key=lambda ch: abs(ch.amount or 0))
-
-
-def price_methods(ctx: _Context) -> tuple[list[DecisionChange], list[str]]:
-    """The winner under each other published price method: the changes, and the methods under which it still wins."""
-    rubric = ctx.rubric
-    if not rubric.weight(CriterionKind.PRICE):
-        return [], []
-    others = (
-        LowestOverBid(),
-        RelativeToMean(method="relative-to-mean"),
-        LinearDeduction(method="linear-deduction"),
-        PricePerQualityPoint(method="price-per-quality-point"),
-    )
-    changes: list[DecisionChange] = []
-    same: list[str] = []
-    for m in others:
-        if type(m) is type(rubric.price_method):
-            continue
-        after = ctx.rescore.tender(rubric=rubric.model_copy(update={"price_method": m}))
-        change = _change(ctx, after, "price-method", f"Scoring price by {m.method} instead of {rubric.price_method.method}",
-                         before=rubric.price_method.method, after=m.method)  # fmt: skip
-        if change is None:
-            same.append(m.method)
-        else:
-            changes.append(change)
-    return changes, same
-
-
 # --- the decision ----------------------------------------------------------------------------------
 
 METHOD_NOTES = [
-    "Each change was applied on its own, everything else as scored, and the whole tender re-scored by the scoring engine.",
+    "Each change was applied on its own, everything else as scored, and re-scored by the scoring engine: the tenders "
+    "it changes scored again, then compared with every tender that could then rank first, against the whole pool.",
     "Scores: each consensus score one scale step down for the winner and one step up for any other tender that one "
     "step could bring level (and for a tender excluded only by one hurdle).",
-    "Price: the highest price, in whole pence, at which the runner-up's tender would make another winner (bisection).",
+    "Price: the highest price, in whole pence, at which the runner-up's tender would make another winner (a search "
+    "over whole pence, each price tried re-scored).",
     "Weights: one criterion's weight moved, the others scaled in proportion so the weights still sum to 100; reported "
     "to 0.01 point.",
     "Price methods: each other published method (linear deduction at 1% of the marks per 1% above the lowest price).",
@@ -496,7 +141,7 @@ METHOD_NOTES = [
 
 
 def _robustness(
-    ctx: _Context,
+    ctx: Context,
     steps: list[DecisionChange],
     tried: int,
     price: DecisionChange | None,
@@ -530,6 +175,23 @@ def _robustness(
     return lines
 
 
+_FIGURES = ("status", "price", "sv_scored", "quality_points", "sv_qual_points")
+
+
+def _reproduced(whatif: WhatIf, winner: BidResult, runner_up: BidResult | None) -> bool:
+    """Whether the bids given are those ``result`` was scored from: the winner and the runner-up re-scored from
+    them score as in the result, and the result's figures, compared again, name the same winner."""
+    for b in (winner, runner_up):
+        if b is None:
+            continue
+        if b.bid_id not in whatif.bids:
+            return False
+        again = whatif.rescore(whatif.bids[b.bid_id])
+        if any(getattr(again, f) != getattr(whatif.base(b.bid_id), f) for f in _FIGURES):
+            return False
+    return winner_id(whatif.as_scored()) == winner.bid_id
+
+
 def decide(
     rubric: Rubric,
     value_set: ValueSet | None,
@@ -537,8 +199,12 @@ def decide(
     panel: Sequence[PanelScore],
     result: TenderResult,
     progress: Callable[[str], None] | None = None,
+    work: Work | None = None,
 ) -> Decision:
-    """Why ``result``'s winner won, and the smallest changes of each kind that would change the winner."""
+    """Why ``result``'s winner won, and the smallest changes of each kind that would change the winner.
+
+    ``work``, when given, counts what the what-ifs cost (bids re-scored and compared).
+    """
     ranked = [b for b in result.bids if b.status is BidStatus.RANKED and b.rank is not None]
     winner = result.winner
     names = {b.bid_id: b.supplier or b.bid_id for b in result.bids}
@@ -555,14 +221,13 @@ def decide(
                  f"({', then '.join(t.value for t in rubric.tie_break)}). {fallback}"],
         )  # fmt: skip
     runner_up = next((b for b in ranked if b.bid_id != winner.bid_id), None)
-    rescore = _Rescorer(rubric, value_set, bids, panel)
-    baseline = rescore.tender()
-    if _winner_id(baseline) != winner.bid_id:  # the inputs given are not those the result was scored from
+    whatif = WhatIf(rubric, value_set, {b.bid_id: b for b in bids}, list(panel), result, work or Work())
+    if not _reproduced(whatif, winner, runner_up):  # the inputs given are not those the result was scored from
         return Decision(
             status="decided", winner_id=winner.bid_id, winner=names[winner.bid_id], winner_total=winner.total,
             robustness=["Not worked out: re-scoring the bids given does not reproduce this result's winner."],
         )  # fmt: skip
-    ctx = _Context(rubric, result, rescore, winner, runner_up, names)
+    ctx = Context(rubric, result, whatif, winner, runner_up, names)
     decision = Decision(
         status="decided" if runner_up else "uncontested",
         winner_id=winner.bid_id, winner=names[winner.bid_id], winner_total=winner.total, method=METHOD_NOTES,
