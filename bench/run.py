@@ -845,6 +845,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from socialvalue.intake.guard import guard_file
     from socialvalue.output.results import AuditInfo, write_results
     from socialvalue.scoring import score_tender
+    from socialvalue.scoring.decision import decide
+    from socialvalue.scoring.whatif import Work
 
     code_at_start = source_digest()
     load_at_start = os.getloadavg()
@@ -897,6 +899,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     panel_read = timed(lambda: read_consensus(consensus, source.rubric, ids), reps, expensive)
     panel_scores = read_consensus(consensus, source.rubric, ids)[0]
     scoring = timed(lambda: score_tender(source.rubric, source.value_set, bids, panel_scores), reps, expensive)
+    scored = score_tender(source.rubric, source.value_set, bids, panel_scores)
+    deciding = timed(lambda: decide(source.rubric, source.value_set, bids, panel_scores, scored), reps, expensive)
+    work = Work()
+    decide(source.rubric, source.value_set, bids, panel_scores, scored, work=work)
 
     progress("write_results in-process")
     batch = score_files(files, source, panel, jobs=1)
@@ -1002,6 +1008,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         row("    (b) part: duplicate_suppliers", dupes, note="breakdown"),
         row("    (b) part: read_consensus (the panel's scores)", panel_read, note="breakdown"),
         row("    (b) part: score_tender", scoring, note="breakdown"),
+        row(
+            "    (b) part: decide (the Decision's what-ifs)",
+            deciding,
+            note=f"{deciding.cpu_median / b1.cpu_median * 100:.1f}% of (b) -j1 cpu; {work.rescored} bids re-scored, "
+            f"{work.comparisons} comparisons of {work.compared / max(1, work.comparisons):.0f} bids on average",
+        ),
         row("    reference: calamine open + to_python of 5 sheets", calamine, note="no checks, no Python values"),
         row("    (c) part: write_results in-process", writing, note="breakdown"),
         row(
@@ -1089,6 +1101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "duplicate_suppliers": dupes,
                 "read_consensus": panel_read,
                 "score_tender": scoring,
+                "decide": deciding,
                 "write_results": writing,
                 "cli_j1": c1,
                 "cli_default_jobs": c2,
@@ -1107,6 +1120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "kept_kb_per_bid": kept_kb,
         "result_kb_per_bid": result_kb,
         "problems": problems,
+        "decision_work": work.__dict__,
         "targets": {
             "floor_ratio": TARGET_FLOOR_RATIO,
             "score_seconds": TARGET_SCORE_S,
