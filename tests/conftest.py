@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from socialvalue.batch import Batch, score_folder
 from socialvalue.example import ExampleTender, build_example
 from socialvalue.output.template import write_response_template
 from socialvalue.rubric import RubricSource, load_rubric
@@ -39,3 +40,9 @@ def hybrid_template(tmp_path_factory: pytest.TempPathFactory, hybrid: RubricSour
 def example_tender(tmp_path_factory: pytest.TempPathFactory) -> ExampleTender:
     """The bundled example tender, built once: four filled bids (one with mistakes), one CSV, panel scores."""
     return build_example(tmp_path_factory.mktemp("example"))
+
+
+@pytest.fixture(scope="session")
+def example_batch(example_tender: ExampleTender, hybrid: RubricSource) -> Batch:
+    """The example tender scored with the panel's consensus, once (shared: read it, never change it)."""
+    return score_folder(example_tender.bids_dir, hybrid, [example_tender.consensus])

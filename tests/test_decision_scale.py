@@ -41,14 +41,14 @@ def decided(r: Rubric, bids: list[Bid], panel: list[PanelScore], work: Work | No
 def test_the_decisions_work_does_not_grow_with_the_number_of_bids() -> None:
     small, large = Work(), Work()
     d_small = decided(*tender(0), work=small)
-    d_large = decided(*tender(400), work=large)
+    d_large = decided(*tender(150), work=large)
     assert d_small.robustness == d_large.robustness
     assert len(d_small.changes) >= 4  # score steps, the runner-up's price, weights, price methods: all tried
     # the same bids re-scored and compared, however many bids there are
     assert (large.rescored, large.comparisons, large.compared) == (small.rescored, small.comparisons, small.compared)
     assert large.passes == small.passes
     # a pass over the pool reads each bid's entry once (no scoring): that alone grows with the tender
-    assert large.pooled <= large.passes * (len(CORE) + 400)
+    assert large.pooled <= large.passes * (len(CORE) + 150)
     # and each comparison holds the few bids that could rank first, never the whole tender
     assert large.compared <= large.comparisons * len(CORE)
 
@@ -129,7 +129,7 @@ def every_score_step(r: Rubric, result: TenderResult, panel: list[PanelScore]) -
     return out
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(tenders())
 def test_every_reported_change_is_what_the_whole_engine_says(case: tuple[Rubric, list[Bid], list[PanelScore]]) -> None:
     r, bids, panel = case

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from socialvalue.batch import score_folder
+from socialvalue.batch import Batch, score_folder
 from socialvalue.cli import main
 from socialvalue.example import ExampleTender
 from socialvalue.fill import fill_response
@@ -28,9 +28,9 @@ from .recalc import (
 )
 
 
-@pytest.fixture(scope="module")
-def scored(example_tender: ExampleTender, hybrid: RubricSource):  # type: ignore[no-untyped-def]
-    return score_folder(example_tender.bids_dir, hybrid, [example_tender.consensus])
+@pytest.fixture
+def scored(example_batch: Batch) -> Batch:
+    return example_batch
 
 
 @pytest.fixture(scope="module")

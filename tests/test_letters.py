@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from socialvalue.batch import Batch, score_folder
+from socialvalue.batch import Batch
 from socialvalue.details import TenderDetails, load_details, working_days_end
 from socialvalue.example import ExampleTender
 from socialvalue.output.summaries import assessment_summary, evaluation_report
 from socialvalue.rubric import RubricSource
 
 
-@pytest.fixture(scope="module")
-def scored(example_tender: ExampleTender, hybrid: RubricSource) -> Batch:
-    return score_folder(example_tender.bids_dir, hybrid, [example_tender.consensus])
+@pytest.fixture
+def scored(example_batch: Batch) -> Batch:
+    return example_batch
 
 
 @pytest.fixture(scope="module")

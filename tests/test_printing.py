@@ -12,12 +12,10 @@ from pathlib import Path
 import pytest
 
 from socialvalue import layout as L
-from socialvalue.batch import score_folder
-from socialvalue.example import ExampleTender
+from socialvalue.batch import Batch
 from socialvalue.fill import fill_evaluator
 from socialvalue.output.consensus import write_consensus_template
 from socialvalue.output.results import AuditInfo, write_results
-from socialvalue.output.template import write_response_template
 from socialvalue.panel import collect_panel, prepare_panel, write_moderation
 from socialvalue.rubric import RubricSource
 
@@ -67,18 +65,19 @@ def read_pages(pdf: Path) -> list[Page]:
 
 @pytest.fixture(scope="module")
 def printed(
-    example_tender: ExampleTender, hybrid: RubricSource, tmp_path_factory: pytest.TempPathFactory
+    example_batch: Batch, hybrid: RubricSource, hybrid_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, list[Page]]:
+    """Every kind of workbook, printed in one LibreOffice run (each run pays its start-up)."""
     if soffice() is None:
         if os.environ.get("CI"):
             pytest.fail("LibreOffice is not installed: .ci/run installs it")
         pytest.skip("LibreOffice is not installed (CI installs it: .ci/run)")
     tmp = tmp_path_factory.mktemp("printing")
     rubric = hybrid.rubric
-    batch = score_folder(example_tender.bids_dir, hybrid, [example_tender.consensus])
+    batch = example_batch
     bids = batch.bids
     made = {
-        "response": write_response_template(rubric, hybrid.value_set, tmp / "response.xlsx"),
+        "response": hybrid_template,
         "results": write_results(batch.result, rubric, hybrid.value_set, tmp / "results.xlsx", batch.problems, AuditInfo()),
         "consensus": write_consensus_template(rubric, bids, tmp / "consensus.xlsx"),
     }  # fmt: skip
