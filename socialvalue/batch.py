@@ -5,8 +5,6 @@ The library entry point behind ``socialvalue score``: no terminal, no exit codes
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -21,6 +19,7 @@ from socialvalue.intake.guard import guard_file
 from socialvalue.intake.names import look_alikes
 from socialvalue.output.atomic import is_system_file
 from socialvalue.problems import Problem, Severity
+from socialvalue.records import few_collections
 from socialvalue.rubric import Rubric, RubricSource, ValueSet
 from socialvalue.scoring import BidScorer, ScoredBid, TenderResult, compare_bids
 from socialvalue.scoring.decision import decide
@@ -218,19 +217,8 @@ def score_files(
     notes: Sequence[Problem] = (),
 ) -> Batch:
     """Read, validate and score ``files``; with ``jobs`` > 1 the reading is spread over processes."""
-    with _few_collections():
+    with few_collections():
         return _score_files(files, source, evaluations, jobs, progress, notes)
-
-
-@contextlib.contextmanager
-def _few_collections() -> Iterator[None]:
-    """A batch builds many small acyclic objects: run the cyclic garbage collector less often meanwhile."""
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], 50_000), before[1], before[2])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _score_files(

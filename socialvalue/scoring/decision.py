@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from socialvalue.bid import Bid, PanelScore
+from socialvalue.records import few_collections
 from socialvalue.rubric import CriterionKind, Rubric, ValueSet
 
 from .changes import Context, gbp, price_methods, runner_up_price, score_steps, weight_moves
@@ -205,6 +206,19 @@ def decide(
 
     ``work``, when given, counts what the what-ifs cost (bids re-scored and compared).
     """
+    with few_collections():
+        return _decide(rubric, value_set, bids, panel, result, progress, work or Work())
+
+
+def _decide(
+    rubric: Rubric,
+    value_set: ValueSet | None,
+    bids: Sequence[Bid],
+    panel: Sequence[PanelScore],
+    result: TenderResult,
+    progress: Callable[[str], None] | None,
+    work: Work,
+) -> Decision:
     ranked = [b for b in result.bids if b.status is BidStatus.RANKED and b.rank is not None]
     winner = result.winner
     names = {b.bid_id: b.supplier or b.bid_id for b in result.bids}
@@ -221,7 +235,7 @@ def decide(
                  f"({', then '.join(t.value for t in rubric.tie_break)}). {fallback}"],
         )  # fmt: skip
     runner_up = next((b for b in ranked if b.bid_id != winner.bid_id), None)
-    whatif = WhatIf(rubric, value_set, {b.bid_id: b for b in bids}, list(panel), result, work or Work())
+    whatif = WhatIf(rubric, value_set, {b.bid_id: b for b in bids}, list(panel), result, work)
     if not _reproduced(whatif, winner, runner_up):  # the inputs given are not those the result was scored from
         return Decision(
             status="decided", winner_id=winner.bid_id, winner=names[winner.bid_id], winner_total=winner.total,
