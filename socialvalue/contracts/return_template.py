@@ -89,7 +89,7 @@ def _instructions(wb: Workbook, spec: ReturnSpec, styles: Styles) -> None:
 def _delivery(wb: Workbook, spec: ReturnSpec, styles: Styles) -> None:
     ws = wb.add_worksheet(R.DELIVERY)
     ws.write_string(0, 0, f"Delivered in {spec.period}: one row per KPI; fill in the shaded cells", styles.title)
-    _headers(ws, R.RETURN_COLUMNS, styles)  # on the response workbook's heading row (R.HEADER)
+    _headers(ws, R.RETURN_COLUMNS, styles, len(spec.kpis))  # on the response workbook's heading row (R.HEADER)
     ws.set_row(R.HEADER - 1, 45)
     percent = wb.add_format({"num_format": "0%", "valign": "top", "border": 1, "border_color": "#BFBFBF"})
     number = wb.add_format({"num_format": "#,##0.##", "valign": "top", "border": 1, "border_color": "#BFBFBF"})
