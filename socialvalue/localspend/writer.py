@@ -14,7 +14,7 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from socialvalue.output.sheets import ResultsWorkbook, print_setup, put
+from socialvalue.output.sheets import ResultsWorkbook, page_setup, put
 
 from .models import CATEGORY_MEANING, KIND_MEANING, Category, Kind, Line, LocalSpendResult
 
@@ -96,7 +96,7 @@ class Writer:
         if note:
             ws.merge_range(1, 0, 1, max(len(widths) - 1, 3), note, self.f.note)
             ws.set_row(1, 15 * max(1, len(note) // 140 + 1))
-        print_setup(ws)
+        page_setup(ws, widths)
         return ws
 
     def header(self, ws: Worksheet, row: int, names: Sequence[str], freeze: bool = True) -> None:
