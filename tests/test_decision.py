@@ -7,6 +7,8 @@ out here from the published formulas, not taken from the engine.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from socialvalue.bid import Bid, PanelScore
@@ -14,7 +16,14 @@ from socialvalue.rubric import Rubric, TieFallback
 from socialvalue.scoring import score_tender
 from socialvalue.scoring.decision import decide
 from socialvalue.scoring.results import Decision, DecisionChange
-from tests.builders import VALUES, bid, rubric, scores
+from tests import builders
+from tests.builders import VALUES, bid, scores
+
+
+def rubric(**settings: Any) -> Rubric:
+    """The builders' rubric without the plausibility ceiling: these tenders keep the arithmetic readable with
+    prices of £100 against commitments worth £20,000 (the ceiling has its own tests)."""
+    return builders.rubric(ceiling_pct=1e12, **settings)
 
 
 def decision_of(r: Rubric, bids: list[Bid], panel: list[PanelScore]) -> Decision:

@@ -31,7 +31,7 @@ CORE = [("a", 100, 4, 1.0), ("b", 100, 3, 1.2), ("c", 110, 4, 0.8), ("d", 130, 5
 def tender(extra: int) -> tuple[Rubric, list[Bid], list[PanelScore]]:
     rows = CORE + [(f"x{i:04d}", 200 + i % 7, 2, 0.1) for i in range(extra)]
     bids = [bid(name, price, {"M1": m1}) for name, price, _, m1 in rows]
-    return rubric(minimum=2), bids, [s for name, _, q1, _ in rows for s in scores(name, Q1=q1)]
+    return rubric(minimum=2, ceiling_pct=1e12), bids, [s for name, _, q1, _ in rows for s in scores(name, Q1=q1)]
 
 
 def decided(r: Rubric, bids: list[Bid], panel: list[PanelScore], work: Work | None = None) -> Decision:
@@ -80,9 +80,10 @@ def tenders(draw: st.DrawFn) -> tuple[Rubric, list[Bid], list[PanelScore]]:
         )
     )
     share = draw(st.sampled_from([100, 60]))
-    r = rubric(
-        price_method=price_method, sv_method=sv_method, quant_share=share, minimum=draw(st.sampled_from([None, 2]))
-    )
+    minimum = draw(st.sampled_from([None, 2]))
+    # no plausibility ceiling (prices of £100, commitments of £20,000): under it a tender's social value would
+    # depend on its price, and the runner-up's price search assumes a lower price never lowers its points
+    r = rubric(price_method=price_method, sv_method=sv_method, quant_share=share, minimum=minimum, ceiling_pct=1e12)
     n = draw(st.integers(min_value=2, max_value=6))
     bids, panel = [], []
     for i in range(n):
