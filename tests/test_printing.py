@@ -89,7 +89,7 @@ def printed(
     made["evaluator"] = panel.workbooks["A. Shah"]
     made["key"] = tmp / "key.xlsx"
     mod = collect_panel(sorted(returned.iterdir()), rubric, tmp / "key.xlsx")
-    made["moderation"] = write_moderation(mod, tmp / "moderation.xlsx", command="test")
+    made["moderation"] = write_moderation(mod, tmp / "moderation.xlsx", command="test").path
     pdfs = print_pdf(list(made.values()), tmp)
     return {kind: read_pages(pdfs[path.stem]) for kind, path in made.items()}
 
