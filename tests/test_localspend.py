@@ -17,6 +17,7 @@ from python_calamine import CalamineWorkbook
 from socialvalue.cli import main
 from socialvalue.localspend.analysis import Options, analyse
 from socialvalue.localspend.employment import StaffOptions
+from socialvalue.localspend.listings import SET_ASIDE_ON_SHEET
 from socialvalue.localspend.lm3 import Lm3Options
 from socialvalue.localspend.models import Category, Kind, LocalSpendResult
 from socialvalue.localspend.places import parse_local_area
@@ -117,7 +118,7 @@ def test_dirty_rows_each_land_in_their_category_and_are_listed(tmp_path: Path, f
     assert ("amount-unreadable", 18) in codes  # TBC
     assert ("date-unreadable", 19) in codes  # month first: refused, counted under month 'unknown'
     assert any(p.code == "encoding" and "Windows-1252" in p.reason for p in problems)
-    terminated = [ln for ln in result.lines if ln.supplier == "OLD SHOP LTD"]
+    terminated = [s for s in result.suppliers if s.supplier == "OLD SHOP LTD"]
     assert terminated[0].terminated == "202106" and terminated[0].category == Category.LOCAL
     assert [u.supplier for u in result.unmatched] == ["Stranger Ltd"]
     assert {c.month for c in result.spend} == {"2024-07", ""}
@@ -144,7 +145,7 @@ def test_xlsx_spend_with_a_title_odd_headers_and_serial_dates(tmp_path: Path, fi
     assert result.total(kind=Kind.PAYMENT, category=Category.LOCAL)[1] == 250.5
     assert result.total(kind=Kind.PAYMENT, category=Category.NOT_LOCAL)[1] == 1000
     assert {c.month for c in result.spend} == {"2024-07", "2024-08"}  # serials 45504 and 45505
-    assert result.set_aside == []
+    assert len(result.set_aside) == 0 and list(result.set_aside) == []
 
 
 def test_the_same_file_twice_is_counted_once(tmp_path: Path, files: dict[str, Path]) -> None:
@@ -171,7 +172,7 @@ def test_categories_always_sum_to_the_rows_read(tmp_path: Path, files: dict[str,
         tmp_path / "spend.csv", [("Organisation", "Date", "Supplier", "Amount"), *(r for r, _, _ in picked)]
     )
     result, _ = run([spend], files)
-    assert result.rows_read == len(picked) == sum(c.rows for c in result.spend) == sum(ln.rows for ln in result.lines)
+    assert result.rows_read == len(picked) == sum(c.rows for c in result.spend) == sum(s.rows for s in result.suppliers)
     for kind in Kind:
         for category in Category:
             expected = sum(1 for _, k, c in picked if (k, c) == (kind, category))
@@ -307,10 +308,38 @@ def test_workbook_totals_are_formulas_with_the_values(tmp_path: Path, files: dic
     assert checks
     set_aside = wb.get_sheet_by_name("Set aside").to_python()
     assert len(set_aside) - 3 == len(result.set_aside)
+    listing = tmp_path / "out-set-aside.csv"  # every row set aside, also in the CSV file the sheet names
+    assert "out-set-aside.csv" in set_aside[1][0]
+    with listing.open(encoding="utf-8-sig", newline="") as fh:
+        listed = list(csv.reader(fh))
+    assert len(listed) - 1 == len(result.set_aside)
+    assert [r[2] for r in listed[1:]] == [str(a.row) for a in result.set_aside]
+    lands = wb.get_sheet_by_name("Where it lands").to_python()
+    assert any("matches the Summary" in r for r in lands)
     from openpyxl import load_workbook
 
     formulas = load_workbook(out)["By organisation"]
     assert str(formulas["C4"].value).startswith("=SUMIFS(L_amount")
+    assert str(load_workbook(out)["Where it lands"]["D4"].value).startswith("=SUMIFS(S_paid")
+
+
+def test_a_long_set_aside_listing_goes_to_the_csv_file_and_its_text_cannot_run(
+    tmp_path: Path, files: dict[str, Path]
+) -> None:
+    rows = [("Organisation", "Supplier", "Amount"), ("Council", '=HYPERLINK("http://x")', "5")]
+    rows += [("Council", "REDACTED", str(i + 1)) for i in range(SET_ASIDE_ON_SHEET)]
+    spend = write_csv(tmp_path / "spend.csv", rows)
+    result, _ = run([spend], files)
+    out = write_workbook(result, tmp_path / "local.xlsx", [spend])
+    sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Set aside").to_python()
+    assert f"All {SET_ASIDE_ON_SHEET + 1:,} are listed in the CSV file local-set-aside.csv" in sheet[1][0]
+    counts = {(r[0], r[1]): r[2] for r in sheet[4:] if r[0]}
+    assert counts == {("payment", "redacted"): SET_ASIDE_ON_SHEET, ("payment", "unknown-supplier"): 1}
+    with (tmp_path / "local-set-aside.csv").open(encoding="utf-8-sig", newline="") as fh:
+        listed = list(csv.reader(fh))
+    assert len(listed) == SET_ASIDE_ON_SHEET + 2
+    assert listed[1][5] == '\'=HYPERLINK("http://x")'  # a spreadsheet shows it as text, never runs it
+    assert {r[9] for r in listed[1:]} == {"redacted", "unknown-supplier"}
 
 
 def test_cli_writes_the_workbook_and_exits_1_when_inputs_had_problems(tmp_path: Path, files: dict[str, Path]) -> None:

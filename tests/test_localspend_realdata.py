@@ -142,7 +142,7 @@ def test_every_row_read_is_in_one_category_and_they_sum_to_the_files(run: tuple[
     result, _, _, rows = run
     assert result.rows_read == len(rows) == 19_769 + 146_979 + 40_167
     assert result.total()[0] == len(rows)
-    assert sum(c.rows for c in result.spend) == sum(ln.rows for ln in result.lines) == len(rows)
+    assert sum(c.rows for c in result.spend) == sum(s.rows for s in result.suppliers) == len(rows)
     amounts = [_amount(r[3]) for r in rows]
     assert result.total()[1] == pytest.approx(sum(amounts), abs=0.05)
 
@@ -170,9 +170,9 @@ def test_local_share_matches_an_independent_count(run: tuple[Any, ...]) -> None:
 
 def test_landing_districts_match_the_register(run: tuple[Any, ...]) -> None:
     result, _, built, _ = run
-    for ln in result.lines:
-        if ln.category in (Category.LOCAL, Category.NOT_LOCAL, Category.HEAD_OFFICE_ONLY):
-            assert ln.district == built.expected[name_key(ln.supplier)][1]
+    for s in result.suppliers:
+        if s.category in (Category.LOCAL, Category.NOT_LOCAL, Category.HEAD_OFFICE_ONLY):
+            assert s.district == built.expected[name_key(s.supplier)][1]
     local_landing = sum(c.amount_gbp for c in result.landing if c.local and c.kind is Kind.PAYMENT)
     assert local_landing == pytest.approx(result.total(kind=Kind.PAYMENT, category=Category.LOCAL)[1], abs=0.5)
 
@@ -233,3 +233,38 @@ def test_ccg_name_mapped_to_its_successor_joins_the_icb(tmp_path: Path, run: tup
     assert sum(c.rows for c in result.spend if c.organisation == "QSL") == somerset == 40_167
     assert {c.organisation_name for c in result.spend if c.organisation == "QSL"} == {"NHS Somerset ICB"}
     assert not [p for p in problems if p.code == "organisation-unmapped"]
+
+
+def test_the_icb_file_published_as_csv_reads_the_same_by_duckdb_and_row_by_row(
+    tmp_path: Path, run: tuple[Any, ...]
+) -> None:
+    """The real ICB payments written out as a CSV file the way finance systems export them (day-first dates,
+    amounts plain, with thousands commas, £ or brackets for credits): both readers give the same categories and £."""
+    _, _, built, _ = run
+    path = tmp_path / "icb-payments.csv"
+    wb = CalamineWorkbook.from_path(str(ICB))
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["ICB", "Payment Date", "Supplier", "Amount"])
+        for sheet in wb.sheet_names:
+            for i, (org, paid, supplier, amount) in enumerate(wb.get_sheet_by_name(sheet).to_python()[1:]):
+                value = _amount(amount)
+                text = (f"{value:.2f}", f"{value:,.2f}", f"£{value:,.2f}")[i % 3]
+                if value < 0:
+                    text = f"({text.lstrip('-').replace('£-', '£')})" if i % 2 else f"{value:.2f}"
+                w.writerow([org, paid.strftime("%d/%m/%Y") if hasattr(paid, "strftime") else paid, supplier, text])
+    results = []
+    for fast in (False, True):
+        problems: list[Problem] = []
+        options = Options(local_area=parse_local_area(",".join(CHESHIRE_AND_MERSEYSIDE), problems), duckdb_csv=fast)
+        result = analyse([path], built.path, ONSPD, options, problems)
+        assert result is not None
+        results.append((result, problems))
+    (slow, slow_problems), (fast_result, fast_problems) = results
+    assert fast_result.rows_read == slow.rows_read == 146_979 + 40_167
+    assert any(
+        "1 of the 1 spend files (icb-payments.csv) were clean CSV files, read by DuckDB" in n for n in fast_result.notes
+    )
+    assert [c.model_dump() for c in fast_result.spend] == [c.model_dump() for c in slow.spend]
+    assert fast_result.set_aside.counts() == slow.set_aside.counts()
+    assert [p.model_dump() for p in fast_problems] == [p.model_dump() for p in slow_problems]

@@ -1,48 +1,31 @@
 """The local-spend run: spend files, register and postcode directory in; tidy tables out.
 
-Rows are read in Python by the documented value rules (:mod:`.spend`); each distinct supplier is placed once
-(:mod:`.classify`); the postcode directory is scanned once by DuckDB for just the postcodes needed; and the
-rows are rolled up by DuckDB into the tables of :class:`~.models.LocalSpendResult`.
+Rows are read by the documented value rules (:mod:`.spend`; clean CSV files by DuckDB, :mod:`.fastcsv`); each
+distinct supplier is placed once (:mod:`.classify`); the postcode directory is scanned once by DuckDB for just
+the postcodes needed; and the rows are rolled up by DuckDB into the tables of
+:class:`~.models.LocalSpendResult` (:mod:`.rollup`).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from socialvalue.problems import Problem
 
-from .classify import Placed, place_suppliers
+from .classify import place_suppliers
 from .directory import Directory, open_directory
 from .employment import StaffOptions, read_staff
 from .lm3 import Lm3Options, local_multiplier
-from .models import (
-    PLACED,
-    Category,
-    Input,
-    Kind,
-    LandingCell,
-    Line,
-    LocalSpendResult,
-    SetAside,
-    SpendCell,
-    Unmatched,
-)
+from .models import Input, LocalSpendResult
 from .places import ORGANISATION_UNMAPPED, LocalArea, Organisation, OrganisationMap
-from .register import Register, SupplierType, read_register
-from .spend import NO_DAY, STATUS_BLANK, STATUS_NO_AMOUNT, Payments, read_payments
-
-if TYPE_CHECKING:
-    import duckdb
-    import numpy.typing as npt
-
-KINDS = list(Kind)
-CATEGORIES = list(Category)
-TYPES = list(SupplierType)
-_EPOCH = date(1970, 1, 1)
+from .register import Register, read_register
+from .rollup import Tables, roll_up
+from .spend import Payments, read_payments
+from .tables import file_sha256
 
 
 @dataclass
@@ -56,11 +39,8 @@ class Options:
     staff: Sequence[Path] = ()
     staff_options: StaffOptions = field(default_factory=StaffOptions)
     lm3: Lm3Options = field(default_factory=Lm3Options)
-
-
-def month_label(month: int) -> str:
-    """Months since January 1970 → ``2024-07``; -1 → ''."""
-    return "" if month < 0 else f"{1970 + month // 12}-{month % 12 + 1:02d}"
+    duckdb_csv: bool = True
+    """Read clean CSV spend files with DuckDB (:mod:`.fastcsv`); False reads every file row by row."""
 
 
 def analyse(
@@ -74,51 +54,97 @@ def analyse(
     """Run the whole analysis; None (with problems) when the register or directory cannot be used at all."""
     import duckdb
 
-    payments = read_payments(spend_paths, problems, options.columns.get("spend", {}), progress)
-    register = read_register(register_path, problems, options.columns.get("register", {}))
     directory = open_directory(directory_path, problems, dict(options.columns.get("postcodes", {})))
     if directory is None:
         return None
+    directory_sha = _Digest(directory_path)  # the directory is large: hashed beside the reading, not before it
     con = duckdb.connect(config={"threads": 2})
     try:
+        fast = con if options.duckdb_csv else None
+        payments = read_payments(spend_paths, problems, options.columns.get("spend", {}), progress, fast)
+        register = read_register(register_path, problems, options.columns.get("register", {}))
         staff = read_staff(
             options.staff, problems, options.staff_options, options.organisations, options.columns.get("staff", {})
         )
         located = directory.lookup(con, register.postcodes() | staff.postcodes())
         placed = place_suppliers(payments.suppliers, register, located, options.local_area)
-        orgs = _organisations(payments, options.organisations)
-        tables = _roll_up(con, payments, placed, orgs, options.local_area, problems, options.organisations is not None)
+        orgs, unmapped = _organisations(payments, options.organisations)
+        tables = roll_up(con, payments, placed, orgs)
         districts = directory.districts(con, staff.districts()) if staff.by_district else {}
     finally:
         con.close()
+    _report_unmapped(payments, unmapped, tables, problems)
     employment, employment_note = staff.count(located, districts, options.local_area)
     lm3 = local_multiplier(
-        tables["spend"], tables["lines"], staff, located, options.local_area, options.lm3, problems, districts
+        tables.spend, tables.local_payments, staff, located, options.local_area, options.lm3, problems, districts
     )
     inputs = [Input(role="spend", file=s.name, sha256=s.sha256) for s in payments.sources]
     inputs.append(Input(role="supplier register", file=register.file, sha256=register.sha256))
-    inputs.append(Input(role="postcode directory", file=directory.name, sha256=""))
+    inputs.append(Input(role="postcode directory", file=directory.name, sha256=directory_sha.hexdigest()))
     inputs += [Input(role="staff", file=f.name, sha256=sha) for f, sha in staff.files]
+    mapping = options.organisations
+    if mapping is not None and mapping.file:
+        inputs.append(Input(role="organisation map", file=mapping.file, sha256=mapping.sha256))
+    if options.lm3.survey is not None:
+        inputs.append(Input(role="LM3 survey", file=options.lm3.survey.name, sha256=file_sha256(options.lm3.survey)))
     return LocalSpendResult(
         local_area=dict(options.local_area.codes),
         local_area_label=options.local_area.label,
         inputs=inputs,
-        spend=tables["spend"],
-        landing=tables["landing"],
-        lines=tables["lines"],
-        set_aside=tables["set_aside"],
-        unmatched=tables["unmatched"],
+        spend=tables.spend,
+        landing=tables.landing,
+        suppliers=tables.suppliers,
+        local_payments=tables.local_payments,
+        set_aside=tables.set_aside,
+        unmatched=tables.unmatched,
         lm3=lm3,
         employment=employment,
         employment_note=employment_note,
         suppression_threshold=options.staff_options.suppress_under,
         problems=problems,
-        notes=_notes(directory, register),
+        notes=_notes(directory, register, payments),
         rows_read=len(payments),
+        footprint=mapping.footprint if mapping is not None else "",
+        settings=_settings(options),
     )
 
 
-def _notes(directory: Directory, register: Register) -> list[str]:
+def _settings(options: Options) -> dict[str, Any]:
+    """Everything besides the input files that decides the figures, as JSON-ready values."""
+    mapping = options.organisations
+    return {
+        "local_area": sorted(options.local_area.codes),
+        "footprint": mapping.footprint if mapping is not None else "",
+        "footprint_sha256": mapping.footprint_sha256 if mapping is not None else "",
+        "columns": {k: dict(v) for k, v in sorted(options.columns.items())},
+        "suppress_under": options.staff_options.suppress_under,
+        "pay_per_fte": options.staff_options.pay_per_fte,
+        "respend_suppliers": options.lm3.respend_suppliers,
+        "respend_staff": options.lm3.respend_staff,
+    }
+
+
+class _Digest:
+    """A file's SHA-256 worked out in a thread of its own (hashlib lets go of the interpreter while it hashes)."""
+
+    def __init__(self, path: Path) -> None:
+        self._found = ""
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._found = file_sha256(path)
+        except OSError:
+            self._found = ""  # the directory was readable a moment ago; DuckDB says what went wrong
+
+    def hexdigest(self) -> str:
+        self._thread.join()
+        return self._found
+
+
+def _notes(directory: Directory, register: Register, payments: Payments) -> list[str]:
+    fast = [s.name for s in payments.sources if s.read_by == "duckdb"]
     notes = [
         f"Suppliers were matched to the register ({register.file}, {register.rows:,} suppliers) by name, ignoring case, "
         "punctuation, accents and Ltd/Limited/plc (or by supplier id where both files have one).",
@@ -127,204 +153,38 @@ def _notes(directory: Directory, register: Register) -> list[str]:
         "only by its head office postcode is not placed.",
         "Credits (amounts below zero) are shown apart and not netted into the payments.",
     ]
+    if fast:
+        notes.append(
+            f"{len(fast)} of the {len(payments.sources)} spend files ({', '.join(fast[:3])}{', …' if len(fast) > 3 else ''}) "
+            "were clean CSV files, read by DuckDB by the same rules (their amounts' shapes converted in the database, "
+            "everything else by the rules once per distinct value); the others were read row by row."
+        )
     if not directory.has_termination:
         notes.append("The postcode directory has no termination dates: terminated postcodes were used as they are.")
     return notes
 
 
-def _organisations(payments: Payments, mapping: OrganisationMap | None) -> list[Organisation]:
-    out = []
+def _organisations(payments: Payments, mapping: OrganisationMap | None) -> tuple[list[Organisation], list[int]]:
+    """The organisation each spend-file name stands for, and the indices of names the map does not know."""
+    out, unmapped = [], []
     names: dict[str, str] = {}
-    for name in payments.orgs:
+    for i, name in enumerate(payments.orgs):
         found = mapping.resolve(name) if mapping is not None else None
         if found is None:
-            found = Organisation(name, name, "")
+            found = Organisation(name, name, "", name)
+            if mapping is not None:
+                unmapped.append(i)
         names.setdefault(found.code, found.name)
-        out.append(Organisation(found.code, names[found.code], found.place, found.mapped_from))
-    return out
+        out.append(Organisation(found.code, names[found.code], found.place, found.paid_by or found.code))
+    return out, unmapped
 
 
-def _arrays(payments: Payments, placed: Sequence[Placed]) -> dict[str, npt.NDArray[Any]]:
-    import numpy as np
-
-    status = np.frombuffer(payments.status, dtype=np.int8)
-    amount = np.frombuffer(payments.amount, dtype=np.float64)
-    supplier = np.frombuffer(payments.supplier, dtype=np.int32)
-    days = np.frombuffer(payments.days, dtype=np.int32)
-    cat_of = np.array(
-        [CATEGORIES.index(p.category) for p in placed] + [CATEGORIES.index(Category.NO_SUPPLIER)], dtype=np.int8
-    )
-    type_of = np.array(
-        [TYPES.index(p.supplier_type) for p in placed] + [TYPES.index(SupplierType.UNKNOWN)], dtype=np.int8
-    )
-    kind = np.full(len(status), KINDS.index(Kind.PAYMENT), dtype=np.int8)
-    kind[amount < 0] = KINDS.index(Kind.CREDIT)
-    kind[amount == 0] = KINDS.index(Kind.ZERO)
-    kind[status == STATUS_NO_AMOUNT] = KINDS.index(Kind.NO_AMOUNT)
-    kind[status == STATUS_BLANK] = KINDS.index(Kind.BLANK_ROW)
-    category = cat_of[supplier]
-    category[status != 0] = CATEGORIES.index(Category.NONE)
-    stamp = (days.astype("datetime64[D]")).astype("datetime64[M]").astype(np.int32)
-    month = np.where(days == NO_DAY, -1, stamp).astype(np.int32)
-    return {
-        "org": np.frombuffer(payments.org, dtype=np.int32),
-        "sup": supplier,
-        "month": month,
-        "kind": kind,
-        "cat": category,
-        "type": type_of[supplier],
-        "amount": amount,
-    }
-
-
-def _roll_up(
-    con: duckdb.DuckDBPyConnection,
-    payments: Payments,
-    placed: Sequence[Placed],
-    orgs: Sequence[Organisation],
-    area: LocalArea,
-    problems: list[Problem],
-    mapped: bool,
-) -> dict[str, Any]:
-    import pandas as pd
-
-    cols = _arrays(payments, placed)
-    frame = pd.DataFrame(cols)
-    con.register("pay", frame)
-    spend_rows = con.execute(
-        "SELECT org, month, type, kind, cat, count(*), sum(amount) FROM pay GROUP BY ALL ORDER BY ALL"
-    ).fetchall()
-    spend = [
-        SpendCell(
-            organisation=orgs[o].code,
-            organisation_name=orgs[o].name,
-            place=orgs[o].place,
-            month=month_label(m),
-            supplier_type=TYPES[t].value,
-            kind=KINDS[k],
-            category=CATEGORIES[c],
-            rows=n,
-            amount_gbp=round(a, 2),
-        )
-        for o, m, t, k, c, n, a in spend_rows
-    ]
-    spend = _merge_spend(spend)
-    line_rows = con.execute(
-        "SELECT org, month, sup, kind, cat, type, count(*), sum(amount) FROM pay GROUP BY ALL ORDER BY org, sup, month, kind"
-    ).fetchall()
-    lines = []
-    months: dict[int, str] = {}
-    kinds, categories, types = [k.value for k in KINDS], [c.value for c in CATEGORIES], [t.value for t in TYPES]
-    blank = Placed(Category.NO_SUPPLIER, SupplierType.UNKNOWN)
-    for o, m, s, k, c, t, n, a in line_rows:
-        p = placed[s] if s >= 0 else blank
-        month = months.get(m)
-        if month is None:
-            month = months[m] = month_label(m)
-        org = orgs[o]
-        lines.append(
-            Line(
-                org.code, org.place, month, payments.suppliers[s][0] if s >= 0 else "", p.register_name, p.matched_by,
-                types[t], p.postcode, p.district, p.terminated, kinds[k], categories[c], n, round(a, 2),
-            )
-        )  # fmt: skip
-    landing = _landing(lines, area)
-    unmatched = _unmatched(lines)
-    set_aside = _set_aside(payments, cols, orgs)
-    if mapped:
-        _report_unmapped(payments, orgs, cols, problems)
-    con.unregister("pay")
-    return {"spend": spend, "lines": lines, "landing": landing, "unmatched": unmatched, "set_aside": set_aside}
-
-
-def _merge_spend(cells: list[SpendCell]) -> list[SpendCell]:
-    """Cells that fall together once organisation names are mapped to codes (an old CCG name and its ICB) are added."""
-    merged: dict[tuple[Any, ...], SpendCell] = {}
-    for c in cells:
-        key = (c.organisation, c.month, c.supplier_type, c.kind, c.category)
-        known = merged.get(key)
-        if known is None:
-            merged[key] = c
-        else:
-            merged[key] = known.model_copy(
-                update={"rows": known.rows + c.rows, "amount_gbp": round(known.amount_gbp + c.amount_gbp, 2)}
-            )
-    return list(merged.values())
-
-
-def _landing(lines: Sequence[Line], area: LocalArea) -> list[LandingCell]:
-    sums: dict[tuple[str, str, str, str], list[float]] = {}
-    for ln in lines:
-        if ln.category in (Category.LOCAL, Category.NOT_LOCAL) and ln.kind in (Kind.PAYMENT, Kind.CREDIT):
-            entry = sums.setdefault((ln.organisation, ln.place, ln.district, ln.kind), [0, 0.0])
-            entry[0] += ln.rows
-            entry[1] += ln.amount_gbp
-    return [
-        LandingCell(
-            organisation=o,
-            place=p,
-            supplier_district=d,
-            local=d in area,
-            kind=Kind(k),
-            rows=int(n),
-            amount_gbp=round(a, 2),
-        )
-        for (o, p, d, k), (n, a) in sorted(sums.items())
-    ]
-
-
-def _unmatched(lines: Sequence[Line]) -> list[Unmatched]:
-    sums: dict[str, list[Any]] = {}
-    for ln in lines:
-        if ln.category == Category.UNKNOWN_SUPPLIER:
-            entry = sums.setdefault(ln.supplier, [0, 0.0, set()])
-            entry[0] += ln.rows
-            entry[1] += ln.amount_gbp if ln.kind == Kind.PAYMENT else 0.0
-            entry[2].add(ln.organisation)
-    out = [Unmatched(supplier=s, rows=n, amount_gbp=round(a, 2), organisations=len(o)) for s, (n, a, o) in sums.items()]
-    return sorted(out, key=lambda u: (-u.amount_gbp, u.supplier))
-
-
-def _set_aside(payments: Payments, cols: dict[str, npt.NDArray[Any]], orgs: Sequence[Organisation]) -> list[SetAside]:
-    """Every row not counted as a local or not-local payment, in file order."""
-    import numpy as np
-
-    placed_codes = [CATEGORIES.index(c) for c in PLACED]
-    counted = (cols["kind"] == KINDS.index(Kind.PAYMENT)) & np.isin(cols["cat"], placed_codes)
-    out = []
-    place, row, days = payments.place, payments.row, payments.days
-    for i in np.flatnonzero(~counted).tolist():
-        file, sheet = payments.places[place[i]]
-        kind = KINDS[cols["kind"][i]]
-        sup = payments.supplier[i]
-        raw_amount, raw_date = payments.raw.get(i, ("", ""))
-        day = days[i]
-        out.append(
-            SetAside(
-                file, sheet, row[i], orgs[payments.org[i]].code,
-                (_EPOCH + timedelta(days=day)).isoformat() if day != NO_DAY else raw_date,
-                payments.suppliers[sup][0] if sup >= 0 else "",
-                None if kind in (Kind.NO_AMOUNT, Kind.BLANK_ROW) else payments.amount[i],
-                raw_amount, kind.value, CATEGORIES[cols["cat"][i]].value,
-            )
-        )  # fmt: skip
-    return out
-
-
-def _report_unmapped(
-    payments: Payments, orgs: Sequence[Organisation], cols: dict[str, npt.NDArray[Any]], problems: list[Problem]
-) -> None:
-    """An organisation name the map does not know is a problem (once per name, with its rows and £)."""
-    import numpy as np
-
-    unmapped = [i for i, o in enumerate(orgs) if not o.place and not o.mapped_from and o.code == payments.orgs[i]]
-    if not unmapped:
-        return
-    rows = np.bincount(cols["org"], minlength=len(orgs))
-    positive = np.where(cols["amount"] > 0, cols["amount"], 0.0)
-    amounts = np.bincount(cols["org"], weights=positive, minlength=len(orgs))
+def _report_unmapped(payments: Payments, unmapped: Sequence[int], tables: Tables, problems: list[Problem]) -> None:
+    """An organisation name the map (or footprint) does not know is a problem, once per name, with its rows and £."""
     for i in unmapped:
         name = payments.orgs[i]
         problems.append(
-            ORGANISATION_UNMAPPED(raw=name, name=name or "(blank)", rows=int(rows[i]), amount=float(amounts[i]))
+            ORGANISATION_UNMAPPED(
+                raw=name, name=name or "(blank)", rows=int(tables.rows_by_org[i]), amount=float(tables.paid_by_org[i])
+            )
         )

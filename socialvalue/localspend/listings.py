@@ -3,45 +3,42 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
 
 from socialvalue import __version__
 from socialvalue.output.sheets import put
 from socialvalue.problems import Severity
 
-from .models import CATEGORY_MEANING, KIND_MEANING, Kind
-from .writer import SHEET_MAX_ROWS, Writer
+from .models import CATEGORY_MEANING, KIND_MEANING
+from .setaside import HEADINGS
+from .writer import SUPPLIER_RANGES, Writer
 
 
 def suppliers(w: Writer) -> None:
     ws = w.sheet(
-        "Suppliers", [40, 34, 10, 11, 10, 12, 10, 18, 10, 16], "Each supplier as paid, and what placed it",
-        "One row per supplier name in the spend files: how it matched the register, the postcode used, its "
-        "district and category, with its rows and payments (above zero) across all organisations.",
+        "Suppliers", [40, 12, 34, 10, 11, 12, 10, 10, 18, 10, 14, 8], "Each supplier as paid, and what placed it",
+        "One row per supplier in the spend files: how it matched the register, the postcode used, its district and "
+        "category, with its rows and payments (above zero) across all organisations. Where it lands adds these up "
+        "by district (named ranges S_district, S_cat, S_paid).",
     )  # fmt: skip
-    heads = ["Supplier (as paid)", "Register name", "Matched by", "Supplier type", "Postcode", "District",
-             "Terminated", "Category", "Rows", "Payments £"]  # fmt: skip
+    heads = ["Supplier (as paid)", "Supplier id", "Register name", "Matched by", "Supplier type", "District",
+             "Postcode", "Terminated", "Category", "Rows", "Payments £", "Organisations"]  # fmt: skip
     w.header(ws, 2, heads)
-    seen: dict[str, list[Any]] = {}
-    for ln in w.r.lines:
-        entry = seen.get(ln.supplier)
-        if entry is None:
-            entry = seen[ln.supplier] = [
-                ln.register_name, ln.matched_by, ln.supplier_type, ln.postcode, ln.district, ln.terminated,
-                ln.category, 0, 0.0,
-            ]  # fmt: skip
-        entry[7] += ln.rows
-        if ln.kind == Kind.PAYMENT:
-            entry[8] += ln.amount_gbp
-    for i, (name, entry) in enumerate(sorted(seen.items(), key=lambda kv: (-kv[1][8], kv[0]))):
+    for i, s in enumerate(w.r.suppliers):
         row = 3 + i
-        put(ws, row, 0, name or "(blank)")
-        for c, v in enumerate(entry[:7], start=1):
+        put(ws, row, 0, s.supplier or "(blank)")
+        for c, v in enumerate((s.supplier_id, s.register_name, s.matched_by, s.supplier_type, s.district,
+                               s.postcode, s.terminated, s.category), start=1):  # fmt: skip
             put(ws, row, c, v)
-        put(ws, row, 8, entry[7], w.f.count)
-        put(ws, row, 9, round(entry[8], 2), w.f.money)
-    if seen:
-        ws.autofilter(2, 0, 2 + len(seen), len(heads) - 1)
+        put(ws, row, 9, s.rows, w.f.count)
+        put(ws, row, 10, s.payments_gbp, w.f.money)
+        put(ws, row, 11, s.organisations, w.f.count)
+    last = 3 + max(len(w.r.suppliers), 1) - 1
+    for name, heading in SUPPLIER_RANGES.items():
+        letter = chr(ord("A") + heads.index(heading))
+        w.wb.define_name(f"S_{name}", f"=Suppliers!${letter}$4:${letter}${last + 1}")
+    if w.r.suppliers:
+        ws.autofilter(2, 0, last, len(heads) - 1)
 
 
 def lm3(w: Writer) -> None:
@@ -107,28 +104,35 @@ def employment(w: Writer) -> None:
             put(ws, row, 6, c.fte if c.fte is not None else "no FTE given", w.f.fte)
 
 
-def set_aside(w: Writer) -> None:
+SET_ASIDE_ON_SHEET = 10_000
+"""Up to this many set-aside rows are also listed on the Set aside sheet; all of them are always in the CSV file."""
+
+
+def set_aside(w: Writer, listing: Path | None, sha256: str) -> None:
+    rows = w.r.set_aside
+    on_sheet = len(rows) <= SET_ASIDE_ON_SHEET
+    where = (
+        f"All {len(rows):,} are listed in the CSV file {listing.name} written beside this workbook (SHA-256 {sha256})"
+        if listing is not None
+        else f"There are {len(rows):,}"
+    )
     ws = w.sheet(
-        "Set aside", [26, 18, 8, 14, 11, 34, 14, 14, 10, 18], "Rows not counted as a placed payment",
+        "Set aside", [26, 18, 10, 14, 11, 34, 14, 14, 10, 18], "Rows not counted as a placed payment",
         "Every row that is not a payment to a placed supplier: credits, zero and unreadable amounts, blank rows, "
-        "withheld, unknown or unplaced suppliers. Each is listed where it was read; the Summary and the Method "
-        "sheet say what each kind and category means.",
+        f"withheld, unknown or unplaced suppliers, each with the file, sheet and row it was read from. {where}"
+        + ("; they are listed below too." if on_sheet else "; below are their counts by kind and category.")
+        + " The Summary and the Method sheet say what each kind and category means.",
     )  # fmt: skip
-    heads = [
-        "File",
-        "Sheet",
-        "Row or line",
-        "Organisation",
-        "Date",
-        "Supplier",
-        "Amount £",
-        "Amount as written",
-        "Kind",
-        "Category",
-    ]
-    w.header(ws, 2, heads)
+    if not on_sheet:
+        w.header(ws, 3, ["Kind", "Category", "Rows"], freeze=False)
+        for i, ((kind, category), n) in enumerate(sorted(rows.counts().items())):
+            put(ws, 4 + i, 0, kind)
+            put(ws, 4 + i, 1, category)
+            put(ws, 4 + i, 2, n, w.f.count)
+        return
+    w.header(ws, 2, list(HEADINGS))
     money = w.f.money
-    for i, a in enumerate(w.r.set_aside[: SHEET_MAX_ROWS - 3]):
+    for i, a in enumerate(rows):
         row = 3 + i
         for c, v in enumerate(a[:6]):
             put(ws, row, c, v)
@@ -136,8 +140,8 @@ def set_aside(w: Writer) -> None:
         put(ws, row, 7, a.raw_amount)
         put(ws, row, 8, a.kind)
         put(ws, row, 9, a.category)
-    if w.r.set_aside:
-        ws.autofilter(2, 0, 2 + min(len(w.r.set_aside), SHEET_MAX_ROWS - 3), len(heads) - 1)
+    if len(rows):
+        ws.autofilter(2, 0, 2 + len(rows), len(HEADINGS) - 1)
 
 
 def unmatched(w: Writer) -> None:
@@ -163,7 +167,7 @@ def problems(w: Writer) -> None:
             put(ws, row, c, v, w.f.wrap if c == 6 else None)
 
 
-def method(w: Writer, command: str) -> None:
+def method(w: Writer, command: str, listing: Path | None = None, sha256: str = "") -> None:
     ws = w.sheet("Method", [22, 70, 70], "How these figures were made")
     row = 2
     put(ws, row, 0, "Made by", w.f.bold)
@@ -180,6 +184,11 @@ def method(w: Writer, command: str) -> None:
         put(ws, row, 0, i.role)
         put(ws, row, 1, i.file)
         put(ws, row, 2, i.sha256)
+    if listing is not None:
+        row += 2
+        put(ws, row, 0, "Output", w.f.bold)
+        put(ws, row, 1, f"{listing.name}: the {len(w.r.set_aside):,} rows set aside, one a line")
+        put(ws, row, 2, sha256)
     row += 2
     w.header(ws, row, ["Kind or category", "What it means", ""], freeze=False)
     for kind, meaning in KIND_MEANING.items():

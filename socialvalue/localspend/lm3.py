@@ -20,7 +20,7 @@ from socialvalue.problems import Problem, Severity, define
 from .directory import Located
 from .employment import ALL_ORGANISATIONS as ALL
 from .employment import LOCAL_CATEGORIES, Staff
-from .models import Category, Kind, Line, Lm3, Round, SpendCell
+from .models import Category, Kind, Lm3, LocalPayment, Round, SpendCell
 from .places import LocalArea
 from .tables import Field, read_tables
 
@@ -68,7 +68,7 @@ def read_survey(path: Path, problems: list[Problem]) -> dict[str, float]:
 
 def local_multiplier(
     spend: Sequence[SpendCell],
-    lines: Sequence[Line],
+    local_payments: Sequence[LocalPayment],
     staff: Staff,
     located: Mapping[str, Located],
     area: LocalArea,
@@ -102,11 +102,10 @@ def local_multiplier(
             + f", for the {span} month(s) the payments cover ({months[0] if months else '-'} to {months[-1] if months else '-'})"
         )
     orgs = sorted({c.organisation for c in spend if c.kind is Kind.PAYMENT})
-    local_lines: dict[str, list[Line]] = {}
-    for ln in lines:
-        if ln.kind == Kind.PAYMENT and ln.category == Category.LOCAL:
-            local_lines.setdefault(ln.organisation, []).append(ln)
-    every = [ln for group in local_lines.values() for ln in group]
+    local_lines: dict[str, list[LocalPayment]] = {}
+    for ln in local_payments:
+        local_lines.setdefault(ln.organisation, []).append(ln)
+    every = list(local_payments)
     out = [_scope(ALL, None, spend, every, pay, survey, options, pay_basis, unpaid, bool(staff.groups))]
     staff_orgs = {o for o, _ in pay}
     for org in orgs:
@@ -129,7 +128,7 @@ def _scope(
     scope: str,
     org: str | None,
     spend: Sequence[SpendCell],
-    local_lines: Sequence[Line],
+    local_lines: Sequence[LocalPayment],
     pay: Mapping[tuple[str, bool], float],
     survey: Mapping[str, float],
     options: Lm3Options,

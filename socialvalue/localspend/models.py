@@ -8,13 +8,15 @@ month, supplier type, kind and category; every figure of the report is a sum ove
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from socialvalue.problems import Problem
+
+from .setaside import SetAsideRows
 
 
 class Kind(StrEnum):
@@ -79,9 +81,13 @@ class SpendCell(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     organisation: str
+    """The organisation reported: its code (after successions: a closed CCG's payments are its ICB's)."""
     organisation_name: str
+    paid_by: str
+    """The organisation as the spend file names it (its code, or its name when it could not be mapped),
+    before successions: the same as ``organisation`` unless that one closed and rolled up."""
     place: str
-    """The paying organisation's place (a LAD code), '' when not known."""
+    """The paying organisation's place (a LAD code), '' when it has none (footprint-wide) or is not known."""
     month: str
     """``2024-07``, or '' when the payment date is missing or could not be read."""
     supplier_type: str
@@ -91,13 +97,14 @@ class SpendCell(BaseModel):
     amount_gbp: float
 
 
-class LandingCell(BaseModel):
-    """Where placed money lands: £ per paying organisation and supplier district."""
-
-    model_config = ConfigDict(frozen=True)
+class LandingCell(NamedTuple):
+    """Where placed money lands: £ per paying organisation, month and supplier district (a tuple: a year of a
+    footprint's payments lands in tens of thousands of (organisation, month, district) cells)."""
 
     organisation: str
+    paid_by: str
     place: str
+    month: str
     supplier_district: str
     local: bool
     kind: Kind
@@ -105,38 +112,31 @@ class LandingCell(BaseModel):
     amount_gbp: float
 
 
-class Line(NamedTuple):
-    """Payments to one supplier by one organisation in one month: the rows behind every total."""
+class SupplierLine(NamedTuple):
+    """One supplier as the spend files name it: how it was placed, and what was paid to it by every organisation."""
 
-    organisation: str
-    place: str
-    month: str
     supplier: str
+    supplier_id: str
     register_name: str
     matched_by: str
     supplier_type: str
     postcode: str
     district: str
     terminated: str
-    kind: str
     category: str
     rows: int
-    amount_gbp: float
+    payments_gbp: float
+    """Payments above zero (credits are not netted)."""
+    organisations: int
 
 
-class SetAside(NamedTuple):
-    """One payment row not counted as local or not local, as found."""
+class LocalPayment(NamedTuple):
+    """Payments by one organisation to one local supplier (LM3 round 3 works supplier by supplier)."""
 
-    file: str
-    sheet: str
-    row: int
     organisation: str
-    date: str
     supplier: str
-    amount: float | None
-    raw_amount: str
-    kind: str
-    category: str
+    register_name: str
+    amount_gbp: float
 
 
 class Unmatched(BaseModel):
@@ -211,8 +211,9 @@ class LocalSpendResult:
     inputs: list[Input]
     spend: list[SpendCell]
     landing: list[LandingCell]
-    lines: list[Line]
-    set_aside: list[SetAside]
+    suppliers: list[SupplierLine]
+    local_payments: list[LocalPayment]
+    set_aside: SetAsideRows
     unmatched: list[Unmatched]
     lm3: list[Lm3]
     employment: list[EmploymentCell]
@@ -221,6 +222,11 @@ class LocalSpendResult:
     problems: list[Problem]
     notes: list[str]
     rows_read: int
+    footprint: str = ""
+    """The footprint's code when the local area is a footprint's places ('' for an ad-hoc local area)."""
+    settings: dict[str, Any] = field(default_factory=dict)
+    """What else decided the figures (LM3 shares, suppression, column names, the footprint's digest): with the
+    inputs' SHA-256, the run's fingerprint in the store."""
 
     def total(self, *, kind: Kind | None = None, category: Category | None = None) -> tuple[int, float]:
         """(rows, £) over the spend table, for one kind and/or category."""

@@ -12,13 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from socialvalue.intake.values import is_blank, read_amount, read_date
 from socialvalue.problems import Problem, Severity, define
 
 from .register import supplier_id_text
 from .tables import Field, Source, Table, read_tables
+
+if TYPE_CHECKING:
+    import duckdb
 
 K = TypeVar("K")
 
@@ -64,7 +67,7 @@ SPEND_FIELDS = (
 STATUS_OK, STATUS_BLANK, STATUS_NO_AMOUNT = 0, 1, 2
 NO_DAY = -(2**31)
 """``days`` of a row whose date is missing or could not be read."""
-_EPOCH = date(1970, 1, 1).toordinal()
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 AMOUNT_UNREADABLE = define("amount-unreadable", Severity.ERROR, "{why}; this payment is not counted")
 NO_AMOUNT = define("no-amount", Severity.ERROR, "this row names a supplier but has no amount; it is not counted")
@@ -143,8 +146,16 @@ class _Tally:
             rule = self.rules[note] = note[note.find(" (") :] if " (" in note else ""
         entry = self.counts.get((what, rule))
         if entry is None:
-            entry = self.counts[(what, rule)] = [0, f"{_where(table, row, col)}: {note}"]
+            entry = self.counts[(what, rule)] = [0, f"{where(table, row, col)}: {note}"]
         entry[0] += 1
+
+    def merge(self, what: str, rule: str, count: int, example: str) -> None:
+        """``count`` cells read by one rule, counted elsewhere (by DuckDB); ``example`` is the first of them."""
+        entry = self.counts.get((what, rule))
+        if entry is None:
+            self.counts[(what, rule)] = [count, example]
+        else:
+            entry[0] += count
 
     def flush(self, file: str, problems: list[Problem]) -> None:
         for (what, _), (count, example) in self.counts.items():
@@ -152,7 +163,7 @@ class _Tally:
         self.counts.clear()
 
 
-def _text(raw: Any) -> str:
+def cell_text(raw: Any) -> str:
     """Text as compared and shown: spaces trimmed and runs of spaces made one."""
     if isinstance(raw, str):
         return " ".join(raw.split())
@@ -166,8 +177,14 @@ def read_payments(
     problems: list[Problem],
     mapping: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> Payments:
-    """Read every payment row of ``paths`` (xlsx or CSV, several sheets each) into columns."""
+    """Read every payment row of ``paths`` (xlsx or CSV, several sheets each) into columns.
+
+    Given a DuckDB connection, a clean CSV file is read by DuckDB (:mod:`.fastcsv`); any other file, and a CSV
+    file DuckDB cannot read exactly as the rules here would, row by row in Python."""
+    from .fastcsv import read_fast
+
     out = Payments()
     seen: dict[str, str] = {}
     interners = _Interner(out.orgs), _Interner(out.suppliers)
@@ -176,15 +193,32 @@ def read_payments(
         out.sources.append(source)
         tally = _Tally()
         for table in source.tables:
-            _read_table(table, path, out, interners, problems, tally, progress)
+            place, fixed_org = _begin(table, path, out, interners[0], problems)
+            fast = con is not None and read_fast(con, table, source, out, place, fixed_org, interners, problems, tally, progress)  # fmt: skip
+            if not fast:
+                _read_table(table, out, place, fixed_org, interners, problems, tally, progress)
+            source.read_by = "duckdb" if fast else "python"
         tally.flush(source.name, problems)
     return out
 
 
+def _begin(table: Table, path: Path, out: Payments, org_of: _Interner[str], problems: list[Problem]) -> tuple[int, int]:
+    """What a table's columns say before its rows are read: (its place index, the organisation of every row or -1)."""
+    fixed_org = -1
+    if "organisation" not in table.columns:
+        fixed_org = org_of(path.stem)
+        problems.append(NO_ORGANISATION_COLUMN(file=table.file, sheet=table.sheet, name=path.stem))
+    if "date" not in table.columns:
+        problems.append(NO_DATE_COLUMN(file=table.file, sheet=table.sheet))
+    out.places.append((table.file, table.sheet))
+    return len(out.places) - 1, fixed_org
+
+
 def _read_table(
     table: Table,
-    path: Path,
     out: Payments,
+    place: int,
+    fixed_org: int,
     interners: tuple[_Interner[str], _Interner[tuple[str, str]]],
     problems: list[Problem],
     tally: _Tally,
@@ -194,14 +228,6 @@ def _read_table(
     oi, di, si, ai = cols.get("organisation"), cols.get("date"), cols["supplier"], cols["amount"]
     ii = cols.get("supplier_id")
     org_of, supplier_of = interners
-    fixed_org = -1
-    if oi is None:
-        fixed_org = org_of(path.stem)
-        problems.append(NO_ORGANISATION_COLUMN(file=table.file, sheet=table.sheet, name=path.stem))
-    if di is None:
-        problems.append(NO_DATE_COLUMN(file=table.file, sheet=table.sheet))
-    place = len(out.places)
-    out.places.append((table.file, table.sheet))
     width = max(c for c in (oi, di, si, ai, ii) if c is not None) + 1
     date_cache: dict[Any, Any] = {}
     org_cache: dict[Any, int] = {}
@@ -224,7 +250,7 @@ def _read_table(
             org_raw = values[oi]
             found = org_cache.get(org_raw)
             if found is None:
-                found = org_cache[org_raw] = org_of(_text(org_raw))
+                found = org_cache[org_raw] = org_of(cell_text(org_raw))
             org_a.append(found)
         sup_raw = values[si]
         sup_key = sup_raw if ii is None else (sup_raw, values[ii])
@@ -234,7 +260,7 @@ def _read_table(
                 found = -1
             else:
                 sid = "" if ii is None else supplier_id_text(values[ii])
-                found = supplier_of((_text(sup_raw), sid))
+                found = supplier_of((cell_text(sup_raw), sid))
             sup_cache[sup_key] = found
         sup_a.append(found)
 
@@ -255,7 +281,7 @@ def _read_table(
         cached = date_cache.get(raw_date) if type(raw_date) is not float else None
         if cached is None:
             got_date = read_date(raw_date)
-            cached = (NO_DAY if got_date.value is None else got_date.value.toordinal() - _EPOCH, got_date)
+            cached = (NO_DAY if got_date.value is None else got_date.value.toordinal() - EPOCH_ORDINAL, got_date)
             if type(raw_date) is not float:
                 date_cache[raw_date] = cached
         days_a.append(cached[0])
@@ -266,14 +292,14 @@ def _read_table(
             status_a.append(STATUS_BLANK if blank else STATUS_NO_AMOUNT)
             amount_a.append(0.0)
             if not blank:
-                out.raw[index] = (_text(raw_amount), _text(raw_date))
+                out.raw[index] = (cell_text(raw_amount), cell_text(raw_date))
                 if is_blank(raw_amount):
                     problems.append(table.problem_at(NO_AMOUNT, rownum, "amount"))
             continue
         status_a.append(STATUS_OK)
         amount_a.append(amount)
         if got_date.issue is not None:
-            out.raw[index] = (_text(raw_amount), _text(raw_date))
+            out.raw[index] = (cell_text(raw_amount), cell_text(raw_date))
             problems.append(table.problem_at(DATE_UNREADABLE, rownum, "date", raw=raw_date, why=got_date.issue.reason))
         elif got_date.value is None and di is not None:
             problems.append(table.problem_at(NO_DATE, rownum, "date"))
@@ -283,7 +309,7 @@ def _read_table(
         progress(count % 10_000)
 
 
-def _where(table: Table, row: int, col: int) -> str:
+def where(table: Table, row: int, col: int) -> str:
     from socialvalue.problems import CellRef
 
     return str(CellRef(table.sheet, row, col)) if table.sheet else f"line {row}"

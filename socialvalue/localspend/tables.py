@@ -90,6 +90,8 @@ class Source:
     sha256: str = ""
     encoding: str = ""
     tables: list[Table] = field(default_factory=list)
+    read_by: str = ""
+    """How its rows were read: 'duckdb' (a clean CSV file, :mod:`.fastcsv`) or 'python' (row by row)."""
 
 
 def find_columns(
@@ -197,7 +199,7 @@ def read_tables(
             if table is not None:
                 source.tables.append(table)
         return source
-    source.sha256 = _sha256(path)
+    source.sha256 = file_sha256(path)
     if _seen_before(source, seen, problems):
         return source
     encoding, note = detect_encoding(path)
@@ -225,7 +227,7 @@ def _seen_before(source: Source, seen: dict[str, str] | None, problems: list[Pro
     return True
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -257,7 +259,7 @@ def detect_encoding(path: Path) -> tuple[str, str]:
     return "latin-1", "read as Latin-1: the file is neither UTF-8 nor Windows-1252, so some letters may show wrongly"
 
 
-def _delimiter(line: str) -> str:
+def delimiter_of(line: str) -> str:
     counts = {d: line.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -268,7 +270,7 @@ def csv_rows(path: Path, encoding: str, name: str, problems: list[Problem]) -> I
     with path.open(encoding=encoding, newline="") as fh:
         first = fh.readline()
         fh.seek(0)
-        reader = csv.reader(fh, delimiter=_delimiter(first), strict=False)
+        reader = csv.reader(fh, delimiter=delimiter_of(first), strict=False)
         try:
             for record in reader:
                 yield reader.line_num, record

@@ -1,14 +1,15 @@
 """The local-spend workbook: every total a live formula over the rows behind it, every row read accounted for.
 
 Sheets: Summary (the local share, where every row went, a chart), By organisation, By place, By supplier
-type, By month (with a chart), Where it lands, LM3, Employment, Lines (payments per organisation, supplier
-and month: the rows every total adds up), Suppliers (each supplier's match and postcode), Set aside (each
-row not counted as a placed payment), Suppliers to add, Errors (every problem found) and Method. Totals are
-SUMIFS over named ranges of the Lines sheet, written with their values.
+type, By month (with a chart), Where it lands, LM3, Employment, Lines (rows and £ per organisation, month,
+supplier type, kind and category: the table every total adds up), Suppliers (each supplier's match, postcode and
+payments), Set aside (the rows not counted as a placed payment: listed in a CSV file written beside the
+workbook, and on the sheet too when there are few), Suppliers to add, Errors (every problem found) and Method.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,22 +23,31 @@ from .models import LocalSpendResult
 from .writer import Writer
 
 
+def set_aside_path(target: Path) -> Path:
+    """Where the set-aside listing of the workbook ``target`` goes: ``local-spend-set-aside.csv`` beside it."""
+    return target.with_name(f"{target.stem}-set-aside.csv")
+
+
 def write_workbook(result: LocalSpendResult, target: Path, inputs: Sequence[Path] = (), command: str = "") -> Path:
-    """Write the local-spend workbook atomically; refuses to overwrite any of ``inputs``."""
-    with atomic_path(target, inputs) as tmp:
+    """Write the workbook and, beside it, the CSV listing of the rows set aside; each atomically, and neither over
+    any of ``inputs``. The workbook names the CSV file and its SHA-256."""
+    listing = set_aside_path(target)
+    with atomic_path(listing, inputs) as tmp_csv, atomic_path(target, inputs) as tmp:
+        result.set_aside.write_csv(tmp_csv)
+        sha256 = hashlib.sha256(tmp_csv.read_bytes()).hexdigest()
         wb = ResultsWorkbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": True})
         w = Writer(wb, result)
         summary = w.summary()
         area = result.local_area
 
         def place_name(code: str) -> str:
-            return area.get(code, "")
+            return area.get(code, "") if code else "footprint-wide, or not known"
 
         orgs: dict[str, str] = {}
         for c in result.spend:
             orgs.setdefault(c.organisation, c.organisation_name)
         w.breakdown("By organisation", "org", "organisation", sorted(orgs), lambda k: orgs.get(k, ""))
-        w.breakdown("By place", "place", "place", sorted({c.place for c in result.spend}), place_name)
+        w.breakdown("By place", "place", "place", sorted({c.place for c in result.spend}), place_name, blank="(none)")
         w.breakdown(
             "By supplier type", "type", "supplier type", sorted({c.supplier_type for c in result.spend}), lambda k: ""
         )
@@ -49,10 +59,10 @@ def write_workbook(result: LocalSpendResult, target: Path, inputs: Sequence[Path
             listings.employment(w)
         w.lines()
         listings.suppliers(w)
-        listings.set_aside(w)
+        listings.set_aside(w, listing, sha256)
         listings.unmatched(w)
         listings.problems(w)
-        listings.method(w, command)
+        listings.method(w, command, listing, sha256)
         summary.activate()
         wb.set_properties({"title": "Local spend", "comments": f"socialvalue {__version__}"})
         wb.close()

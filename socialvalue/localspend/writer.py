@@ -1,7 +1,9 @@
 """The local-spend workbook's writer and the sheets of figures: Summary, the breakdowns, Where it lands, Lines.
 
-Every total is a SUMIFS over named ranges of the Lines sheet, written with its value; the listing sheets are
-in :mod:`.listings`, and :func:`.workbook.write_workbook` puts them together.
+Every total is a SUMIFS over named ranges of the Lines sheet (the spend table: rows and £ per organisation,
+month, supplier type, kind and category), written with its value; where placed money lands is a SUMIFS over the
+Suppliers sheet, checked against the Summary. The listing sheets are in :mod:`.listings`, and
+:func:`.workbook.write_workbook` puts them together.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ from xlsxwriter.worksheet import Worksheet
 
 from socialvalue.output.sheets import ResultsWorkbook, page_setup, put
 
-from .models import CATEGORY_MEANING, KIND_MEANING, Category, Kind, Line, LocalSpendResult
+from .models import CATEGORY_MEANING, KIND_MEANING, Category, Kind, LocalSpendResult
 
 LINE_COLUMNS = (
-    ("Organisation", "org", "organisation", 14), ("Place", "place", "place", 12), ("Month", "month", "month", 10),
-    ("Supplier (as paid)", "supplier", "supplier", 40), ("Supplier type", "type", "supplier_type", 11),
-    ("District", "district", "district", 12), ("Kind", "kind", "kind", 10), ("Category", "cat", "category", 18),
-    ("Rows", "rows", "rows", 8), ("Amount £", "amount", "amount_gbp", 14),
+    ("Organisation", "org", "organisation", 14), ("Paid by", "paidby", "paid_by", 14), ("Place", "place", "place", 12),
+    ("Month", "month", "month", 10), ("Supplier type", "type", "supplier_type", 11), ("Kind", "kind", "kind", 10),
+    ("Category", "cat", "category", 18), ("Rows", "rows", "rows", 8), ("Amount £", "amount", "amount_gbp", 14),
 )  # fmt: skip
-"""(heading, named range L_<name>, Line field, width) of the Lines sheet's columns."""
+"""(heading, named range L_<name>, SpendCell field, width) of the Lines sheet's columns."""
+SUPPLIER_RANGES = {"district": "District", "cat": "Category", "paid": "Payments £"}
+"""Named ranges S_<name> over the Suppliers sheet's columns (by heading; see :func:`.listings.suppliers`)."""
 SHEET_MAX_ROWS = 1_048_575
 
 
@@ -69,20 +72,19 @@ class Writer:
         self.wb = wb
         self.r = result
         self.f = _Formats(wb)
-        self.n = max(len(result.lines), 1)
+        self.n = max(len(result.spend), 1)
         self._sums()
 
     # --- shared pieces -----------------------------------------------------------------------
     def _sums(self) -> None:
         rows: dict[tuple[str, ...], float] = defaultdict(float)
         amount: dict[tuple[str, ...], float] = defaultdict(float)
-        for ln in self.r.lines:
+        for ln in self.r.spend:
             for key in (
                 ("kc", ln.kind, ln.category), ("org", ln.organisation, ln.kind, ln.category), ("org", ln.organisation, ln.kind),
                 ("place", ln.place, ln.kind, ln.category), ("place", ln.place, ln.kind),
                 ("type", ln.supplier_type, ln.kind, ln.category), ("type", ln.supplier_type, ln.kind),
-                ("month", ln.month, ln.kind, ln.category), ("month", ln.month, ln.kind),
-                ("district", ln.district, ln.kind, ln.category), ("all", ln.kind),
+                ("month", ln.month, ln.kind, ln.category), ("month", ln.month, ln.kind), ("all", ln.kind),
             ):  # fmt: skip
                 rows[key] += ln.rows
                 amount[key] += ln.amount_gbp
@@ -119,26 +121,27 @@ class Writer:
     def lines(self) -> None:
         names = [c[0] for c in LINE_COLUMNS]
         ws = self.sheet(
-            "Lines", [c[3] for c in LINE_COLUMNS], "Payments per organisation, supplier and month",
-            "Every row read, added up per organisation, supplier, month, kind and category: every total in this "
-            "workbook is a SUMIFS over these rows (named ranges L_org, L_kind, L_cat, L_amount …). What is known "
-            "of each supplier (register match, postcode) is on the Suppliers sheet.",
+            "Lines", [c[3] for c in LINE_COLUMNS], "Payments per organisation, month, supplier type, kind and category",
+            "Every row read, added up per organisation, month, supplier type, kind and category: every total in this "
+            "workbook is a SUMIFS over these rows (named ranges L_org, L_kind, L_cat, L_amount …). 'Paid by' is the "
+            "organisation the spend file names, before successions. Each supplier is on the Suppliers sheet.",
         )  # fmt: skip
         self.header(ws, 2, names)
         first = 3
         money, count, month = self.f.money, self.f.count, self.f.month
-        text = [Line._fields.index(c[2]) for c in LINE_COLUMNS[3:8]]
-        for i, ln in enumerate(self.r.lines):
+        for i, ln in enumerate(self.r.spend):
             r = first + i
             put(ws, r, 0, ln.organisation)
-            put(ws, r, 1, ln.place)
+            put(ws, r, 1, ln.paid_by)
+            put(ws, r, 2, ln.place)
             m = _month_date(ln.month)
             if m is not None:
-                ws.write_datetime(r, 2, datetime(m.year, m.month, 1), month)
-            for c, f in enumerate(text, start=3):
-                put(ws, r, c, ln[f])
-            put(ws, r, 8, ln.rows, count)
-            put(ws, r, 9, ln.amount_gbp, money)
+                ws.write_datetime(r, 3, datetime(m.year, m.month, 1), month)
+            put(ws, r, 4, ln.supplier_type)
+            put(ws, r, 5, ln.kind.value)
+            put(ws, r, 6, ln.category.value)
+            put(ws, r, 7, ln.rows, count)
+            put(ws, r, 8, ln.amount_gbp, money)
         last = first + self.n - 1
         for col, (_, key, _, _) in enumerate(LINE_COLUMNS):
             letter = chr(ord("A") + col)
@@ -148,7 +151,7 @@ class Writer:
     # --- summary -----------------------------------------------------------------------------
     def summary(self) -> Worksheet:
         r = self.r
-        months = sorted({ln.month for ln in r.lines if ln.month})
+        months = sorted({ln.month for ln in r.spend if ln.month})
         area = ", ".join(f"{c} {n}".strip() for c, n in r.local_area.items())
         ws = self.sheet(
             "Summary", [14, 22, 64, 12, 18, 12], "Local spend: how much of our spend stays local",
@@ -176,7 +179,7 @@ class Writer:
         )
         row = 10
         pairs = sorted(
-            {(ln.kind, ln.category) for ln in r.lines},
+            {(ln.kind.value, ln.category.value) for ln in r.spend},
             key=lambda kc: (list(Kind).index(Kind(kc[0])), list(Category).index(Category(kc[1]))),
         )
         cells = {}
@@ -249,7 +252,14 @@ class Writer:
 
     # --- breakdowns --------------------------------------------------------------------------
     def breakdown(
-        self, name: str, key: str, label: str, keys: Sequence[str], describe: Callable[[str], str], chart: bool = False
+        self,
+        name: str,
+        key: str,
+        label: str,
+        keys: Sequence[str],
+        describe: Callable[[str], str],
+        chart: bool = False,
+        blank: str = "unknown",
     ) -> None:
         ws = self.sheet(
             name, [16, 30, 16, 16, 16, 16, 12, 12], f"Local spend by {label}",
@@ -280,7 +290,7 @@ class Writer:
                 ws.write_datetime(r, 0, datetime(m.year, m.month, 1), self.f.month)
                 crit_key = f"$A{r + 1}"
             else:
-                put(ws, r, 0, k or "unknown")
+                put(ws, r, 0, k or blank)
                 crit_key = f"$A{r + 1}" if k else '"="'
             put(ws, r, 1, describe(k))
             loc = self.sums.get(key, k, Kind.PAYMENT, Category.LOCAL)[1]
@@ -339,31 +349,35 @@ class Writer:
 
     def landing(self) -> None:
         ws = self.sheet(
-            "Where it lands", [14, 30, 8, 18, 14], "Where placed payments land: the supplier's district",
-            "Payments to suppliers placed by their trading or delivery postcode, per district (local districts first).",
+            "Where it lands", [14, 30, 8, 18, 12], "Where placed payments land: the supplier's district",
+            "Payments to suppliers placed by their trading or delivery postcode, per district (local districts first): "
+            "SUMIFS over the Suppliers sheet (S_district, S_cat, S_paid), checked against the Summary.",
         )  # fmt: skip
-        self.header(ws, 2, ["District", "Name", "Local", "Payments £", "Rows"])
-        districts = sorted(
-            {ln.district for ln in self.r.lines if ln.category in (Category.LOCAL, Category.NOT_LOCAL)},
-            key=lambda d: (d not in self.r.local_area, -self.sums.get("district", d, Kind.PAYMENT)[1], d),
-        )
+        self.header(ws, 2, ["District", "Name", "Local", "Payments £", "Suppliers"])
+        paid: dict[str, float] = defaultdict(float)
+        suppliers: dict[str, int] = defaultdict(int)
+        for s in self.r.suppliers:
+            if s.category in (Category.LOCAL, Category.NOT_LOCAL):
+                paid[s.district] += s.payments_gbp
+                suppliers[s.district] += 1
+        districts = sorted(paid, key=lambda d: (d not in self.r.local_area, -paid[d], d))
         for i, d in enumerate(districts):
             r = 3 + i
             local = d in self.r.local_area
-            cat = '"local"' if local else '"not-local"'
-            n, amount = self.sums.get("district", d, Kind.PAYMENT, Category.LOCAL if local else Category.NOT_LOCAL)
+            crit = f'S_district, $A{r + 1}, S_cat, "{"local" if local else "not-local"}"'
             put(ws, r, 0, d)
             put(ws, r, 1, self.r.local_area.get(d, ""))
             put(ws, r, 2, "Yes" if local else "No")
-            self.sumifs(
-                ws,
-                r,
-                3,
-                "amount",
-                [("district", f"$A{r + 1}"), ("kind", '"payment"'), ("cat", cat)],
-                amount,
-                self.f.money,
-            )
-            self.sumifs(
-                ws, r, 4, "rows", [("district", f"$A{r + 1}"), ("kind", '"payment"'), ("cat", cat)], n, self.f.count
-            )
+            ws._write_formula(r, 3, f"=SUMIFS(S_paid, {crit})", self.f.money, round(paid[d], 2))
+            ws._write_formula(r, 4, f"=COUNTIFS({crit})", self.f.count, suppliers[d])
+        last = 3 + len(districts)
+        total = round(sum(paid.values()), 2)
+        put(ws, last, 0, "Total", self.f.bold)
+        ws._write_formula(last, 3, f"=SUM(D4:D{last})", self.f.total, total)
+        ws._write_formula(last, 4, f"=SUM(E4:E{last})", self.f.count_total, sum(suppliers.values()))
+        placed = self.sums.get("kc", Kind.PAYMENT, Category.LOCAL)[1] + self.sums.get("kc", Kind.PAYMENT, Category.NOT_LOCAL)[1]  # fmt: skip
+        put(ws, last + 1, 0, "Check against the Summary (local + not local payments)")
+        ws._write_formula(
+            last + 1, 3, f'=IF(ROUND(D{last + 1}-(E_LOCAL+E_NOTLOCAL),2)=0,"matches the Summary","DIFFERS FROM THE SUMMARY")',
+            self.f.bold, "matches the Summary" if round(total - placed, 2) == 0 else "DIFFERS FROM THE SUMMARY",
+        )  # fmt: skip
