@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+from ._store import fail, open_or_fail
+
+if TYPE_CHECKING:
+    from socialvalue.store import Store
 
 
 def _columns(pairs: tuple[str, ...]) -> dict[str, dict[str, str]]:
@@ -42,15 +48,21 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, dict[str, str]]:
     help="ONS Postcode Directory extract (ONSPD or NSPL; CSV or Parquet) with postcode and district columns.",
 )
 @click.option(
+    "--footprint",
+    metavar="NAME",
+    help="What counts as local, and who pays: a footprint's places and organisations. A footprint in the store by "
+    "its code (QYG), a built-in one (cheshire-and-merseyside) or a footprint YAML file.",
+)
+@click.option(
     "--local-area",
-    required=True,
     metavar="CODES|FILE",
-    help="What counts as local: LAD codes (E06000049,E06000050) or a file of them (with names).",
+    help="Instead of --footprint, for an ad-hoc run: LAD codes (E06000049,E06000050) or a file of them.",
 )
 @click.option(
     "--organisations",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="CSV mapping spend-file organisation names (old CCG names too) to an organisation code and place.",
+    help="CSV mapping spend-file organisation names (old CCG names too) to an organisation code (and, without "
+    "--footprint, a place). With --footprint, files may also name organisations by their codes.",
 )
 @click.option(
     "--staff",
@@ -100,12 +112,21 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, dict[str, str]]:
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Workbook to write."
 )
+@click.option(
+    "--store",
+    "store_url",
+    envvar="SOCIALVALUE_STORE",
+    metavar="URL",
+    help="Also record the run's figures in this store, for the footprint report: an SQLite file path or a "
+    "database URL [env SOCIALVALUE_STORE; without either, nothing is recorded].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
 def localspend(
     spend: tuple[Path, ...],
     register: Path,
     postcodes: Path,
-    local_area: str,
+    footprint: str | None,
+    local_area: str | None,
     organisations: Path | None,
     staff: tuple[Path, ...],
     suppress_under: int,
@@ -115,6 +136,7 @@ def localspend(
     pay_per_fte: float | None,
     columns: tuple[str, ...],
     output: Path,
+    store_url: str | None,
     quiet: bool,
 ) -> None:  # fmt: skip
     """How much of SPEND stays local: payments placed by their supplier's postcode, LM3, local employment.
@@ -122,9 +144,12 @@ def localspend(
     \b
     SPEND are spend files as organisations publish them (xlsx or CSV; columns found by their headers).
     Every row read ends up in one category (local, not local, withheld, unknown supplier, bad postcode,
-    credit, ...) and the categories add up to the rows read: nothing is dropped.
+    credit, ...) and the categories add up to the rows read: nothing is dropped. The rows not counted as a
+    placed payment are listed in a CSV file beside the workbook (local-spend-set-aside.csv).
 
     \b
+      socialvalue localspend spend/*.csv --suppliers register.csv --postcodes ONSPD.csv \\
+          --footprint QYG --organisations names.csv --store socialvalue.db -o local-spend.xlsx
       socialvalue localspend spend/*.xlsx --suppliers register.csv --postcodes ONSPD.csv \\
           --local-area E06000049,E06000050 --organisations orgs.csv -o local-spend.xlsx
     """
@@ -133,19 +158,23 @@ def localspend(
     from socialvalue.localspend.employment import StaffOptions
     from socialvalue.localspend.lm3 import Lm3Options
     from socialvalue.localspend.models import Category, Kind
-    from socialvalue.localspend.places import parse_local_area, read_organisation_map
-    from socialvalue.localspend.workbook import write_workbook
+    from socialvalue.localspend.record import record_run
+    from socialvalue.localspend.scope import where_local
+    from socialvalue.localspend.workbook import set_aside_path, write_workbook
     from socialvalue.problems import Problem, Severity
     from socialvalue.terminal import print_problems as _print_problems
 
     mapping = _columns(columns)
-    setup: list[Problem] = []
-    area = parse_local_area(local_area, setup)
-    org_map = read_organisation_map(organisations, setup) if organisations else None
-    if any(p.severity is Severity.ERROR for p in setup):
-        raise click.UsageError("\n".join(str(p) for p in setup if p.severity is Severity.ERROR))
+    if (footprint is None) == (local_area is None):
+        raise click.UsageError("say what counts as local: --footprint NAME, or --local-area CODES for an ad-hoc run")
+    store = open_or_fail(store_url) if store_url else None
+    scope, setup = where_local(footprint, local_area, organisations, store, None if store else _default_store())
+    if scope is None:
+        fail(setup, "what counts as local cannot be worked out")
+    if footprint is not None and not quiet:
+        click.echo(f"Local area: {len(scope.area.codes)} place(s) of {scope.source}")
     options = Options(
-        local_area=area, organisations=org_map, columns=mapping, staff=staff,
+        local_area=scope.area, organisations=scope.organisations, columns=mapping, staff=staff,
         staff_options=StaffOptions(suppress_under=suppress_under, pay_per_fte=pay_per_fte),
         lm3=Lm3Options(respend_suppliers=respend_suppliers, respend_staff=respend_staff, survey=lm3_survey),
     )  # fmt: skip
@@ -163,8 +192,20 @@ def localspend(
         click.echo(err=True)
     if result is None:
         raise click.UsageError("\n".join(str(p) for p in problems if p.severity is Severity.ERROR))
-    inputs = [*spend, register, postcodes, *staff]
+    inputs = [*spend, register, postcodes, *staff, *([organisations] if organisations else [])]
     write_workbook(result, output, inputs, "socialvalue " + " ".join(sys.argv[1:]))
+    if store is not None:
+        recorded, refused = record_run(store, result)
+        if recorded is None:
+            fail(refused, "the run was not recorded")
+        when = f"{recorded.recorded_at:%Y-%m-%d %H:%M}"
+        click.echo(
+            f"Recorded run {recorded.run_id} in the store {store.label}: "
+            + ", ".join(f"{n:,} {t.removeprefix('localspend_')} rows" for t, n in recorded.rows.items())
+            if recorded.created
+            else f"The store {store.label} already holds this run (run {recorded.run_id}, {when}): the same inputs "
+            "and settings; nothing changed"
+        )
     rows, _ = result.total()
     _, local = result.total(kind=Kind.PAYMENT, category=Category.LOCAL)
     _, not_local = result.total(kind=Kind.PAYMENT, category=Category.NOT_LOCAL)
@@ -182,6 +223,18 @@ def localspend(
             )
     if problems:
         _print_problems(problems)
-    click.echo(f"Read {rows:,} rows from {len(spend)} file(s); workbook: {output}")
+    click.echo(
+        f"Read {rows:,} rows from {len(spend)} file(s); workbook: {output}; rows set aside: {set_aside_path(output)}"
+    )
     bad = any(p.severity is not Severity.INFO for p in problems)
     sys.exit(EXIT_INPUT_ERRORS if bad else EXIT_OK)
+
+
+def _default_store() -> Store | None:
+    """The store in the working folder (or SOCIALVALUE_STORE), if there is one, to look a footprint code up in."""
+    from socialvalue.store import StoreError, open_store
+
+    try:
+        return open_store(None, create=False)
+    except StoreError:
+        return None

@@ -1,16 +1,20 @@
 """What 'local' means (a set of local authority districts) and who the paying organisations are.
 
-Until the footprint model (``socialvalue/footprint``) is on main, the local area is given as LAD codes (on the
-command line or in a file) and the spend files' organisation names are mapped to an organisation code and
-place by a small CSV. Both are replaced by ``--footprint NAME`` when the footprint model lands.
+With a footprint (:mod:`socialvalue.footprint`, from the store or built in) the local area is the footprint's
+places, and a spend file's organisation is one of the footprint's organisations: by its code, or by its name
+through the organisation map CSV (or the footprint's own name for it), rolled up through successions so a
+CCG-era name counts under its ICB. For an ad-hoc run the local area is LAD codes (on the command line or in a
+file) and the organisation map CSV gives each name a code and place.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from socialvalue.footprint.models import Footprint, Scheme, normalise_code
 from socialvalue.intake.names import name_key
 from socialvalue.intake.values import is_blank
 from socialvalue.problems import Problem, Severity, define
@@ -107,23 +111,37 @@ def _add(area: LocalArea, code: str, name: str, problems: list[Problem], where: 
 
 @dataclass(frozen=True)
 class Organisation:
-    """A paying organisation: its code, name and place (a LAD code, '' when not known)."""
+    """A paying organisation as reported: its code, name and place (a LAD code, '' when it has none or is not known)."""
 
     code: str
     name: str
     place: str
-    mapped_from: str = ""
-    """The spend-file name it was mapped from, when that differs from its name (an old CCG name, say)."""
+    paid_by: str = ""
+    """The organisation the spend file names, by code, before successions ('' = ``code``): a closed CCG's
+    code when its payments are reported under its ICB."""
 
 
 @dataclass
 class OrganisationMap:
-    """Spend-file organisation names (compared as :func:`name_key`) → organisations."""
+    """Spend-file organisations → organisations: by code (a footprint's), or by name (compared as :func:`name_key`)."""
 
     by_key: dict[str, Organisation] = field(default_factory=dict)
     file: str = ""
+    by_code: dict[str, Organisation] = field(default_factory=dict)
+    """Code (``RBQ``, or with its scheme ``ODS:RBQ``) → organisation; a footprint's organisations."""
+    written: dict[str, str] = field(default_factory=dict)
+    """Name key → the name as the map's file writes it."""
+    sha256: str = ""
+    """The map file's SHA-256 ('' when there is no file)."""
+    footprint: str = ""
+    footprint_sha256: str = ""
+    """SHA-256 of the footprint as used (its places, organisations and successions), so a run records which."""
 
     def resolve(self, name: str) -> Organisation | None:
+        if self.by_code:
+            found = self.by_code.get(normalise_code(name))
+            if found is not None:
+                return found
         return self.by_key.get(name_key(name)) if self.by_key else None
 
 
@@ -134,7 +152,7 @@ def _text(raw: object) -> str:
 def read_organisation_map(path: Path, problems: list[Problem]) -> OrganisationMap:
     """Read the organisation map: ``name`` (as in the spend files), ``organisation`` (code), ``place`` (LAD), ``title``."""
     source = read_tables(path, ORG_FIELDS, problems)
-    out = OrganisationMap(file=source.name)
+    out = OrganisationMap(file=source.name, sha256=source.sha256)
     for table in source.tables:
         for rownum, values in table.rows:
             name, code, place = (
@@ -178,5 +196,69 @@ def read_organisation_map(path: Path, problems: list[Problem]) -> OrganisationMa
                     )
                 )
                 continue
-            out.by_key.setdefault(key, Organisation(code, title, place, name if name != title else ""))
+            out.by_key.setdefault(key, Organisation(code, title, place, code))
+            out.written.setdefault(key, name)
+    return out
+
+
+# --- a footprint as the local area --------------------------------------------------------------------
+
+FOOTPRINT_MAP = define("organisation-map-footprint", Severity.WARNING, "{what}")
+
+
+def footprint_area(footprint: Footprint) -> LocalArea:
+    """The footprint's places as the local area."""
+    return LocalArea({p.gss: p.name for p in footprint.places}, f"footprint {footprint.code} {footprint.name}")
+
+
+def footprint_organisations(
+    footprint: Footprint, names: OrganisationMap | None, problems: list[Problem]
+) -> OrganisationMap:
+    """The footprint's organisations, found in spend files by code (``RBQ``, ``E06000049``), by a name the
+    organisation map CSV gives a code, or by their own name or former name in the footprint; each reported under
+    the organisation it rolls up to (a CCG under its ICB), in the place of the organisation that paid."""
+    from socialvalue.footprint import rollup_map
+
+    by_key = {o.key: o for o in footprint.organisations}
+    rollup = rollup_map(footprint.organisations)
+    entries: dict[tuple[Scheme, str], Organisation] = {}
+    codes: dict[str, list[Organisation]] = {}
+    for o in footprint.organisations:
+        top = by_key[rollup[o.key]]
+        entry = entries[o.key] = Organisation(top.code, top.name, o.place or "", o.code)
+        codes.setdefault(o.code, []).append(entry)
+        codes.setdefault(f"{o.scheme.value.upper()}:{o.code}", []).append(entry)
+    out = OrganisationMap(
+        file=names.file if names else "", sha256=names.sha256 if names else "", footprint=footprint.code,
+        footprint_sha256=hashlib.sha256(footprint.model_dump_json().encode()).hexdigest(),
+    )  # fmt: skip
+    out.by_code = {code: found[0] for code, found in codes.items() if len(found) == 1}
+    keyed: dict[str, set[tuple[Scheme, str]]] = {}
+    for o in footprint.organisations:
+        for written in (o.name, o.former_name):
+            if written:
+                keyed.setdefault(name_key(written), set()).add(o.key)
+    out.by_key = {key: entries[next(iter(found))] for key, found in keyed.items() if len(found) == 1}
+    for key, mapped in (names.by_key if names else {}).items():
+        written = names.written.get(key, mapped.name) if names else mapped.name
+        target = out.by_code.get(normalise_code(mapped.code))
+        if target is None:
+            problems.append(
+                FOOTPRINT_MAP(
+                    file=out.file, raw=mapped.code,
+                    what=f"the organisation map gives '{written}' the code {mapped.code}, which is not an organisation "
+                    f"of footprint {footprint.code}: that name is not mapped",
+                )
+            )  # fmt: skip
+            continue
+        if mapped.place and target.place and mapped.place != target.place:
+            problems.append(
+                FOOTPRINT_MAP(
+                    file=out.file, raw=mapped.place,
+                    what=f"the organisation map puts '{written}' ({mapped.code}) in {mapped.place}, footprint "
+                    f"{footprint.code} in {target.place}: the footprint's place is used",
+                )
+            )  # fmt: skip
+        out.by_key[key] = target
+        out.written[key] = written
     return out

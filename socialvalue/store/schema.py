@@ -251,3 +251,112 @@ kpi_period = sa.Table(
 
 GRADES = ("self-reported", "documented", "verified")
 """Evidence grades, weakest first: the supplier's word; documents seen; checked by the contract manager."""
+
+# --- local spend and local employment (issue 11; written by socialvalue.localspend.store) ----------------------
+
+Text300 = sa.String(300)
+"""An organisation's code as reported, or its name when a spend file names one no map knows."""
+
+localspend_run = sa.Table(
+    "localspend_run",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("fingerprint", Sha, nullable=False, unique=True, comment="SHA-256 of the inputs, local area and options"),
+    sa.Column("scope", sa.String(400), nullable=False, index=True, comment="footprint:QYG, or lad: and the LAD codes"),
+    _fk("footprint_id", "footprint.id", nullable=True, index=True),
+    sa.Column("local_area", sa.Text, nullable=False, comment="what local meant, as shown"),
+    sa.Column("local_area_codes", sa.Text, nullable=False, comment="the local LAD codes, comma-separated"),
+    sa.Column("options", sa.Text, nullable=False, server_default="{}", comment="JSON: LM3 shares, suppression, ..."),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("first_month", sa.String(7), comment="2024-04: the first month with a dated payment"),
+    sa.Column("last_month", sa.String(7)),
+    sa.Column("suppress_under", sa.Integer, nullable=False),
+    sa.Column("recorded_at", When, nullable=False),
+    sa.Column("tool", sa.String(80), nullable=False, server_default=""),
+)
+
+localspend_input = sa.Table(
+    "localspend_input",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    _fk("run_id", "localspend_run.id", index=True),
+    sa.Column("role", sa.String(40), nullable=False),
+    sa.Column("file_name", sa.String(300), nullable=False),
+    sa.Column("sha256", Sha, nullable=False),
+)
+
+
+def _localspend_fact(name: str, *columns: sa.Column[object] | sa.Constraint | sa.Index) -> sa.Table:
+    """A fact table of a local-spend run: the run, the paying organisation (as the file names it, and as reported
+    after successions), its place, and the month with its quarter's ``period_index`` (as ``kpi_period`` keys it)."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", FactId, primary_key=True, autoincrement=True),
+        _fk("run_id", "localspend_run.id"),
+        _fk("organisation_id", "organisation.id", nullable=True, index=True),
+        sa.Column("organisation", Text300, nullable=False, comment="the organisation reported (after successions)"),
+        sa.Column("paid_by", Text300, nullable=False, comment="as the spend file names it, before successions"),
+        sa.Column("place_gss", sa.String(9), comment="the paying organisation's place; null: none or not known"),
+        sa.Column("month", sa.String(7), comment="2024-07; null: no readable payment date"),
+        sa.Column("period_index", sa.Integer, comment="year * 4 + quarter - 1 of the month"),
+        *columns,
+        sa.Column("rows", sa.Integer, nullable=False),
+        sa.Column("amount_gbp", Money, nullable=False),
+        sa.Index(f"ix_{name}_run_organisation_month", "run_id", "paid_by", "month"),
+    )
+
+
+localspend_spend = _localspend_fact(
+    "localspend_spend",
+    sa.Column("organisation_name", Text300, nullable=False),
+    sa.Column("supplier_type", sa.String(12), nullable=False, comment="VCSE, SME, Other, Unknown"),
+    sa.Column("kind", sa.String(12), nullable=False, comment="payment, credit, zero, no-amount, blank-row"),
+    sa.Column("category", sa.String(24), nullable=False, comment="local, not-local, or why not placed"),
+)
+"""Rows and £ per organisation, month, supplier type, kind and category: every row read, in one cell."""
+
+localspend_landing = _localspend_fact(
+    "localspend_landing",
+    sa.Column("district", sa.String(9), nullable=False, comment="the supplier's local authority district"),
+    sa.Column("local", sa.Boolean, nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False, comment="payment or credit"),
+)
+"""Placed payments and credits per organisation, month and the supplier's district."""
+
+localspend_lm3 = sa.Table(
+    "localspend_lm3",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    _fk("run_id", "localspend_run.id", index=True),
+    _fk("organisation_id", "organisation.id", nullable=True),
+    sa.Column("organisation", Text300, comment="null: all organisations of the run together"),
+    sa.Column("r1_payments_gbp", Money, nullable=False),
+    sa.Column("r1_staff_pay_gbp", Money, nullable=False),
+    sa.Column("r2_local_suppliers_gbp", Money, nullable=False),
+    sa.Column("r2_local_staff_pay_gbp", Money, nullable=False),
+    sa.Column("r3_suppliers_gbp", Money, nullable=False),
+    sa.Column("r3_staff_gbp", Money, nullable=False),
+    sa.Column("r1_gbp", Money, nullable=False),
+    sa.Column("r2_gbp", Money, nullable=False),
+    sa.Column("r3_gbp", Money, comment="null: round 3 not worked out (no survey answers or stated shares)"),
+    sa.Column("lm3", sa.Double, comment="(R1 + R2 + R3) / R1; null when round 3 is not worked out"),
+    sa.Column("assumptions", sa.Text, nullable=False, server_default="", comment="one a line"),
+)
+
+localspend_employment = sa.Table(
+    "localspend_employment",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    _fk("run_id", "localspend_run.id", index=True),
+    _fk("organisation_id", "organisation.id", nullable=True),
+    sa.Column("organisation", Text300, comment="null: all organisations of the run together"),
+    sa.Column("district", sa.String(9), comment="home district (local ones one by one); null for the other lines"),
+    sa.Column("local", sa.Boolean, nullable=False),
+    sa.Column("category", sa.String(32), nullable=False, comment="local, not-local, living-locally, all-staff, ..."),
+    sa.Column("headcount", sa.Integer, comment="null when suppressed"),
+    sa.Column("fte", sa.Double, comment="null when suppressed or not given"),
+    sa.Column("suppressed", sa.Boolean, nullable=False),
+    sa.CheckConstraint("NOT suppressed OR (headcount IS NULL AND fte IS NULL)", name="suppressed_is_null"),
+)
+"""Staff per organisation and home district after suppression: a suppressed count is stored as null, never as it was."""
