@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from socialvalue.intake.values import read_amount
 from socialvalue.localspend.analysis import Options, analyse
 from socialvalue.localspend.fastcsv import SHAPES
+from socialvalue.localspend.models import Category, Kind
 from socialvalue.localspend.places import parse_local_area
 from socialvalue.localspend.spend import Payments, read_payments
 from socialvalue.problems import Problem
@@ -140,3 +141,21 @@ def test_amounts_of_no_shape_are_left_to_the_rules(text: str) -> None:
     assert _shapes(con, "coalesce(c0, '')") == []
     assert con.execute("SELECT shape FROM spend_amount").fetchall() == [(None,)]
     con.close()
+
+
+def test_names_duckdb_would_read_as_patterns_are_read_as_the_files_they_are(
+    tmp_path: Path, files: dict[str, Path]
+) -> None:
+    """``spend[1].csv`` is that file, not ``spend1.csv`` (DuckDB's pattern for it); the same for the directory."""
+    header = ("Organisation", "Payment Date", "Supplier", "Amount")
+    spend = write_csv(tmp_path / "spend[1].csv", [header, ("Council", "31/07/2024", "Local Builders Ltd", "7")])
+    write_csv(tmp_path / "spend1.csv", [header, ("Council", "31/07/2024", "Away Ltd", "999")])  # the decoy
+    directory = tmp_path / "onspd[1].csv"
+    directory.write_bytes(files["directory"].read_bytes())
+    write_csv(tmp_path / "onspd1.csv", [("pcd", "oslaua"), ("L3  8EN", "E99999999")])  # the decoy
+    problems: list[Problem] = []
+    options = Options(local_area=parse_local_area(LOCAL, problems))
+    result = analyse([spend], files["register"], directory, options, problems)
+    assert result is not None and result.rows_read == 1
+    assert result.total(kind=Kind.PAYMENT, category=Category.LOCAL) == (1, 7.0)
+    assert not any("read by DuckDB" in n for n in result.notes)  # read row by row

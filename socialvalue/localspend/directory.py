@@ -8,9 +8,11 @@ the ONS 7-character form ``W3  7QP``, ``W3 7QP`` and ``w37qp`` are one postcode.
 from __future__ import annotations
 
 import csv
+import os
 import re
+import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,13 +75,14 @@ class Directory:
     columns: dict[str, str]
     """Field name → the column's header as written."""
     parquet: bool = False
+    _alias: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
 
     @property
     def has_termination(self) -> bool:
         return "terminated" in self.columns
 
     def _relation(self) -> str:
-        quoted = str(self.path).replace("'", "''")
+        quoted = str(duckdb_path(self.path, self)).replace("'", "''")
         if self.parquet:
             return f"read_parquet('{quoted}')"
         return f"read_csv('{quoted}', header = true, all_varchar = true, quote = '\"', escape = '\"')"
@@ -122,6 +125,23 @@ class Directory:
         return out
 
 
+GLOB = re.compile(r"[*?\[\]{}]")
+"""Characters DuckDB reads in a file name as a pattern: ``ONSPD[1].csv`` would read ``ONSPD1.csv``."""
+
+
+def duckdb_path(path: Path, holder: Directory | None = None) -> Path:
+    """A name DuckDB reads as this one file: the path itself, or (when its name has pattern characters) a link to
+    it with a plain name, in a temporary folder that lives as long as ``holder``."""
+    if not GLOB.search(str(path)):
+        return path
+    if holder is None:
+        raise ValueError(f"{path} has pattern characters: give a holder for the link")
+    if holder._alias is None:
+        holder._alias = tempfile.TemporaryDirectory(prefix="socialvalue-")
+        os.symlink(path.resolve(), Path(holder._alias.name) / f"directory{path.suffix.lower()}")
+    return Path(holder._alias.name) / f"directory{path.suffix.lower()}"
+
+
 def _wanted(con: duckdb.DuckDBPyConnection, table: str, column: str, values: Iterable[str]) -> int:
     """A temporary table of the distinct keys asked about (as :func:`postcode_key`); how many there are."""
     keys = sorted({postcode_key(v) for v in values})
@@ -140,11 +160,19 @@ def open_directory(path: Path, problems: list[Problem], mapping: dict[str, str] 
     """Find the directory's postcode, district and termination columns from its header; None (with a problem) if it cannot be used."""
     name = path.name
     parquet = path.suffix.lower() == ".parquet"
+    directory = Directory(path, name, {}, parquet)
+    if GLOB.search(str(path)):
+        try:
+            duckdb_path(path, directory)
+        except OSError as exc:
+            why = f"DuckDB reads [ ] * ? {{ }} in a file name as a pattern, and no link with a plain name could be made ({exc.strerror})"  # fmt: skip
+            problems.append(DIRECTORY_UNUSABLE(file=name, what=f"{why}: rename the postcode directory without them"))
+            return None
     try:
         if parquet:
             import duckdb
 
-            quoted = str(path).replace("'", "''")
+            quoted = str(duckdb_path(path, directory)).replace("'", "''")
             header = [d[0] for d in duckdb.execute(f"SELECT * FROM read_parquet('{quoted}') LIMIT 0").description]
         else:
             encoding, _ = detect_encoding(path) if path.stat().st_size < 1 << 20 else ("utf-8-sig", "")
@@ -170,7 +198,7 @@ def open_directory(path: Path, problems: list[Problem], mapping: dict[str, str] 
             )
         )
         return None
-    directory = Directory(path, name, {k: header[v] for k, v in cols.items()}, parquet)
+    directory.columns = {k: header[v] for k, v in cols.items()}
     if not directory.has_termination:
         problems.append(DIRECTORY_NO_TERM(file=name))
     return directory

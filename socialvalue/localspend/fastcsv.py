@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from socialvalue.intake.values import is_blank, read_amount, read_date
 from socialvalue.problems import Problem
 
+from .directory import GLOB
 from .register import supplier_id_text
 from .spend import (
     AMOUNT_UNREADABLE,
@@ -105,8 +106,8 @@ def read_fast(
     """Read one CSV table with DuckDB into ``out``; False, with nothing changed, when the file is not clean."""
     import duckdb
 
-    if source.encoding not in ("utf-8", "utf-8-sig") or table.sheet:
-        return False
+    if source.encoding not in ("utf-8", "utf-8-sig") or table.sheet or GLOB.search(str(source.path)):
+        return False  # (a name DuckDB would read as a pattern is read row by row)
     width = len(table.headers)
     with source.path.open(encoding=source.encoding, newline="") as fh:
         delimiter = delimiter_of(fh.readline())

@@ -129,6 +129,8 @@ def _organisation_ids(conn: sa.Connection, result: LocalSpendResult, footprint_i
 
 
 def _insert_facts(conn: sa.Connection, result: LocalSpendResult, run_id: int, ids: dict[str, int]) -> dict[str, int]:
+    quarter = {m: period_index(m) for m in {c.month for c in result.spend} | {c.month for c in result.landing}}
+
     def org(code: str) -> dict[str, Any]:
         every = code == ALL_ORGANISATIONS
         return {"organisation": None if every else code, "organisation_id": None if every else ids.get(code)}
@@ -137,7 +139,7 @@ def _insert_facts(conn: sa.Connection, result: LocalSpendResult, run_id: int, id
         {
             "run_id": run_id, "organisation_id": ids.get(c.paid_by), "organisation": c.organisation,
             "paid_by": c.paid_by, "place_gss": c.place or None, "month": c.month or None,
-            "period_index": period_index(c.month), "organisation_name": c.organisation_name,
+            "period_index": quarter[c.month], "organisation_name": c.organisation_name,
             "supplier_type": c.supplier_type, "kind": c.kind.value, "category": c.category.value, "rows": c.rows,
             "amount_gbp": c.amount_gbp,
         }
@@ -147,7 +149,7 @@ def _insert_facts(conn: sa.Connection, result: LocalSpendResult, run_id: int, id
         {
             "run_id": run_id, "organisation_id": ids.get(c.paid_by), "organisation": c.organisation,
             "paid_by": c.paid_by, "place_gss": c.place or None, "month": c.month or None,
-            "period_index": period_index(c.month), "district": c.supplier_district, "local": c.local,
+            "period_index": quarter[c.month], "district": c.supplier_district, "local": c.local,
             "kind": c.kind.value, "rows": c.rows, "amount_gbp": c.amount_gbp,
         }
         for c in result.landing
