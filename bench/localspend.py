@@ -11,8 +11,9 @@ bench/out/localspend/ (reused while GENERATOR_VERSION is unchanged):
   text dates, amounts sometimes written "£1,234.56", about 3% credits in brackets, 3% REDACTED, 2% suppliers not
   in the register, payments concentrated on the larger suppliers, each supplier paid by one to three organisations.
 
-Each stage then runs in a child process of its own, timed, with its peak memory (max RSS): the analysis
-(read, join, roll up), the workbook written from it, and the whole command.
+Each stage then runs in a child process of its own, timed, with its CPU time and peak memory (max RSS): the
+analysis (read, join, roll up), the workbook (and the set-aside CSV) written from it, the run recorded in a fresh
+SQLite store, and the whole command.
 """
 
 from __future__ import annotations
@@ -155,8 +156,9 @@ def child(stage: str, spend: list[str]) -> None:
     from socialvalue.localspend.analysis import Options, analyse
     from socialvalue.localspend.places import parse_local_area
     from socialvalue.localspend.workbook import write_workbook
+    from socialvalue.problems import Problem
 
-    problems: list = []
+    problems: list[Problem] = []
     options = Options(local_area=parse_local_area(",".join(LOCAL), problems))
     started = time.perf_counter()
     result = analyse([Path(p) for p in spend], OUT / "register.csv", OUT / "onspd.csv", options, problems)
@@ -164,8 +166,10 @@ def child(stage: str, spend: list[str]) -> None:
     assert result is not None
     figures = {
         "analyse_s": round(analysed, 2),
+        "analyse_cpu_s": round(time.process_time(), 1),
         "rows": result.rows_read,
-        "lines": len(result.lines),
+        "spend_cells": len(result.spend),
+        "landing_cells": len(result.landing),
         "set_aside": len(result.set_aside),
     }
     if stage == "workbook":
@@ -173,6 +177,21 @@ def child(stage: str, spend: list[str]) -> None:
         write_workbook(result, OUT / "local-spend.xlsx")
         figures["workbook_s"] = round(time.perf_counter() - started, 2)
         figures["workbook_mb"] = round((OUT / "local-spend.xlsx").stat().st_size / 1e6, 1)
+        figures["set_aside_csv_mb"] = round((OUT / "local-spend-set-aside.csv").stat().st_size / 1e6, 1)
+    if stage == "store":
+        from socialvalue.localspend.record import record_run
+        from socialvalue.store import open_store
+
+        (OUT / "store.db").unlink(missing_ok=True)
+        store = open_store(str(OUT / "store.db"))
+        started = time.perf_counter()
+        recorded, _ = record_run(store, result)
+        figures["record_s"] = round(time.perf_counter() - started, 2)
+        assert recorded is not None and recorded.created
+        started = time.perf_counter()
+        again, _ = record_run(store, result)
+        figures["record_again_s"] = round(time.perf_counter() - started, 2)
+        assert again is not None and not again.created
     usage = resource.getrusage(resource.RUSAGE_SELF)
     figures["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
     figures["peak_mb"] = round(usage.ru_maxrss / 1024)
@@ -193,13 +212,23 @@ def measure_cli(spend: list[str]) -> dict[str, float]:
     exe = Path(sys.executable).parent / "socialvalue"
     args = [str(exe), "localspend", *spend, "--suppliers", str(OUT / "register.csv"), "--postcodes", str(OUT / "onspd.csv"),
             "--local-area", ",".join(LOCAL), "--respend-suppliers", "30", "-o", str(OUT / "cli.xlsx"), "-q"]  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # a small wrapper process runs the command, so its children's peak memory and CPU are the command's alone
+    wrapper = (
+        "import json, resource, subprocess, sys; done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+        "print(json.dumps({'exit': done.returncode, 'cpu': u.ru_utime + u.ru_stime, 'peak': u.ru_maxrss, 'err': done.stderr[-2000:]}))"
+    )
     started = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True, check=True)
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    assert done.returncode in (0, 1), done.stderr
-    return {"wall_s": round(wall, 2), "peak_mb": round(max(peak, before) / 1024), "exit": done.returncode}
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["exit"] in (0, 1), got["err"]
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(got["cpu"], 1),
+        "peak_mb": round(got["peak"] / 1024),
+        "exit": got["exit"],
+    }
 
 
 def main() -> None:
@@ -217,7 +246,11 @@ def main() -> None:
     print(
         f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (figures inflate when the machine is busy)"
     )
-    results = {"analyse": measure("analyse", spend), "analyse+workbook": measure("workbook", spend)}
+    results = {
+        "analyse": measure("analyse", spend),
+        "analyse+workbook": measure("workbook", spend),
+        "analyse+store": measure("store", spend),
+    }
     if not args.no_cli:
         results["command"] = measure_cli(spend)
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
