@@ -394,3 +394,24 @@ def test_every_formula_recomputes_to_its_stored_value_in_libreoffice(tmp_path: P
         if not same(cached, recalculated.get((sheet, ref)), tol=1e-9)
     ]
     assert not mismatches, "\n".join(mismatches[:20])
+
+
+def test_cli_replaces_its_own_outputs_but_not_someone_elses_without_overwrite(
+    tmp_path: Path, files: dict[str, Path]
+) -> None:
+    spend = write_csv(tmp_path / "spend.csv", [("Supplier", "Amount"), ("Away Ltd", "10")])
+    theirs = tmp_path / "local.xlsx"
+    wb = xlsxwriter.Workbook(str(theirs))
+    wb.add_worksheet("Notes").write(0, 0, "my notes")
+    wb.close()
+    before = theirs.read_bytes()
+    args = ["localspend", str(spend), "--suppliers", str(files["register"]), "--postcodes", str(files["directory"]),
+            "--local-area", LOCAL, "-o", str(theirs)]  # fmt: skip
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 2 and "--overwrite" in refused.output
+    assert theirs.read_bytes() == before and not (tmp_path / "local-set-aside.csv").exists()
+    assert CliRunner().invoke(main, [*args, "--overwrite"]).exit_code == 1  # written (no date column: a warning)
+    assert theirs.read_bytes() != before
+    again = CliRunner().invoke(main, args)  # the workbook is ours now: replaced, with its CSV, without asking
+    assert again.exit_code == 1 and "workbook:" in again.output, again.output
+    assert (tmp_path / "local-set-aside.csv").exists()

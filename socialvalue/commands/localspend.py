@@ -120,6 +120,12 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, dict[str, str]]:
     help="Also record the run's figures in this store, for the footprint report: an SQLite file path or a "
     "database URL [env SOCIALVALUE_STORE; without either, nothing is recorded].",
 )
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace an output that socialvalue did not make (or that holds people's entries). Without it such a file "
+    "is never replaced.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
 def localspend(
     spend: tuple[Path, ...],
@@ -137,6 +143,7 @@ def localspend(
     columns: tuple[str, ...],
     output: Path,
     store_url: str | None,
+    overwrite: bool,
     quiet: bool,
 ) -> None:  # fmt: skip
     """How much of SPEND stays local: payments placed by their supplier's postcode, LM3, local employment.
@@ -161,12 +168,15 @@ def localspend(
     from socialvalue.localspend.record import record_run
     from socialvalue.localspend.scope import where_local
     from socialvalue.localspend.workbook import set_aside_path, write_workbook
+    from socialvalue.output.atomic import check_targets
     from socialvalue.problems import Problem, Severity
     from socialvalue.terminal import print_problems as _print_problems
 
     mapping = _columns(columns)
     if (footprint is None) == (local_area is None):
         raise click.UsageError("say what counts as local: --footprint NAME, or --local-area CODES for an ad-hoc run")
+    inputs = [*spend, register, postcodes, *staff, *(p for p in (organisations, lm3_survey) if p is not None)]
+    check_targets([output, set_aside_path(output)], inputs, overwrite=overwrite)  # before any work
     store = open_or_fail(store_url) if store_url else None
     scope, setup = where_local(footprint, local_area, organisations, store, None if store else _default_store())
     if scope is None:
@@ -192,8 +202,7 @@ def localspend(
         click.echo(err=True)
     if result is None:
         raise click.UsageError("\n".join(str(p) for p in problems if p.severity is Severity.ERROR))
-    inputs = [*spend, register, postcodes, *staff, *([organisations] if organisations else [])]
-    write_workbook(result, output, inputs, "socialvalue " + " ".join(sys.argv[1:]))
+    write_workbook(result, output, inputs, "socialvalue " + " ".join(sys.argv[1:]), overwrite)
     if store is not None:
         recorded, refused = record_run(store, result)
         if recorded is None:

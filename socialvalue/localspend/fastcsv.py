@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from socialvalue.bid import LARGEST
 from socialvalue.intake.values import is_blank, read_amount, read_date
 from socialvalue.problems import Problem
 
@@ -147,10 +148,12 @@ def _shapes(con: duckdb.DuckDBPyConnection, amount: str) -> list[tuple[int, str,
     """(first row, rule, rows, shape, note) of each shape of amount in the file that SQL converts; None when a
     shape's value or note on its first row is not what the value rules give (the file is then read row by row)."""
     cases = " ".join(f"WHEN regexp_full_match(a, '{regex}') THEN {n}" for n, (_, regex) in enumerate(SHAPES))
+    # the rules' to read: a zero in brackets (not a credit), and beyond 15 digits written with £ or commas
+    theirs = f"(shape >= {BRACKETS} AND value = 0) OR (shape > 0 AND abs(value) >= {LARGEST!r})"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE spend_amount AS SELECT i, a AS raw, "
-        f"CASE WHEN shape >= {BRACKETS} AND value = 0 THEN NULL ELSE shape END AS shape, "  # (0) is the rules' to read
-        f"CASE WHEN shape >= {BRACKETS} AND value = 0 THEN NULL ELSE value END AS value FROM ("
+        f"CASE WHEN {theirs} THEN NULL ELSE shape END AS shape, CASE WHEN {theirs} THEN NULL ELSE value END AS value "
+        "FROM ("
         f"SELECT i, a, shape, CASE WHEN shape IS NOT NULL THEN (CASE WHEN shape >= {BRACKETS} THEN -1 ELSE 1 END) "
         f"* CAST(regexp_replace(a, '[£,()]', '', 'g') AS DOUBLE) + 0.0 END AS value FROM ("
         f"SELECT rowid AS i, {amount} AS a, CASE WHEN length({amount}) > {MAX_NUMBER_TEXT} THEN NULL {cases} END "

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from socialvalue import __version__
-from socialvalue.output.atomic import atomic_path
+from socialvalue.output.atomic import atomic_path, together
 from socialvalue.output.safe import WORKBOOK_OPTIONS
 from socialvalue.output.sheets import ResultsWorkbook
 
@@ -28,13 +28,22 @@ def set_aside_path(target: Path) -> Path:
     return target.with_name(f"{target.stem}-set-aside.csv")
 
 
-def write_workbook(result: LocalSpendResult, target: Path, inputs: Sequence[Path] = (), command: str = "") -> Path:
-    """Write the workbook and, beside it, the CSV listing of the rows set aside; each atomically, and neither over
-    any of ``inputs``. The workbook names the CSV file and its SHA-256."""
+def write_workbook(
+    result: LocalSpendResult, target: Path, inputs: Sequence[Path] = (), command: str = "", overwrite: bool = False
+) -> Path:
+    """Write the workbook and, beside it, the CSV listing of the rows set aside: both, renamed into place together,
+    or neither; never over any of ``inputs``. The workbook names the CSV file and its SHA-256."""
     listing = set_aside_path(target)
-    with atomic_path(listing, inputs) as tmp_csv, atomic_path(target, inputs) as tmp:
-        result.set_aside.write_csv(tmp_csv)
-        sha256 = hashlib.sha256(tmp_csv.read_bytes()).hexdigest()
+    with together(overwrite=overwrite):
+        with atomic_path(listing, inputs) as tmp_csv:
+            result.set_aside.write_csv(tmp_csv)
+            sha256 = hashlib.sha256(tmp_csv.read_bytes()).hexdigest()
+        _write(result, target, inputs, command, listing, sha256)
+    return target
+
+
+def _write(result: LocalSpendResult, target: Path, inputs: Sequence[Path], command: str, listing: Path, sha256: str) -> None:  # fmt: skip
+    with atomic_path(target, inputs) as tmp:
         wb = ResultsWorkbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": True})
         w = Writer(wb, result)
         summary = w.summary()
@@ -66,4 +75,3 @@ def write_workbook(result: LocalSpendResult, target: Path, inputs: Sequence[Path
         summary.activate()
         wb.set_properties({"title": "Local spend", "comments": f"socialvalue {__version__}"})
         wb.close()
-    return target
