@@ -20,7 +20,7 @@ than Python's CSV reader takes. Any other file is read row by row (:func:`.spend
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +41,7 @@ from .spend import (
     STATUS_BLANK,
     STATUS_NO_AMOUNT,
     Payments,
-    _Interner,
+    Reading,
     _Tally,
     cell_text,
     where,
@@ -92,18 +92,7 @@ def _lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def read_fast(
-    con: duckdb.DuckDBPyConnection,
-    table: Table,
-    source: Source,
-    out: Payments,
-    place: int,
-    fixed_org: int,
-    interners: tuple[_Interner[str], _Interner[tuple[str, str]]],
-    problems: list[Problem],
-    tally: _Tally,
-    progress: Callable[[int], None] | None,
-) -> bool:
+def read_fast(con: duckdb.DuckDBPyConnection, table: Table, source: Source, reading: Reading) -> bool:
     """Read one CSV table with DuckDB into ``out``; False, with nothing changed, when the file is not clean."""
     import duckdb
 
@@ -138,9 +127,9 @@ def read_fast(
     shapes = _shapes(con, cols.amount)
     if shapes is None:
         return False
-    _read(con, table, cols, out, place, fixed_org, interners, shapes, problems, tally)
-    if progress is not None:
-        progress(rows)
+    _read(con, table, cols, reading, shapes)
+    if reading.progress is not None:
+        reading.progress(rows)
     return True
 
 
@@ -191,18 +180,14 @@ def _read(
     con: duckdb.DuckDBPyConnection,
     table: Table,
     cols: _Cols,
-    out: Payments,
-    place: int,
-    fixed_org: int,
-    interners: tuple[_Interner[str], _Interner[tuple[str, str]]],
+    reading: Reading,
     shapes: list[tuple[int, str, int, int, str]],
-    problems: list[Problem],
-    tally: _Tally,
 ) -> None:
     """Everything after the checks: nothing here changes its mind, so ``out`` is only ever added to once."""
     import numpy as np
 
-    org_of, supplier_of = interners
+    out, fixed_org, problems = reading.out, reading.fixed_org, reading.problems
+    org_of, supplier_of = reading.org_of, reading.supplier_of
 
     def distinct(expr: str, source: str = "spend_raw", key: str = "rowid", where: str = "") -> list[tuple[Any, ...]]:
         """Each distinct value with its rows and first row, in order of first appearance (as indices are given)."""
@@ -274,8 +259,8 @@ def _read(
         elif dflag == DATE_NONE:
             per_row.append((i, 2, table.problem_at(NO_DATE, line, "date")))
     problems.extend(p for _, _, p in sorted(per_row, key=lambda t: (t[0], t[1])))
-    _notes(con, table, shapes, others, amounts, dates, tally)
-    _append(out, place, first_line, got, status)
+    _notes(con, table, shapes, others, amounts, dates, reading.tally)
+    _append(out, reading.place, first_line, got, status)
 
 
 def _blank_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[int], width: int) -> set[int]:

@@ -48,19 +48,23 @@ class Selection:
 
 def current_rows(table: sa.Table, selection: Selection, per_month: bool = True) -> sa.Subquery:
     """The rows of a ``localspend_*`` fact table that count: the newest run per paying organisation (and month)."""
-    run = S.localspend_run
     if selection.run is not None:
         return sa.select(table).where(table.c.run_id == selection.run).subquery()
-    keys = [table.c.paid_by, table.c.month] if per_month else [table.c.organisation]
+    return newest(table, selection, ["paid_by", "month"] if per_month else ["organisation"])
+
+
+def newest(rows: sa.Table | sa.Subquery, selection: Selection, keys: Sequence[str]) -> sa.Subquery:
+    """``rows`` of the newest run in the selection's scope for each value of ``keys`` (null is a value)."""
+    run = S.localspend_run
     latest = (
-        sa.select(*keys, sa.func.max(table.c.run_id).label("run_id"))
-        .join(run, run.c.id == table.c.run_id)
+        sa.select(*(rows.c[k] for k in keys), sa.func.max(rows.c.run_id).label("run_id"))
+        .join(run, run.c.id == rows.c.run_id)
         .where(run.c.scope == selection.scope)
-        .group_by(*keys)
+        .group_by(*(rows.c[k] for k in keys))
         .subquery()
     )
-    on = [latest.c.run_id == table.c.run_id] + [table.c[k.name].is_not_distinct_from(latest.c[k.name]) for k in keys]
-    return sa.select(table).join(latest, sa.and_(*on)).subquery()
+    on = [latest.c.run_id == rows.c.run_id] + [rows.c[k].is_not_distinct_from(latest.c[k]) for k in keys]
+    return sa.select(rows).join(latest, sa.and_(*on)).subquery()
 
 
 def _rolled_up(rows: sa.Subquery) -> tuple[Any, Any, Any]:
@@ -199,7 +203,7 @@ def local_employment(
     selection = Selection.of(footprint, scope, run)
     named = sa.select(emp).where(emp.c.organisation.is_not(None)).subquery()
     if selection.run is None:
-        rows = _newest_per_organisation(named, selection)
+        rows = newest(named, selection, ["organisation"])
     else:
         rows = sa.select(named).where(named.c.run_id == selection.run).subquery()
     code, _, joined = _rolled_up(rows)
@@ -217,19 +221,6 @@ def local_employment(
         together = [_employment(r, None) for r in (stored or conn.execute(totals))] if len(orgs) else []
     several = len({e.organisation for e in orgs}) > 1
     return orgs + (together if several or stored else [])
-
-
-def _newest_per_organisation(named: sa.Subquery, selection: Selection) -> sa.Subquery:
-    run = S.localspend_run
-    latest = (
-        sa.select(named.c.organisation, sa.func.max(named.c.run_id).label("run_id"))
-        .join(run, run.c.id == named.c.run_id)
-        .where(run.c.scope == selection.scope)
-        .group_by(named.c.organisation)
-        .subquery()
-    )
-    on = sa.and_(latest.c.run_id == named.c.run_id, latest.c.organisation == named.c.organisation)
-    return sa.select(named).join(latest, on).subquery()
 
 
 def _suppressed_sums(rows: sa.Subquery, joined: Any, keys: list[Any]) -> sa.Select[Any]:
@@ -281,23 +272,10 @@ def local_multiplier(
     a ratio over one run's months: it is never added across runs)."""
     lm3, runs = S.localspend_lm3, S.localspend_run
     selection = Selection.of(footprint, scope, run)
-    query = sa.select(lm3, runs.c.first_month, runs.c.last_month).join(runs, runs.c.id == lm3.c.run_id)
-    if selection.run is not None:
-        query = query.where(lm3.c.run_id == selection.run)
-    else:
-        newest = (
-            sa.select(lm3.c.organisation, sa.func.max(lm3.c.run_id).label("run_id"))
-            .join(runs, runs.c.id == lm3.c.run_id)
-            .where(runs.c.scope == selection.scope)
-            .group_by(lm3.c.organisation)
-            .subquery()
-        )
-        query = query.join(
-            newest,
-            sa.and_(newest.c.run_id == lm3.c.run_id, lm3.c.organisation.is_not_distinct_from(newest.c.organisation)),
-        )
+    chosen = sa.select(lm3).where(lm3.c.run_id == selection.run).subquery() if selection.run is not None else newest(lm3, selection, ["organisation"])  # fmt: skip
+    query = sa.select(chosen, runs.c.first_month, runs.c.last_month).join(runs, runs.c.id == chosen.c.run_id)
     with store.read() as conn:
-        found = conn.execute(query.order_by(lm3.c.organisation.is_not(None), lm3.c.organisation)).all()
+        found = conn.execute(query.order_by(chosen.c.organisation.is_not(None), chosen.c.organisation)).all()
     return [
         Lm3Figures(
             r.organisation, r.run_id, r.first_month, r.last_month, r.r1_gbp, r.r2_gbp, r.r3_gbp, r.lm3,

@@ -194,9 +194,10 @@ def read_payments(
         tally = _Tally()
         for table in source.tables:
             place, fixed_org = _begin(table, path, out, interners[0], problems)
-            fast = con is not None and read_fast(con, table, source, out, place, fixed_org, interners, problems, tally, progress)  # fmt: skip
+            reading = Reading(out, place, fixed_org, *interners, problems, tally, progress)
+            fast = con is not None and read_fast(con, table, source, reading)
             if not fast:
-                _read_table(table, out, place, fixed_org, interners, problems, tally, progress)
+                _read_table(table, reading)
             source.read_by = "duckdb" if fast else "python"
         tally.flush(source.name, problems)
     return out
@@ -214,20 +215,29 @@ def _begin(table: Table, path: Path, out: Payments, org_of: _Interner[str], prob
     return len(out.places) - 1, fixed_org
 
 
-def _read_table(
-    table: Table,
-    out: Payments,
-    place: int,
-    fixed_org: int,
-    interners: tuple[_Interner[str], _Interner[tuple[str, str]]],
-    problems: list[Problem],
-    tally: _Tally,
-    progress: Callable[[int], None] | None,
-) -> None:
+@dataclass
+class Reading:
+    """One table being read: where its rows go (``out``, under ``place``), and what is found on the way."""
+
+    out: Payments
+    place: int
+    fixed_org: int
+    """The organisation of every row (a file with no organisation column), or -1."""
+    org_of: _Interner[str]
+    supplier_of: _Interner[tuple[str, str]]
+    problems: list[Problem]
+    tally: _Tally
+    progress: Callable[[int], None] | None
+
+
+def _read_table(table: Table, reading: Reading) -> None:
     cols = table.columns
     oi, di, si, ai = cols.get("organisation"), cols.get("date"), cols["supplier"], cols["amount"]
     ii = cols.get("supplier_id")
-    org_of, supplier_of = interners
+    out, place, fixed_org, problems, tally, progress = (
+        reading.out, reading.place, reading.fixed_org, reading.problems, reading.tally, reading.progress,
+    )  # fmt: skip
+    org_of, supplier_of = reading.org_of, reading.supplier_of
     width = max(c for c in (oi, di, si, ai, ii) if c is not None) + 1
     date_cache: dict[Any, Any] = {}
     org_cache: dict[Any, int] = {}
