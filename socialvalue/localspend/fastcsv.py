@@ -42,7 +42,7 @@ from .spend import (
     STATUS_NO_AMOUNT,
     Payments,
     Reading,
-    _Tally,
+    Tally,
     cell_text,
     where,
 )
@@ -285,7 +285,7 @@ def _notes(
     others: list[tuple[Any, ...]],
     amounts: dict[str, Any],
     dates: dict[str, Any],
-    tally: _Tally,
+    tally: Tally,
 ) -> None:
     """One note per rule, counting the cells read by it, with its first example (as the row-by-row reader's)."""
     col = table.columns

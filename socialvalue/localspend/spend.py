@@ -117,7 +117,7 @@ class Payments:
         return len(self.status)
 
 
-class _Interner(Generic[K]):
+class Interner(Generic[K]):
     """Distinct values, each given the index of its first appearance."""
 
     def __init__(self, values: list[K]) -> None:
@@ -133,7 +133,7 @@ class _Interner(Generic[K]):
 
 
 @dataclass
-class _Tally:
+class Tally:
     """One note per file and rule: how many cells a rule was applied to, and the first example."""
 
     counts: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
@@ -187,11 +187,11 @@ def read_payments(
 
     out = Payments()
     seen: dict[str, str] = {}
-    interners = _Interner(out.orgs), _Interner(out.suppliers)
+    interners = Interner(out.orgs), Interner(out.suppliers)
     for path in paths:
         source = read_tables(path, SPEND_FIELDS, problems, mapping, seen)
         out.sources.append(source)
-        tally = _Tally()
+        tally = Tally()
         for table in source.tables:
             place, fixed_org = _begin(table, path, out, interners[0], problems)
             reading = Reading(out, place, fixed_org, *interners, problems, tally, progress)
@@ -203,7 +203,7 @@ def read_payments(
     return out
 
 
-def _begin(table: Table, path: Path, out: Payments, org_of: _Interner[str], problems: list[Problem]) -> tuple[int, int]:
+def _begin(table: Table, path: Path, out: Payments, org_of: Interner[str], problems: list[Problem]) -> tuple[int, int]:
     """What a table's columns say before its rows are read: (its place index, the organisation of every row or -1)."""
     fixed_org = -1
     if "organisation" not in table.columns:
@@ -223,10 +223,10 @@ class Reading:
     place: int
     fixed_org: int
     """The organisation of every row (a file with no organisation column), or -1."""
-    org_of: _Interner[str]
-    supplier_of: _Interner[tuple[str, str]]
+    org_of: Interner[str]
+    supplier_of: Interner[tuple[str, str]]
     problems: list[Problem]
-    tally: _Tally
+    tally: Tally
     progress: Callable[[int], None] | None
 
 
