@@ -47,21 +47,8 @@ def _write(result: LocalSpendResult, target: Path, inputs: Sequence[Path], comma
         wb = ResultsWorkbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": True})
         w = Writer(wb, result)
         summary = w.summary()
-        area = result.local_area
-
-        def place_name(code: str) -> str:
-            return area.get(code, "") if code else "footprint-wide, or not known"
-
-        orgs: dict[str, str] = {}
-        for c in result.spend:
-            orgs.setdefault(c.organisation, c.organisation_name)
-        w.breakdown("By organisation", "org", "organisation", sorted(orgs), lambda k: orgs.get(k, ""))
-        w.breakdown("By place", "place", "place", sorted({c.place for c in result.spend}), place_name, blank="(none)")
-        w.breakdown(
-            "By supplier type", "type", "supplier type", sorted({c.supplier_type for c in result.spend}), lambda k: ""
-        )
-        months = sorted({c.month for c in result.spend}, key=lambda m: (m == "", m))
-        w.breakdown("By month", "month", "month", months, lambda k: "", chart=True)
+        for b in w.figures.breakdowns:
+            w.breakdown(b)
         w.landing()
         listings.lm3(w)
         if result.employment:

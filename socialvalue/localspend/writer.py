@@ -9,8 +9,7 @@ Suppliers sheet, checked against the Summary. The listing sheets are in :mod:`.l
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +17,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from socialvalue.output.sheets import ResultsWorkbook, page_setup, put
 
-from .models import CATEGORY_MEANING, KIND_MEANING, Category, Kind, LocalSpendResult
+from .figures import Breakdown, figures
+from .models import Category, Kind, LocalSpendResult
 
 LINE_COLUMNS = (
     ("Organisation", "org", "organisation", 14), ("Paid by", "paidby", "paid_by", 14), ("Place", "place", "place", 12),
@@ -29,6 +29,11 @@ LINE_COLUMNS = (
 SUPPLIER_RANGES = {"district": "District", "cat": "Category", "paid": "Payments £"}
 """Named ranges S_<name> over the Suppliers sheet's columns (by heading; see :func:`.listings.suppliers`)."""
 SHEET_MAX_ROWS = 1_048_575
+
+
+def _value(x: float | None) -> float | str:
+    """A ratio as the workbook caches it: '' where the formula gives "" (nothing to divide by)."""
+    return "" if x is None else x
 
 
 def _month_date(label: str) -> date | None:
@@ -56,40 +61,16 @@ class _Formats:
         self.fte = wb.add_format({"num_format": "#,##0.0", "valign": "top"})
 
 
-@dataclass
-class _Sums:
-    """What the Lines sheet adds up to, per key, worked out once so each formula is written with its value."""
-
-    rows: dict[tuple[str, ...], float]
-    amount: dict[tuple[str, ...], float]
-
-    def get(self, *key: str) -> tuple[float, float]:
-        return self.rows.get(key, 0), round(self.amount.get(key, 0.0), 2)
-
-
 class Writer:
     def __init__(self, wb: ResultsWorkbook, result: LocalSpendResult) -> None:
         self.wb = wb
         self.r = result
         self.f = _Formats(wb)
         self.n = max(len(result.spend), 1)
-        self._sums()
+        self.figures = figures(result)
+        self.sums = self.figures.sums
 
     # --- shared pieces -----------------------------------------------------------------------
-    def _sums(self) -> None:
-        rows: dict[tuple[str, ...], float] = defaultdict(float)
-        amount: dict[tuple[str, ...], float] = defaultdict(float)
-        for ln in self.r.spend:
-            for key in (
-                ("kc", ln.kind, ln.category), ("org", ln.organisation, ln.kind, ln.category), ("org", ln.organisation, ln.kind),
-                ("place", ln.place, ln.kind, ln.category), ("place", ln.place, ln.kind),
-                ("type", ln.supplier_type, ln.kind, ln.category), ("type", ln.supplier_type, ln.kind),
-                ("month", ln.month, ln.kind, ln.category), ("month", ln.month, ln.kind), ("all", ln.kind),
-            ):  # fmt: skip
-                rows[key] += ln.rows
-                amount[key] += ln.amount_gbp
-        self.sums = _Sums(rows, amount)
-
     def sheet(self, name: str, widths: Sequence[float], title: str, note: str = "") -> Worksheet:
         ws = self.wb.add_worksheet(name)
         for i, w in enumerate(widths):
@@ -151,6 +132,7 @@ class Writer:
     # --- summary -----------------------------------------------------------------------------
     def summary(self) -> Worksheet:
         r = self.r
+        fig = self.figures
         months = sorted({ln.month for ln in r.spend if ln.month})
         area = ", ".join(f"{c} {n}".strip() for c, n in r.local_area.items())
         ws = self.sheet(
@@ -158,57 +140,33 @@ class Writer:
             f"Local area ({r.local_area_label}): {area}. Payments from {months[0] if months else '-'} to "
             f"{months[-1] if months else '-'}.",
         )  # fmt: skip
-        loc = self.sums.get("kc", Kind.PAYMENT, Category.LOCAL)[1]
-        not_loc = self.sums.get("kc", Kind.PAYMENT, Category.NOT_LOCAL)[1]
-        paid = self.sums.get("all", Kind.PAYMENT)[1]
         put(ws, 3, 0, "Local share of payments to placed suppliers", self.f.bold)
         ws._write_formula(
-            4,
-            0,
-            '=IF(E_LOCAL+E_NOTLOCAL=0,"",E_LOCAL/(E_LOCAL+E_NOTLOCAL))',
-            self.f.big_pct,
-            loc / (loc + not_loc) if loc + not_loc else "",
+            4, 0, '=IF(E_LOCAL+E_NOTLOCAL=0,"",E_LOCAL/(E_LOCAL+E_NOTLOCAL))', self.f.big_pct, _value(fig.share)
         )
         put(ws, 5, 0, "Share of all payments whose supplier could be placed (coverage)", self.f.bold)
-        ws._write_formula(
-            6, 0, '=IF(E_PAID=0,"",(E_LOCAL+E_NOTLOCAL)/E_PAID)', self.f.big_pct, (loc + not_loc) / paid if paid else ""
-        )
+        ws._write_formula(6, 0, '=IF(E_PAID=0,"",(E_LOCAL+E_NOTLOCAL)/E_PAID)', self.f.big_pct, _value(fig.coverage))
         put(ws, 8, 0, "Every row read, and where it went", self.f.bold)
         self.header(
             ws, 9, ["Kind", "Category", "What it means", "Rows", "Amount £", "Share of payments £"], freeze=False
         )
         row = 10
-        pairs = sorted(
-            {(ln.kind.value, ln.category.value) for ln in r.spend},
-            key=lambda kc: (list(Kind).index(Kind(kc[0])), list(Category).index(Category(kc[1]))),
-        )
         cells = {}
-        for kind, cat in pairs:
-            n, amount = self.sums.get("kc", kind, cat)
+        for went in fig.went:
+            kind, cat = went.kind, went.category
             put(ws, row, 0, kind)
             put(ws, row, 1, cat)
-            meaning = (
-                CATEGORY_MEANING[Category(cat)]
-                if kind in (Kind.PAYMENT, Kind.CREDIT, Kind.ZERO)
-                else KIND_MEANING[Kind(kind)]
-            )
-            put(ws, row, 2, meaning, self.f.wrap)
+            put(ws, row, 2, went.meaning, self.f.wrap)
             crit = [("kind", f'"{kind}"'), ("cat", f'"{cat}"')]
-            self.sumifs(ws, row, 3, "rows", crit, n, self.f.count)
-            self.sumifs(ws, row, 4, "amount", crit, amount, self.f.money)
+            self.sumifs(ws, row, 3, "rows", crit, went.rows, self.f.count)
+            self.sumifs(ws, row, 4, "amount", crit, went.amount, self.f.money)
             if kind == Kind.PAYMENT:
-                ws._write_formula(
-                    row, 5, f'=IF(E_PAID=0,"",E{row + 1}/E_PAID)', self.f.pct, amount / paid if paid else ""
-                )
+                ws._write_formula(row, 5, f'=IF(E_PAID=0,"",E{row + 1}/E_PAID)', self.f.pct, _value(went.share_of_paid))
             cells[(kind, cat)] = row
             row += 1
         put(ws, row, 2, "All rows read", self.f.bold)
-        ws._write_formula(
-            row, 3, f"=SUM(D11:D{row})", self.f.count_total, sum(self.sums.get("kc", k, c)[0] for k, c in pairs)
-        )
-        ws._write_formula(
-            row, 4, f"=SUM(E11:E{row})", self.f.total, round(sum(self.sums.get("kc", k, c)[1] for k, c in pairs), 2)
-        )
+        ws._write_formula(row, 3, f"=SUM(D11:D{row})", self.f.count_total, fig.rows_counted)
+        ws._write_formula(row, 4, f"=SUM(E11:E{row})", self.f.total, round(sum(w.amount for w in fig.went), 2))
         put(ws, row + 1, 2, "Rows read from the spend files (counted as they were read)")
         put(ws, row + 1, 3, r.rows_read, self.f.count)
         ws._write_formula(
@@ -216,9 +174,7 @@ class Writer:
             3,
             f'=IF(D{row + 1}=D{row + 2},"every row accounted for","ROWS MISSING")',
             self.f.bold,
-            "every row accounted for"
-            if sum(self.sums.get("kc", k, c)[0] for k, c in pairs) == r.rows_read
-            else "ROWS MISSING",
+            "every row accounted for" if fig.rows_counted == r.rows_read else "ROWS MISSING",
         )
         self._summary_names(cells, row)
         notes = [
@@ -228,7 +184,7 @@ class Writer:
         for i, note in enumerate(notes):
             put(ws, row + 4 + i, 0, note, self.f.note)
         chart = self.wb.add_chart({"type": "bar"})
-        pay_rows = [cells[p] for p in pairs if p[0] == Kind.PAYMENT]
+        pay_rows = [row for (kind, _), row in cells.items() if kind == Kind.PAYMENT]
         if pay_rows:
             chart.add_series({
                 "name": "Payments £", "categories": ["Summary", pay_rows[0], 1, pay_rows[-1], 1],
@@ -251,88 +207,47 @@ class Writer:
         self.wb.define_name("E_PAID", f"=SUM(Summary!$E${min(pay) + 1}:$E${max(pay) + 1})" if pay else "=0")
 
     # --- breakdowns --------------------------------------------------------------------------
-    def breakdown(
-        self,
-        name: str,
-        key: str,
-        label: str,
-        keys: Sequence[str],
-        describe: Callable[[str], str],
-        chart: bool = False,
-        blank: str = "unknown",
-    ) -> None:
+    def breakdown(self, b: Breakdown) -> None:
+        name, key = b.sheet, b.key
         ws = self.sheet(
-            name, [16, 30, 16, 16, 16, 16, 12, 12], f"Local spend by {label}",
+            name, [16, 30, 16, 16, 16, 16, 12, 12], f"Local spend by {b.label}",
             "Local share = local ÷ (local + not local) payments; coverage = placed ÷ all payments. "
             "Credits are shown apart, not netted. Each figure is a SUMIFS over the Lines sheet.",
         )  # fmt: skip
-        self.header(
-            ws,
-            2,
-            [
-                label.capitalize(),
-                "Name",
-                "Local £",
-                "Not local £",
-                "Not placed £",
-                "Credits £",
-                "Local share",
-                "Coverage",
-            ],
-        )
-        is_month = key == "month"
-        totals = [0.0, 0.0, 0.0, 0.0]
-        for i, k in enumerate(keys):
-            r = 3 + i
-            if is_month and k:
+        heads = [b.label.capitalize(), "Name", "Local £", "Not local £", "Not placed £", "Credits £", "Local share", "Coverage"]  # fmt: skip
+        self.header(ws, 2, heads)
+        for i, line in enumerate(b.rows):
+            r, k = 3 + i, line.key
+            if key == "month" and k:
                 m = _month_date(k)
                 assert m is not None
                 ws.write_datetime(r, 0, datetime(m.year, m.month, 1), self.f.month)
                 crit_key = f"$A{r + 1}"
             else:
-                put(ws, r, 0, k or blank)
+                put(ws, r, 0, k or b.blank)
                 crit_key = f"$A{r + 1}" if k else '"="'
-            put(ws, r, 1, describe(k))
-            loc = self.sums.get(key, k, Kind.PAYMENT, Category.LOCAL)[1]
-            nl = self.sums.get(key, k, Kind.PAYMENT, Category.NOT_LOCAL)[1]
-            paid = self.sums.get(key, k, Kind.PAYMENT)[1]
-            credit = self.sums.get(key, k, Kind.CREDIT)[1]
-            self.sumifs(
-                ws, r, 2, "amount", [(key, crit_key), ("kind", '"payment"'), ("cat", '"local"')], loc, self.f.money
-            )
-            self.sumifs(
-                ws, r, 3, "amount", [(key, crit_key), ("kind", '"payment"'), ("cat", '"not-local"')], nl, self.f.money
+            put(ws, r, 1, line.name)
+            pay = [(key, crit_key), ("kind", '"payment"')]
+            self.sumifs(ws, r, 2, "amount", [*pay, ("cat", '"local"')], line.local, self.f.money)
+            self.sumifs(ws, r, 3, "amount", [*pay, ("cat", '"not-local"')], line.not_local, self.f.money)
+            ws._write_formula(
+                r, 4, f'=SUMIFS(L_amount, L_{key}, {crit_key}, L_kind, "payment")-C{r + 1}-D{r + 1}', self.f.money,
+                line.not_placed,
+            )  # fmt: skip
+            self.sumifs(ws, r, 5, "amount", [(key, crit_key), ("kind", '"credit"')], line.credits, self.f.money)
+            ws._write_formula(
+                r, 6, f'=IF(C{r + 1}+D{r + 1}=0,"",C{r + 1}/(C{r + 1}+D{r + 1}))', self.f.pct, _value(line.share)
             )
             ws._write_formula(
-                r,
-                4,
-                f'=SUMIFS(L_amount, L_{key}, {crit_key}, L_kind, "payment")-C{r + 1}-D{r + 1}',
-                self.f.money,
-                round(paid - loc - nl, 2),
-            )
-            self.sumifs(ws, r, 5, "amount", [(key, crit_key), ("kind", '"credit"')], credit, self.f.money)
-            for j, v in enumerate((loc, nl, round(paid - loc - nl, 2), credit)):
-                totals[j] += v
-            ws._write_formula(
-                r,
-                6,
-                f'=IF(C{r + 1}+D{r + 1}=0,"",C{r + 1}/(C{r + 1}+D{r + 1}))',
-                self.f.pct,
-                loc / (loc + nl) if loc + nl else "",
-            )
-            ws._write_formula(
-                r,
-                7,
-                f'=IF(C{r + 1}+D{r + 1}+E{r + 1}=0,"",(C{r + 1}+D{r + 1})/(C{r + 1}+D{r + 1}+E{r + 1}))',
-                self.f.pct,
-                (loc + nl) / paid if paid else "",
-            )
-        last = 3 + len(keys)
+                r, 7, f'=IF(C{r + 1}+D{r + 1}+E{r + 1}=0,"",(C{r + 1}+D{r + 1})/(C{r + 1}+D{r + 1}+E{r + 1}))',
+                self.f.pct, _value(line.coverage),
+            )  # fmt: skip
+        last = 3 + len(b.rows)
         put(ws, last, 0, "Total", self.f.bold)
-        for c in range(2, 6):
+        for c, total in enumerate(b.totals(), start=2):
             col = chr(ord("A") + c)
-            ws._write_formula(last, c, f"=SUM({col}4:{col}{last})", self.f.total, round(totals[c - 2], 2))
-        if chart and keys:
+            ws._write_formula(last, c, f"=SUM({col}4:{col}{last})", self.f.total, total)
+        if b.chart and b.rows:
             ch = self.wb.add_chart({"type": "line"})
             ch.add_series(
                 {
