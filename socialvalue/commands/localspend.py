@@ -113,6 +113,12 @@ def _columns(pairs: tuple[str, ...]) -> dict[str, dict[str, str]]:
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Workbook to write."
 )
 @click.option(
+    "--html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the figures as one self-contained web page (.html), to read or print: the same figures as "
+    "the workbook, written together with it.",
+)
+@click.option(
     "--store",
     "store_url",
     envvar="SOCIALVALUE_STORE",
@@ -142,6 +148,7 @@ def localspend(
     pay_per_fte: float | None,
     columns: tuple[str, ...],
     output: Path,
+    html: Path | None,
     store_url: str | None,
     overwrite: bool,
     quiet: bool,
@@ -156,7 +163,8 @@ def localspend(
 
     \b
       socialvalue localspend spend/*.csv --suppliers register.csv --postcodes ONSPD.csv \\
-          --footprint QYG --organisations names.csv --store socialvalue.db -o local-spend.xlsx
+          --footprint QYG --organisations names.csv --store socialvalue.db -o local-spend.xlsx \\
+          --html local-spend.html
       socialvalue localspend spend/*.xlsx --suppliers register.csv --postcodes ONSPD.csv \\
           --local-area E06000049,E06000050 --organisations orgs.csv -o local-spend.xlsx
     """
@@ -176,7 +184,7 @@ def localspend(
     if (footprint is None) == (local_area is None):
         raise click.UsageError("say what counts as local: --footprint NAME, or --local-area CODES for an ad-hoc run")
     inputs = [*spend, register, postcodes, *staff, *(p for p in (organisations, lm3_survey) if p is not None)]
-    check_targets([output, set_aside_path(output)], inputs, overwrite=overwrite)  # before any work
+    check_targets([output, set_aside_path(output), html], inputs, overwrite=overwrite)  # before any work
     store = open_or_fail(store_url) if store_url else None
     scope, setup = where_local(footprint, local_area, organisations, store, None if store else _default_store())
     if scope is None:
@@ -202,7 +210,7 @@ def localspend(
         click.echo(err=True)
     if result is None:
         raise click.UsageError("\n".join(str(p) for p in problems if p.severity is Severity.ERROR))
-    write_workbook(result, output, inputs, "socialvalue " + " ".join(sys.argv[1:]), overwrite)
+    write_workbook(result, output, inputs, "socialvalue " + " ".join(sys.argv[1:]), overwrite, html)
     if store is not None:
         recorded, refused = record_run(store, result)
         if recorded is None:
@@ -234,6 +242,7 @@ def localspend(
         _print_problems(problems)
     click.echo(
         f"Read {rows:,} rows from {len(spend)} file(s); workbook: {output}; rows set aside: {set_aside_path(output)}"
+        + (f"; web page: {html}" if html is not None else "")
     )
     bad = any(p.severity is not Severity.INFO for p in problems)
     sys.exit(EXIT_INPUT_ERRORS if bad else EXIT_OK)

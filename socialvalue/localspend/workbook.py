@@ -19,6 +19,7 @@ from socialvalue.output.safe import WORKBOOK_OPTIONS
 from socialvalue.output.sheets import ResultsWorkbook
 
 from . import listings
+from .figures import Figures
 from .models import LocalSpendResult
 from .writer import Writer
 
@@ -29,20 +30,32 @@ def set_aside_path(target: Path) -> Path:
 
 
 def write_workbook(
-    result: LocalSpendResult, target: Path, inputs: Sequence[Path] = (), command: str = "", overwrite: bool = False
+    result: LocalSpendResult,
+    target: Path,
+    inputs: Sequence[Path] = (),
+    command: str = "",
+    overwrite: bool = False,
+    html: Path | None = None,
 ) -> Path:
-    """Write the workbook and, beside it, the CSV listing of the rows set aside: both, renamed into place together,
-    or neither; never over any of ``inputs``. The workbook names the CSV file and its SHA-256."""
+    """Write the workbook, beside it the CSV listing of the rows set aside and, when ``html`` is given, the
+    local-spend page (:mod:`.report`): all of them, renamed into place together, or none; never over any of
+    ``inputs``. The workbook and the page name the CSV file and its SHA-256, and show the same figures."""
     listing = set_aside_path(target)
     with together(overwrite=overwrite):
         with atomic_path(listing, inputs) as tmp_csv:
             result.set_aside.write_csv(tmp_csv)
             sha256 = hashlib.sha256(tmp_csv.read_bytes()).hexdigest()
-        _write(result, target, inputs, command, listing, sha256)
+        fig = _write(result, target, inputs, command, listing, sha256)
+        if html is not None:
+            from socialvalue.output.reportkit import write_report_html
+
+            from .report import local_spend_report
+
+            write_report_html(local_spend_report(result, fig, target, listing, sha256, command), html, inputs)
     return target
 
 
-def _write(result: LocalSpendResult, target: Path, inputs: Sequence[Path], command: str, listing: Path, sha256: str) -> None:  # fmt: skip
+def _write(result: LocalSpendResult, target: Path, inputs: Sequence[Path], command: str, listing: Path, sha256: str) -> Figures:  # fmt: skip
     with atomic_path(target, inputs) as tmp:
         wb = ResultsWorkbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": True})
         w = Writer(wb, result)
@@ -62,3 +75,4 @@ def _write(result: LocalSpendResult, target: Path, inputs: Sequence[Path], comma
         summary.activate()
         wb.set_properties({"title": "Local spend", "comments": f"socialvalue {__version__}"})
         wb.close()
+    return w.figures
