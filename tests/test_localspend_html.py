@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from markupsafe import escape
 
 from socialvalue.cli import main
+from socialvalue.output.reportkit import Kind
 from socialvalue.output.reportkit.html import show
 
 from .browser import check_page, require_chromium
@@ -22,13 +23,20 @@ __all__ = ["files"]  # the fixture, shared
 
 from .test_localspend import files
 
+BREAKDOWN_COLUMNS: tuple[tuple[str, str, Kind], ...] = (
+    ("Local £", "Local £", "gbp"), ("Not local £", "Not local £", "gbp"), ("Not placed £", "Not placed £", "gbp"),
+    ("Credits £", "Credits £ (apart)", "gbp"), ("Local share", "Local share (local ÷ placed)", "percent"),
+    ("Coverage", "Coverage (placed ÷ all)", "percent"),
+)  # fmt: skip
+"""(the workbook's heading, the page's heading, how the page shows it) of each breakdown's figures."""
 HOSTILE = '<script>alert("x")</script> & Sons'
 
 
 def spend_rows() -> list[tuple[str, ...]]:
     """The dirty rows of the workbook tests for a council, a trust's payments over three months, and an unknown
     supplier whose name is markup."""
-    rows = [("Organisation", "Payment Date", "Supplier Name", "Amount (£)"), *(r for r, _, _ in DIRTY)]
+    rows: list[tuple[str, ...]] = [("Organisation", "Payment Date", "Supplier Name", "Amount (£)")]
+    rows += [r for r, _, _ in DIRTY]
     for month, (local, away) in zip(("05", "06", "07"), ((900, 300), (450, 1350), (1200, 0)), strict=True):
         rows += [("Trust", f"15/{month}/2024", "Local Builders Ltd", str(local)),
                  ("Trust", f"15/{month}/2024", "Away Ltd", str(away)),
@@ -123,10 +131,7 @@ def test_page_figures_are_the_workbooks(made: tuple[Path, Path, Any]) -> None:
         shown = page.rows(key)
         assert len(book) == len(shown) > 0, sheet
         for b, h in zip(book, shown, strict=True):
-            for heading, column, kind in (("Local £", "Local £", "gbp"), ("Not local £", "Not local £", "gbp"),
-                                          ("Not placed £", "Not placed £", "gbp"), ("Credits £", "Credits £ (apart)", "gbp"),
-                                          ("Local share", "Local share (local ÷ placed)", "percent"),
-                                          ("Coverage", "Coverage (placed ÷ all)", "percent")):  # fmt: skip
+            for heading, column, kind in BREAKDOWN_COLUMNS:
                 value = b[heading]
                 assert show(None if value == "" else value, kind) == h[column], (sheet, b, h)
                 compared += 1
