@@ -13,20 +13,24 @@ from click.testing import CliRunner
 from markupsafe import escape
 
 from socialvalue.cli import main
+from socialvalue.localspend.models import LocalSpendResult
+from socialvalue.localspend.workbook import write_workbook
 from socialvalue.output.reportkit import Kind
 from socialvalue.output.reportkit.html import show
+from socialvalue.problems import Problem
 
 from .browser import check_page, require_chromium
 from .test_localspend import DIRTY, LOCAL, write_csv
 
-__all__ = ["files"]  # the fixture, shared
+__all__ = ["files", "run"]  # the fixtures, shared
 
 from .test_localspend import files
+from .test_localspend_realdata import COUNCIL, ICB, ONSPD, REALDATA, run
 
 BREAKDOWN_COLUMNS: tuple[tuple[str, str, Kind], ...] = (
-    ("Local £", "Local £", "gbp"), ("Not local £", "Not local £", "gbp"), ("Not placed £", "Not placed £", "gbp"),
-    ("Credits £", "Credits £ (apart)", "gbp"), ("Local share", "Local share (local ÷ placed)", "percent"),
-    ("Coverage", "Coverage (placed ÷ all)", "percent"),
+    ("Local £", "Local £", "gbp"), ("Not placed £", "Not placed £", "gbp"),
+    ("Credits £", "Credits £", "gbp"), ("Local share", "Local share", "percent"),
+    ("Coverage", "Coverage", "percent"),
 )  # fmt: skip
 """(the workbook's heading, the page's heading, how the page shows it) of each breakdown's figures."""
 HOSTILE = '<script>alert("x")</script> & Sons'
@@ -122,6 +126,13 @@ def sheet_rows(ws: Any, heading_row: int) -> list[dict[str, Any]]:
 
 def test_page_figures_are_the_workbooks(made: tuple[Path, Path, Any]) -> None:
     out, html, _ = made
+    assert same_figures(out, html) > 80
+    shown_staff = tables(html).rows("employment")
+    assert any(h["Headcount"] == "<5" and h["FTE"] == "suppressed" for h in shown_staff)  # suppressed as in the book
+
+
+def same_figures(out: Path, html: Path) -> int:
+    """Assert every figure of the page is the workbook's (as the page shows it); how many were compared."""
     wb = openpyxl.load_workbook(out, data_only=True)  # the values each formula was written with
     page = tables(html)
     compared = 0
@@ -135,6 +146,9 @@ def test_page_figures_are_the_workbooks(made: tuple[Path, Path, Any]) -> None:
                 value = b[heading]
                 assert show(None if value == "" else value, kind) == h[column], (sheet, b, h)
                 compared += 1
+            placed = round(b["Local £"] + b["Not local £"], 2)
+            paid = round(placed + b["Not placed £"], 2)
+            assert (show(placed, "gbp"), show(paid, "gbp")) == (h["Placed £ (local + not local)"], h["All payments £"])
     summary = wb["Summary"]
     went = sheet_rows(summary, 10)
     payments = page.rows("payments")
@@ -154,22 +168,19 @@ def test_page_figures_are_the_workbooks(made: tuple[Path, Path, Any]) -> None:
     lm3 = {r[0]: r for r in wb["LM3"].iter_rows(min_row=4, values_only=True) if r[0] and r[1] is not None}
     for h in page.rows("lm3"):
         r = lm3[h["Scope"]]
-        assert (show(r[7], "gbp"), show(r[8], "gbp"), show(r[9], "gbp")) == (
-            h["Round 1 £"],
-            h["Round 2 £"],
-            h["Round 3 £"],
-        )
-        assert show(round(r[10], 2), "number") == h["LM3"]
+        assert (show(r[7], "gbp"), show(r[8], "gbp")) == (h["Round 1 £"], h["Round 2 £"])
+        r3, factor = (None, None) if r[9] == "not worked out" else (r[9], round(r[10], 2))
+        assert (show(r3, "gbp"), show(factor, "number")) == (h["Round 3 £"], h["LM3"])
         compared += 4
-    staff = sheet_rows(wb["Employment"], 3)
-    shown_staff = page.rows("employment")
-    assert len(staff) == len(shown_staff) > 0
-    for b, h in zip(staff, shown_staff, strict=True):
-        assert (b["Organisation"], b["District"] or "") == (h["Organisation"], h["District"])
-        assert show(b["Headcount"], "count") == h["Headcount"] and show(b["FTE"], "number") == h["FTE"]
-        compared += 2
-    assert any(h["Headcount"] == "<5" and h["FTE"] == "suppressed" for h in shown_staff)  # suppressed as in the book
-    assert compared > 80
+    if "Employment" in wb.sheetnames:
+        staff = sheet_rows(wb["Employment"], 3)
+        shown_staff = page.rows("employment")
+        assert len(staff) == len(shown_staff) > 0
+        for b, h in zip(staff, shown_staff, strict=True):
+            assert (b["Organisation"], b["District"] or "") == (h["Organisation"], h["District"])
+            assert show(b["Headcount"], "count") == h["Headcount"] and show(b["FTE"], "number") == h["FTE"]
+            compared += 2
+    return compared
 
 
 def _headlines(html: Path) -> list[dict[str, str]]:
@@ -275,3 +286,33 @@ def test_the_page_is_written_with_the_workbook_or_not_at_all(tmp_path: Path, fil
     assert res.exit_code == 1, res.output
     assert theirs.read_bytes() != before and (tmp_path / "out-set-aside.csv").exists()
     assert "Local spend" in html.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(
+    not all(p.exists() for p in (COUNCIL, ICB, ONSPD)),
+    reason=f"the real data files are not in {REALDATA} (the team's shared/realdata folder): nothing real to test on",
+)
+def test_real_spend_files_page_is_the_workbooks_and_draws_in_chromium(
+    run: tuple[LocalSpendResult, list[Problem], Any, list[Any]], tmp_path: Path
+) -> None:
+    result = run[0]
+    out, html = tmp_path / "local-spend.xlsx", tmp_path / "local-spend.html"
+    write_workbook(result, out, [COUNCIL, ICB, ONSPD], "socialvalue localspend (real data test)", html=html)
+    assert same_figures(out, html) > 100
+    text = html.read_text(encoding="utf-8")
+    for i in result.inputs:
+        assert i.sha256 in text
+    require_chromium()
+    check = check_page(html, tmp_path, "localspend-realdata")
+    assert check.log.errors() == [] and check.log.blocked == []
+    assert check.log.requests == [html.resolve().as_uri()]
+    charts = [f for f in check.figures if f["chart"]]
+    assert {c["id"] for c in charts} >= {
+        "t-payments",
+        "t-by-organisation",
+        "t-by-place",
+        "t-by-supplier-type",
+        "t-by-month",
+    }
+    for c in charts:
+        assert c["tableAfterChart"] and c["describedBy"] == c["tableId"] and c["rows"] > 0

@@ -16,43 +16,50 @@ from socialvalue.output.reportkit import Cell, Chart, Column, DataTable, Figure,
 from socialvalue.problems import Severity
 
 from .employment import ALL_ORGANISATIONS, NOT_PLACED
-from .figures import Breakdown, Figures, fte_shown, headcount_shown
+from .figures import Breakdown, Figures, ShareRow, fte_shown, headcount_shown
 from .models import EmploymentCell, Kind, LocalSpendResult
 
 UNMATCHED_SHOWN = 20
 """The suppliers the register does not know, largest payments first, shown on the page (all are in the workbook)."""
+
+MONTHS_AS_LINE = 24
+"""Up to this many months, each with a share, are drawn as a line; more (or a month with nothing placed, which a line
+would draw as 0%) as bars, one a month, each labelled."""
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")  # fmt: skip
 
 
 def _month(label: str) -> str:
-    return f"{_MONTHS[int(label[5:7]) - 1][:3]} {label[:4]}" if label else "date not known"
+    return f"{_MONTHS[int(label[5:7]) - 1][:3]}\u00a0{label[:4]}" if label else "date not known"  # kept on one line
+
+
+def _label(b: Breakdown, r: ShareRow) -> str:
+    """A breakdown row's name: ``Jul 2024``; ``NHS Cheshire and Merseyside ICB (QYG)``; the code alone when it has no
+    other name."""
+    if b.key == "month":
+        return _month(r.key)
+    if not r.key:
+        return r.name or b.blank
+    return f"{r.name} ({r.key})" if r.name and r.name != r.key else r.key
 
 
 def _share_figure(b: Breakdown) -> Figure:
     """One breakdown as the workbook's sheet of the same name has it, with the placed and all-payments £ that the
     local share and coverage divide by, and a chart of the local share."""
-    month = b.key == "month"
-    named = any(r.name and r.name != r.key for r in b.rows)
-    heading = b.label.capitalize()
-    columns = [Column("key", heading), *([Column("name", "Name")] if named else [])]
-    columns += [
+    columns = [
+        Column("key", b.label.capitalize()),
         Column("local", "Local £", "gbp"),
-        Column("not_local", "Not local £", "gbp"),
         Column("placed", "Placed £ (local + not local)", "gbp"),
+        Column("share", "Local share", "percent", ratio=("local", "placed")),
         Column("not_placed", "Not placed £", "gbp"),
         Column("paid", "All payments £", "gbp"),
-        Column("share", "Local share (local ÷ placed)", "percent", ratio=("local", "placed")),
-        Column("coverage", "Coverage (placed ÷ all)", "percent", ratio=("placed", "paid")),
-        Column("credits", "Credits £ (apart)", "gbp"),
+        Column("coverage", "Coverage", "percent", ratio=("placed", "paid")),
+        Column("credits", "Credits £", "gbp"),
     ]
     rows: list[dict[str, Cell]] = [
-        {"key": _month(r.key) if month else (r.key or b.blank), "name": r.name,
-         "label": (r.name or r.key or b.blank) if named and not month else (_month(r.key) if month else r.key or b.blank),
-         "local": r.local,
-         "not_local": r.not_local, "placed": round(r.local + r.not_local, 2), "not_placed": r.not_placed,
-         "paid": r.paid, "share": r.share, "coverage": r.coverage, "credits": r.credits}
+        {"key": _label(b, r), "local": r.local, "placed": round(r.local + r.not_local, 2),
+         "not_placed": r.not_placed, "paid": r.paid, "share": r.share, "coverage": r.coverage, "credits": r.credits}
         for r in b.rows
     ]  # fmt: skip
     table = DataTable(
@@ -60,8 +67,9 @@ def _share_figure(b: Breakdown) -> Figure:
         total="Total", note=f"The workbook's '{b.sheet}' sheet has these figures as formulas over its Lines sheet.",
     )  # fmt: skip
     series = [Series("share", "Local share of placed payments")]
-    chart = Chart("line" if month else "barh", f"Local share of placed payments, by {b.label}",
-                  "label", series, "Local share")  # fmt: skip
+    trend = b.key == "month" and len(b.rows) <= MONTHS_AS_LINE and all(r.share is not None for r in b.rows)
+    chart = Chart("line" if trend else "barh", f"Local share of placed payments, by {b.label}",
+                  "key", series, "Local share")  # fmt: skip
     return Figure(table, chart)
 
 
@@ -203,12 +211,12 @@ def _employment(result: LocalSpendResult) -> list[Section]:
 
 def _basis(result: LocalSpendResult, outputs: list[tuple[str, str]], command: str) -> list[Note]:
     area = ", ".join(f"{c} {n}".strip() for c, n in result.local_area.items())
-    if area == result.local_area_label:
-        area = ""
+    label = result.local_area_label
+    same = label.replace(" ", "") == ",".join(result.local_area)  # an ad-hoc area is labelled by its codes
     notes = [
         Note(f"socialvalue {__version__}", label="Made by:"),
         *([Note(command, label="Command:")] if command else []),
-        Note(f"{result.local_area_label}: {area}" if area else result.local_area_label, label="Local area:"),
+        Note(area if same else f"{label}: {area}", label="Local area:"),
         *(Note(f"{name} (SHA-256 {sha})" if sha else name, label="Written with this page:") for name, sha in outputs),
     ]
     errors = sum(1 for p in result.problems if p.severity is Severity.ERROR)
@@ -266,14 +274,16 @@ def local_spend_report(
         _where_it_went(result, fig, listing.name, sha256),
         Section("Local share by organisation, place, supplier type and month", [
             Note("Local share = local ÷ placed payments (placed: the supplier's trading or delivery postcode was "
-                 "found in the postcode directory); coverage = placed ÷ all payments."),
+                 "found in the postcode directory, in a district); coverage = placed ÷ all payments. Credits are "
+                 "shown apart, not netted. A share with nothing placed to divide by is shown as — (and drawn as no "
+                 "bar)."),
         ], [_share_figure(b) for b in fig.breakdowns]),
         *_lm3(result),
         *_employment(result),
         Section("The input files", [], [Figure(DataTable(
             "inputs", "Input files and their SHA-256",
-            [Column("role", "Input"), Column("file", "File"), Column("sha256", "SHA-256")],
-            [{"role": i.role, "file": i.file, "sha256": i.sha256} for i in result.inputs],
+            [Column("file", "File (what it is)"), Column("sha256", "SHA-256")],
+            [{"file": f"{i.file} ({i.role})", "sha256": i.sha256} for i in result.inputs],
         ))]),
     ]  # fmt: skip
     warnings = []
@@ -281,7 +291,7 @@ def local_spend_report(
         warnings.append(Note("Some rows read are not counted in any category: see the first section.", "warning"))
     return Report(
         title="Local spend: how much of our spend stays local",
-        subtitle=f"{result.local_area_label}: {period}",
+        subtitle=f"Local area {result.local_area_label.replace(',', ', ')}: {period}",
         warnings=warnings,
         headlines=headlines,
         sections=sections,
