@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from socialvalue import encoding as encoding_rules
 from socialvalue.cli import main
+from socialvalue.encoding import ENCODING_ASSUMED, UNREADABLE_TEXT
 from socialvalue.localspend.analysis import Options, analyse
 from socialvalue.localspend.employment import StaffOptions
 from socialvalue.localspend.listings import SET_ASIDE_ON_SHEET
@@ -117,7 +119,7 @@ def test_dirty_rows_each_land_in_their_category_and_are_listed(tmp_path: Path, f
     codes = {(p.code, p.line) for p in problems}
     assert ("amount-unreadable", 18) in codes  # TBC
     assert ("date-unreadable", 19) in codes  # month first: refused, counted under month 'unknown'
-    assert any(p.code == "encoding" and "Windows-1252" in p.reason for p in problems)
+    assert any(p.code == ENCODING_ASSUMED.code and "Windows-1252" in p.reason for p in problems)
     terminated = [s for s in result.suppliers if s.supplier == "OLD SHOP LTD"]
     assert terminated[0].terminated == "202106" and terminated[0].category == Category.LOCAL
     assert [u.supplier for u in result.unmatched] == ["Stranger Ltd"]
@@ -162,7 +164,44 @@ def test_utf8_bom_and_semicolons(tmp_path: Path, files: dict[str, Path]) -> None
     spend.write_bytes("\ufeffSupplier;Amount;Date\nAway Ltd;£5;01/08/2024\n".encode())
     result, problems = run([spend], files)
     assert result.total(kind=Kind.PAYMENT, category=Category.NOT_LOCAL) == (1, 5.0)
-    assert not [p for p in problems if p.code == "encoding"]
+    assert not [p for p in problems if p.code == ENCODING_ASSUMED.code]
+
+
+def test_a_csv_file_in_no_known_encoding_is_refused_where_it_goes_wrong(tmp_path: Path, files: dict[str, Path]) -> None:
+    """The rules of socialvalue.encoding, read in chunks: a byte Windows-1252 does not define, past the first
+    megabyte, is found on its line; the file is not read (never guessed as Latin-1), the other file is."""
+    spend = tmp_path / "odd.csv"
+    lines = ["Supplier,Amount,Date", *["Away Ltd,£5,01/08/2024"] * 60_000, ""]
+    spend.write_bytes("\n".join(lines).encode("cp1252") + b"Caf\x81 Ltd,1,01/08/2024\n")  # £ is one byte: not UTF-8
+    assert spend.stat().st_size > 1 << 20 and spend.read_bytes().count(b"\x81") == 1
+    good = write_csv(tmp_path / "good.csv", [("Supplier", "Amount"), ("Away Ltd", "10")])
+    result, problems = run([spend, good], files)
+    assert result.rows_read == 1
+    refused = [p for p in problems if p.code == UNREADABLE_TEXT.code]
+    assert [p.file for p in refused] == ["odd.csv"]
+    assert "neither UTF-8 nor Windows-1252: byte 0x81 on line 60002 is not valid" in refused[0].reason
+    assert "--encoding" not in refused[0].reason and "CSV UTF-8" in refused[0].reason
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.binary(max_size=200) | st.text(max_size=60).map(lambda t: t.encode("utf-8")),
+    st.sampled_from([None, "utf-8", "cp1252", "utf-16"]),
+    st.integers(1, 9),
+)
+def test_a_file_read_in_chunks_is_judged_as_its_bytes_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, encoding: str | None, chunk: int
+) -> None:
+    """The spend readers detect a file's encoding in chunks; wherever the chunks break (inside a character, a line),
+    the verdict and the place of a bad byte are those of the whole text."""
+    monkeypatch.setattr(encoding_rules, "CHUNK", chunk)
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    whole, refused = encoding_rules.decode_text(data, "f.csv", encoding)
+    found, problem = encoding_rules.detect_encoding(path, "f.csv", encoding)
+    assert (found is None, problem) == (whole is None, refused)
+    if whole is not None and found is not None:
+        assert (found.encoding, found.name, found.note) == (whole.encoding, whole.name, whole.note)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from socialvalue.encoding import detect_encoding
 from socialvalue.problems import Problem, Severity, define
 
-from .tables import Field, detect_encoding, find_columns, header_key
+from .tables import Field, find_columns, header_key
 
 if TYPE_CHECKING:
     import duckdb
@@ -175,8 +176,8 @@ def open_directory(path: Path, problems: list[Problem], mapping: dict[str, str] 
             quoted = str(duckdb_path(path, directory)).replace("'", "''")
             header = [d[0] for d in duckdb.execute(f"SELECT * FROM read_parquet('{quoted}') LIMIT 0").description]
         else:
-            encoding, _ = detect_encoding(path) if path.stat().st_size < 1 << 20 else ("utf-8-sig", "")
-            with path.open(encoding=encoding, errors="replace", newline="") as fh:
+            found = detect_encoding(path, name, option=None)[0] if path.stat().st_size < 1 << 20 else None
+            with path.open(encoding=found.encoding if found else "utf-8-sig", errors="replace", newline="") as fh:
                 header = next(csv.reader(fh), [])
     except OSError as exc:
         problems.append(

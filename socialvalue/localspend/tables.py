@@ -1,4 +1,5 @@
-"""Tables from outside (spend files, registers, staff lists): xlsx through the guard, CSV with its encoding found.
+"""Tables from outside (spend files, registers, staff lists): xlsx through the guard, CSV with its encoding found
+(by :mod:`socialvalue.encoding`, the rules every text input is read by).
 
 A table is found by its header row: each wanted field has header names it may go by (compared without case,
 spaces or punctuation), and the user may name the header of any field outright (``--column amount="Net £"``).
@@ -7,7 +8,6 @@ Rows come back with their location (sheet row, or CSV line) so every problem can
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import re
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from socialvalue.encoding import detect_encoding
 from socialvalue.intake.guard import GuardLimits
 from socialvalue.problems import CellRef, Problem, Severity, define
 
@@ -35,7 +36,6 @@ HEADER_SEARCH_ROWS = 20
 
 NO_HEADER = define("no-header", Severity.ERROR, "{what}")
 CSV_UNREADABLE = define("csv-unreadable", Severity.ERROR, "{what}")
-ENCODING = define("encoding", Severity.INFO, "{what}")
 DUPLICATE_FILE = define("duplicate-file", Severity.WARNING, "{what}")
 
 
@@ -202,11 +202,15 @@ def read_tables(
     source.sha256 = file_sha256(path)
     if _seen_before(source, seen, problems):
         return source
-    encoding, note = detect_encoding(path)
-    source.encoding = encoding
-    if note:
-        problems.append(ENCODING(file=name, what=note))
-    table = _table(name, "", csv_rows(path, encoding, name, problems), fields, mapping, problems)
+    found, unreadable = detect_encoding(path, name, option=None)
+    if found is None:
+        assert unreadable is not None
+        problems.append(unreadable)
+        return source
+    source.encoding = found.encoding
+    if found.note is not None:
+        problems.append(found.note)
+    table = _table(name, "", csv_rows(path, found.encoding, name, problems), fields, mapping, problems)
     if table is not None:
         source.tables.append(table)
     return source
@@ -233,30 +237,6 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def detect_encoding(path: Path) -> tuple[str, str]:
-    """How to decode a CSV file, and a note when it was not UTF-8: BOMs first, then UTF-8, Windows-1252, Latin-1."""
-    with path.open("rb") as fh:
-        head = fh.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", ""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", "read as UTF-16 (the file starts with a UTF-16 byte order mark)"
-    for encoding, note in (
-        ("utf-8", ""),
-        ("cp1252", "read as Windows-1252 (the file is not UTF-8: saved by Excel as 'CSV' rather than 'CSV UTF-8')"),
-    ):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with path.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        return encoding, note
-    return "latin-1", "read as Latin-1: the file is neither UTF-8 nor Windows-1252, so some letters may show wrongly"
 
 
 def delimiter_of(line: str) -> str:
