@@ -12,8 +12,8 @@ bench/out/localspend/ (reused while GENERATOR_VERSION is unchanged):
   in the register, payments concentrated on the larger suppliers, each supplier paid by one to three organisations.
 
 Each stage then runs in a child process of its own, timed, with its CPU time and peak memory (max RSS): the
-analysis (read, join, roll up), the workbook (and the set-aside CSV) written from it, the run recorded in a fresh
-SQLite store, and the whole command.
+analysis (read, join, roll up), the workbook (and the set-aside CSV) written from it, the workbook with the HTML page
+(``--html``) written together with it, the run recorded in a fresh SQLite store, and the whole command.
 """
 
 from __future__ import annotations
@@ -178,6 +178,11 @@ def child(stage: str, spend: list[str]) -> None:
         figures["workbook_s"] = round(time.perf_counter() - started, 2)
         figures["workbook_mb"] = round((OUT / "local-spend.xlsx").stat().st_size / 1e6, 1)
         figures["set_aside_csv_mb"] = round((OUT / "local-spend-set-aside.csv").stat().st_size / 1e6, 1)
+    if stage == "html":  # the workbook and, written together with it, the page (--html)
+        started = time.perf_counter()
+        write_workbook(result, OUT / "local-spend.xlsx", html=OUT / "local-spend.html")
+        figures["workbook_and_page_s"] = round(time.perf_counter() - started, 2)
+        figures["page_kb"] = round((OUT / "local-spend.html").stat().st_size / 1e3)
     if stage == "store":
         from socialvalue.localspend.record import record_run
         from socialvalue.store import open_store
@@ -235,6 +240,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--no-cli", action="store_true", help="Skip the whole-command run.")
+    parser.add_argument(
+        "--stages",
+        default="analyse,workbook,html,store",
+        help="Which stages to run, comma-separated (analyse, workbook, html, store) [default: all].",
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child[0], args.child[1:])
@@ -246,11 +256,13 @@ def main() -> None:
     print(
         f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (figures inflate when the machine is busy)"
     )
-    results = {
-        "analyse": measure("analyse", spend),
-        "analyse+workbook": measure("workbook", spend),
-        "analyse+store": measure("store", spend),
+    names = {
+        "analyse": "analyse",
+        "workbook": "analyse+workbook",
+        "html": "analyse+workbook+page",
+        "store": "analyse+store",
     }
+    results = {names[stage]: measure(stage, spend) for stage in args.stages.split(",")}
     if not args.no_cli:
         results["command"] = measure_cli(spend)
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
