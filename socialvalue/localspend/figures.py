@@ -125,20 +125,10 @@ class Figures:
     """Every figure the workbook's Summary and breakdown sheets show, and the HTML page too."""
 
     sums: Sums
-    local: float
-    not_local: float
-    paid: float
-    credits: float
+    total: ShareRow
+    """All payments: local, not local, not placed, credits, the local share and the coverage."""
     went: list[Went]
     breakdowns: list[Breakdown]
-
-    @property
-    def share(self) -> float | None:
-        return share(self.local, self.not_local)
-
-    @property
-    def coverage(self) -> float | None:
-        return (self.local + self.not_local) / self.paid if self.paid else None
 
     @property
     def rows_counted(self) -> float:
@@ -179,15 +169,11 @@ def figures(result: LocalSpendResult) -> Figures:
                    lambda k: ""),
         _breakdown(s, "By month", "month", "month", months, lambda k: "", chart=True),
     ]  # fmt: skip
-    return Figures(
-        sums=s,
-        local=s.get("kc", Kind.PAYMENT, Category.LOCAL)[1],
-        not_local=s.get("kc", Kind.PAYMENT, Category.NOT_LOCAL)[1],
-        paid=paid,
-        credits=s.get("all", Kind.CREDIT)[1],
-        went=went,
-        breakdowns=breakdowns,
-    )
+    local = s.get("kc", Kind.PAYMENT, Category.LOCAL)[1]
+    not_local = s.get("kc", Kind.PAYMENT, Category.NOT_LOCAL)[1]
+    credits = s.get("all", Kind.CREDIT)[1]
+    total = ShareRow("", "all payments", local, not_local, round(paid - local - not_local, 2), credits, paid)
+    return Figures(sums=s, total=total, went=went, breakdowns=breakdowns)
 
 
 def headcount_shown(cell: EmploymentCell, threshold: int) -> int | str | None:

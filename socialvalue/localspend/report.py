@@ -26,12 +26,11 @@ MONTHS_AS_LINE = 24
 """Up to this many months, each with a share, are drawn as a line; more (or a month with nothing placed, which a line
 would draw as 0%) as bars, one a month, each labelled."""
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")  # fmt: skip
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _month(label: str) -> str:
-    return f"{_MONTHS[int(label[5:7]) - 1][:3]}\u00a0{label[:4]}" if label else "date not known"  # kept on one line
+    return f"{_MONTHS[int(label[5:7]) - 1]}\u00a0{label[:4]}" if label else "date not known"  # kept on one line
 
 
 def _label(b: Breakdown, r: ShareRow) -> str:
@@ -247,15 +246,16 @@ def local_spend_report(
     type and month, LM3 with its assumptions, local employment, and the inputs with their SHA-256."""
     months = sorted(ln.month for ln in result.spend if ln.month)
     period = f"payments from {_month(months[0])} to {_month(months[-1])}" if months else "payment dates not known"
-    placed = round(fig.local + fig.not_local, 2)
+    t = fig.total
+    placed = round(t.local + t.not_local, 2)
     headlines = [
-        Headline("paid", "All payments", fig.paid, note=f"{fig.sums.get('all', Kind.PAYMENT)[0]:,.0f} payment rows"),
-        Headline("share", "Local share of placed payments", fig.share, "percent",
-                 note=f"£{fig.local:,.0f} local of £{placed:,.0f} paid to suppliers placed by postcode"),
-        Headline("coverage", "Payments placed (coverage)", fig.coverage, "percent",
-                 note=f"£{round(fig.paid - placed, 2):,.0f} could not be placed: why, below"),
-        Headline("local", "Paid to local suppliers", fig.local),
-        Headline("credits", "Credits (shown apart)", fig.credits, note="not netted from the payments"),
+        Headline("paid", "All payments", t.paid, note=f"{fig.sums.get('all', Kind.PAYMENT)[0]:,.0f} payment rows"),
+        Headline("share", "Local share of placed payments", t.share, "percent",
+                 note=f"£{t.local:,.0f} local of £{placed:,.0f} paid to suppliers placed by postcode"),
+        Headline("coverage", "Payments placed (coverage)", t.coverage, "percent",
+                 note=f"£{t.not_placed:,.0f} could not be placed: why, below"),
+        Headline("local", "Paid to local suppliers", t.local),
+        Headline("credits", "Credits (shown apart)", t.credits, note="not netted from the payments"),
     ]  # fmt: skip
     if result.lm3:
         m = result.lm3[0]

@@ -142,10 +142,12 @@ class Writer:
         )  # fmt: skip
         put(ws, 3, 0, "Local share of payments to placed suppliers", self.f.bold)
         ws._write_formula(
-            4, 0, '=IF(E_LOCAL+E_NOTLOCAL=0,"",E_LOCAL/(E_LOCAL+E_NOTLOCAL))', self.f.big_pct, _value(fig.share)
+            4, 0, '=IF(E_LOCAL+E_NOTLOCAL=0,"",E_LOCAL/(E_LOCAL+E_NOTLOCAL))', self.f.big_pct, _value(fig.total.share)
         )
         put(ws, 5, 0, "Share of all payments whose supplier could be placed (coverage)", self.f.bold)
-        ws._write_formula(6, 0, '=IF(E_PAID=0,"",(E_LOCAL+E_NOTLOCAL)/E_PAID)', self.f.big_pct, _value(fig.coverage))
+        ws._write_formula(
+            6, 0, '=IF(E_PAID=0,"",(E_LOCAL+E_NOTLOCAL)/E_PAID)', self.f.big_pct, _value(fig.total.coverage)
+        )
         put(ws, 8, 0, "Every row read, and where it went", self.f.bold)
         self.header(
             ws, 9, ["Kind", "Category", "What it means", "Rows", "Amount £", "Share of payments £"], freeze=False
