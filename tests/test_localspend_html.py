@@ -19,7 +19,7 @@ from socialvalue.output.reportkit import Kind
 from socialvalue.output.reportkit.html import show
 from socialvalue.problems import Problem
 
-from .browser import check_page, require_chromium
+from .browser import check_page, pdf_page_sizes, require_chromium
 from .test_localspend import DIRTY, LOCAL, write_csv
 
 __all__ = ["files", "run"]  # the fixtures, shared
@@ -263,6 +263,8 @@ def test_page_in_headless_chromium(made: tuple[Path, Path, Any], tmp_path: Path)
         marks = sum(n for colour, n in c["colours"].items() if colour not in ("rgb(0, 0, 0)", "rgb(255, 255, 255)",
                                                                                "rgb(221, 221, 221)"))  # fmt: skip
         assert marks >= 1 and c["width"] > 300, c
+    sizes = pdf_page_sizes(check.pdf)
+    assert sizes and all(abs(w - 595) < 1 and abs(h - 842) < 1 for w, h in sizes)  # prints on A4 portrait
 
 
 def test_the_page_is_written_with_the_workbook_or_not_at_all(tmp_path: Path, files: dict[str, Path]) -> None:
