@@ -13,11 +13,12 @@ text to be split again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator
 
 
 class Severity(StrEnum):
@@ -58,6 +59,15 @@ class CellRef:
         """``Commitments!E14`` (the sheet name quoted as Excel would where it has spaces or quotes)."""
         return f"{quote_sheet(self.sheet)}!{self.a1}" if self.sheet else self.a1
 
+    @property
+    def text(self) -> str:
+        """``Method statements!E5``: how records, the JSON export and the Readings sheet write a reference
+        (the sheet name never quoted; :meth:`parse` reads it back)."""
+        return f"{self.sheet}!{self.a1}" if self.sheet else self.a1
+
+    def __reduce__(self) -> tuple[type[CellRef], tuple[str, int, int]]:
+        return CellRef, (self.sheet, self.row, self.col)
+
     @classmethod
     def parse(cls, text: str) -> CellRef | None:
         """``Commitments!E14`` or ``'Method statements'!E5`` back to a reference; None when it is not one."""
@@ -73,6 +83,33 @@ class CellRef:
         return cls(sheet, int(found["row"]), col - 1)
 
 
+def _cell_in(value: object) -> CellRef | None:
+    if value is None or isinstance(value, CellRef):
+        return value
+    if isinstance(value, str):
+        if not value:
+            return None
+        ref = CellRef.parse(value)
+        if ref is not None:
+            return ref
+    raise ValueError(f"not a cell reference: {shorten(value)!r}")
+
+
+def cell_text(ref: CellRef | None) -> str:
+    """``Commitments!E14`` (:attr:`CellRef.text`), or ``""`` for no cell."""
+    return ref.text if ref is not None else ""
+
+
+Cell = Annotated[
+    CellRef | None,
+    PlainValidator(_cell_in, json_schema_input_type=str),
+    PlainSerializer(cell_text, return_type=str),
+]
+"""A field holding the cell a value came from (None when it has none). Models and records hold the
+:class:`CellRef`; their dumps and the JSON export hold its text (``Commitments!E14``, ``""`` for none), and
+loading reads that text back."""
+
+
 def quote_sheet(name: str) -> str:
     """A sheet name as a formula or reference writes it: ``Commitments`` or ``'Method statements'``."""
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name):
@@ -80,10 +117,20 @@ def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+class UnregisteredCode(ValueError):
+    """A problem was made with a code no part declared (:func:`define`): a programming error."""
+
+
 class Problem(BaseModel):
-    """One problem, located as precisely as the input allows."""
+    """One problem, located as precisely as the input allows.
+
+    Made from its :class:`ProblemCode` (``NOT_A_NUMBER.at(cell, ...)``); making one directly with a code no
+    part declared raises :class:`UnregisteredCode`. Problems read back from a file (``model_validate``, e.g.
+    a results JSON from another version) are data, and are not refused.
+    """
 
     model_config = ConfigDict(frozen=True)
+
 
     code: str
     """Stable machine-readable code, e.g. ``not-a-number`` or ``zip-bomb`` (see :func:`registered`)."""
@@ -112,6 +159,15 @@ class Problem(BaseModel):
         return where.strip()
 
     @property
+    def kind(self) -> ProblemCode | None:
+        """The registered definition of this problem's code (None only for one read back from a file)."""
+        return _REGISTRY.get(self.code)
+
+    def is_(self, kind: ProblemCode) -> bool:
+        """True when this problem is of ``kind`` (match on the code, never on the wording)."""
+        return self.code == kind.code
+
+    @property
     def ref(self) -> CellRef | None:
         """The single cell this problem is about, when it is about one cell."""
         return CellRef.parse(f"{quote_sheet(self.sheet)}!{self.cell}") if self.sheet and self.cell else None
@@ -128,6 +184,8 @@ class ProblemCode:
     code: str
     severity: Severity
     template: str
+    part: str = field(default="", compare=False)
+    """The module that declared it (the part that reports it), for docs/problem-codes.md."""
 
     def __str__(self) -> str:
         return self.code
@@ -158,8 +216,10 @@ class ProblemCode:
             raw=shorten(raw) if raw not in ("", None) else "",
         )
 
-    def at(self, ref: CellRef, *, file: str = "", **kwargs: Any) -> Problem:
-        """A problem of this kind about one cell."""
+    def at(self, ref: CellRef | None, *, file: str = "", **kwargs: Any) -> Problem:
+        """A problem of this kind about one cell (or, with ``ref`` None, about no particular cell)."""
+        if ref is None:
+            return self(file=file, **kwargs)
         return self(file=file, sheet=ref.sheet, cell=ref.a1, **kwargs)
 
 
@@ -168,7 +228,7 @@ _REGISTRY: dict[str, ProblemCode] = {}
 
 def define(code: str, severity: Severity, template: str) -> ProblemCode:
     """Register a problem code once, where the part that reports it lives; a second, different definition is a bug."""
-    made = ProblemCode(code, severity, template)
+    made = ProblemCode(code, severity, template, sys._getframe(1).f_globals.get("__name__", ""))
     known = _REGISTRY.setdefault(code, made)
     if known != made:
         raise ValueError(f"problem code {code!r} is defined twice, differently")

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 
 from socialvalue.intake.values import (
     ISSUE_CODES,
+    ISSUE_KINDS,
     LARGEST,
+    NEGATIVE,
     NOT_A_DATE,
     Read,
     ValueIssue,
@@ -36,6 +38,11 @@ from socialvalue.intake.values import (
 )
 
 UNITS = ("FTE-year", "week", "hour", "tCO2e", "mile", "tonne", "GBP")
+
+
+def issue(code: str, reason: str) -> ValueIssue:
+    """The issue a reader gives, by its code."""
+    return ValueIssue(next(k for k in ISSUE_KINDS if k.code == code), reason)
 
 
 def code(read: Read[Any]) -> str:
@@ -57,8 +64,8 @@ def test_read_and_issue_are_frozen() -> None:
     with pytest.raises(AttributeError):
         r.value = 2.0  # type: ignore[misc]
     with pytest.raises(AttributeError):
-        ValueIssue("x", "y").code = "z"  # type: ignore[misc]
-    assert Read(None, ValueIssue("negative", "r")) == Read(None, ValueIssue("negative", "r"))
+        ValueIssue(NEGATIVE, "y").reason = "z"  # type: ignore[misc]
+    assert Read(None, ValueIssue(NEGATIVE, "r")) == Read(None, ValueIssue(NEGATIVE, "r"))
 
 
 # --- blank -----------------------------------------------------------------------------------
@@ -204,12 +211,12 @@ def test_unit_named_in_the_plural() -> None:
 
 
 def test_wrong_unit_reason() -> None:
-    assert read_quantity("12 weeks", "hour").issue == ValueIssue(
+    assert read_quantity("12 weeks", "hour").issue == issue(
         "wrong-unit",
         '"12 weeks" is in weeks, but this measure is counted in hours: '
         "type the number of hours only (units are never converted for you)",
     )
-    assert read_money("€1,200").issue == ValueIssue(
+    assert read_money("€1,200").issue == issue(
         "wrong-unit",
         '"€1,200" is in a currency other than pounds (€), but this answer is in pounds (£): type the amount in £ only',
     )
@@ -252,7 +259,7 @@ def test_ambiguous_grouping(raw: str) -> None:
 
 
 def test_ambiguous_reason() -> None:
-    assert read_quantity("1,23,4", "hour").issue == ValueIssue(
+    assert read_quantity("1,23,4", "hour").issue == issue(
         "ambiguous-number",
         '"1,23,4" could be read more than one way: type the number with no separators except a full stop '
         "before any decimals, such as 12.5",
@@ -282,7 +289,7 @@ def test_money_shorthands(raw: str, value: float, note: str) -> None:
 @pytest.mark.parametrize(("raw", "unit"), [("1.2k", "hour"), ("12m", "mile"), ("2 million", "week")])
 def test_shorthands_only_for_money(raw: str, unit: str) -> None:
     assert code(read_quantity(raw, unit)) == "not-a-number"
-    assert read_quantity("1.2k", "hour").issue == ValueIssue(
+    assert read_quantity("1.2k", "hour").issue == issue(
         "not-a-number", '"1.2k" uses a shorthand (k): type the whole number, such as 1200'
     )
 
@@ -329,7 +336,7 @@ def test_percent(raw: object, value: float, note: str | None) -> None:
 @pytest.mark.parametrize("raw", ["0.15", "1", "0,5"])
 def test_percent_text_between_0_and_1_without_sign_is_ambiguous(raw: str) -> None:
     assert code(read_percent(raw)) == "ambiguous-percent"
-    assert read_percent("0.15").issue == ValueIssue(
+    assert read_percent("0.15").issue == issue(
         "ambiguous-percent", '"0.15" could mean 15% or 0.15%: type it with a % sign, such as 15% or 0.15%'
     )
 
@@ -367,7 +374,7 @@ def test_percent_sign_in_a_quantity(raw: str) -> None:
 def test_booleans_in_number_cells(raw: bool) -> None:
     assert code(read_quantity(raw, "hour")) == "boolean-not-number"
     assert code(read_money(raw)) == "boolean-not-number"
-    assert read_quantity(True, "hour").issue == ValueIssue(
+    assert read_quantity(True, "hour").issue == issue(
         "boolean-not-number", "TRUE is a yes/no value, not a number: type a plain number such as 12"
     )
 
@@ -383,7 +390,7 @@ def test_booleans_in_number_cells(raw: bool) -> None:
     ],
 )
 def test_dates_in_number_cells(raw: object, shown: str) -> None:
-    assert read_quantity(raw, "hour").issue == ValueIssue(
+    assert read_quantity(raw, "hour").issue == issue(
         "date-not-number",
         f"Excel shows this as {shown}; type a plain number such as 12 "
         "(if Excel changes it again, format the cell as Number first)",
@@ -418,7 +425,7 @@ def test_error_text(raw: str) -> None:
         read_postcode(raw),
     ):
         assert code(read) == "error-cell"
-    assert read_quantity("#DIV/0!", "hour").issue == ValueIssue(
+    assert read_quantity("#DIV/0!", "hour").issue == issue(
         "error-cell", "this cell shows the Excel error #DIV/0!: correct the formula, or type a plain number such as 12"
     )
 
@@ -436,7 +443,7 @@ def test_formula_stored_as_text(raw: str) -> None:
 def test_negative(raw: object) -> None:
     assert code(read_quantity(raw, "GBP")) == "negative"
     assert code(read_money(raw)) == "negative"
-    assert read_quantity("-5", "hour").issue == ValueIssue(
+    assert read_quantity("-5", "hour").issue == issue(
         "negative", '"-5" is negative: type a plain number such as 12, not below 0'
     )
 
@@ -446,7 +453,7 @@ def test_zero_is_a_quantity_but_not_a_price() -> None:
     assert read_quantity("-0", "hour") == Read(0.0, None, "read '-0' as 0")
     assert code(read_money(0.0)) == "zero-amount"
     assert code(read_money("£0")) == "zero-amount"
-    assert read_money(0.0).issue == ValueIssue(
+    assert read_money(0.0).issue == issue(
         "zero-amount", '"0" is zero: type the amount in £ as a plain number such as 1200, above 0'
     )
 
@@ -473,13 +480,13 @@ def test_zero_is_a_quantity_but_not_a_price() -> None:
     ],
 )
 def test_words_are_not_numbers(raw: str, example: str) -> None:
-    assert read_quantity(raw, "hour").issue == ValueIssue(
+    assert read_quantity(raw, "hour").issue == issue(
         "not-a-number", f'"{raw}" is not a number: type a plain number such as {example}'
     )
 
 
 def test_not_a_number_reason_from_the_brief() -> None:
-    assert read_quantity("twelve", "FTE-year").issue == ValueIssue(
+    assert read_quantity("twelve", "FTE-year").issue == issue(
         "not-a-number", '"twelve" is not a number: type a plain number such as 12'
     )
 
@@ -488,7 +495,7 @@ def test_not_a_number_reason_from_the_brief() -> None:
     "raw", ["10-12", "10 - 12", "10–12", "10 — 12", "10 to 12", "between 10 and 12", "10 or 12", "£10k-£12k", "10~12"]
 )
 def test_ranges(raw: str) -> None:
-    assert read_quantity(raw, "GBP").issue == ValueIssue(
+    assert read_quantity(raw, "GBP").issue == issue(
         "range-not-number", f'"{raw}" is a range: give one number: the commitment you will be held to'
     )
 
@@ -542,7 +549,7 @@ def test_yes_no(raw: object, value: bool, note: str) -> None:
 @pytest.mark.parametrize("raw", ["maybe", "Yes - see policy", "Y/N", 2.0, -1, 0.5, dt.date(2024, 1, 1), math.nan])
 def test_not_yes_no(raw: object) -> None:
     assert code(read_yes_no(raw)) == "not-yes-no"
-    assert read_yes_no("maybe").issue == ValueIssue("not-yes-no", '"maybe" is not Yes or No: type Yes or No')
+    assert read_yes_no("maybe").issue == issue("not-yes-no", '"maybe" is not Yes or No: type Yes or No')
 
 
 # --- text ---------------------------------------------------------------------------------------------
@@ -568,7 +575,7 @@ def test_text(raw: object, value: str, note: str) -> None:
 
 
 def test_text_issues() -> None:
-    assert read_text("#VALUE!").issue == ValueIssue(
+    assert read_text("#VALUE!").issue == issue(
         "error-cell", "this cell shows the Excel error #VALUE!: correct the formula, or type your answer"
     )
     assert code(read_text(math.nan)) == "not-finite"
@@ -638,7 +645,7 @@ def test_postcode(raw: str, value: str, note: str) -> None:
 @pytest.mark.parametrize("raw", ["XYZ", "L3", "Q1 1AA", "L3 8CI", "LL3 8EN9", "12345", 12.0, True, "L3-8EN"])
 def test_not_postcode(raw: object) -> None:
     assert code(read_postcode(raw)) == "not-postcode"
-    assert read_postcode("XYZ").issue == ValueIssue(
+    assert read_postcode("XYZ").issue == issue(
         "not-postcode", '"XYZ" is not a UK postcode: type a postcode such as L3 8EN'
     )
 
@@ -930,7 +937,7 @@ def test_read_date(raw: object, value: dt.date | None, note: str) -> None:
 )
 def test_read_date_refuses(raw: object, why: str) -> None:
     got = read_date(raw)
-    assert got.value is None and got.issue is not None and got.issue.code == NOT_A_DATE
+    assert got.value is None and got.issue is not None and got.issue.kind is NOT_A_DATE
     assert why in got.issue.reason
 
 
@@ -947,7 +954,7 @@ def test_the_format_characters_removed_are_those_of_this_pythons_unicode_tables(
     import sys
     import unicodedata
 
-    from socialvalue.intake.values import _FORMAT_CHARACTERS
+    from socialvalue.intake.values.common import _FORMAT_CHARACTERS
 
     for cp in range(sys.maxunicode + 1):
         c = chr(cp)
