@@ -496,7 +496,7 @@ class _CountingInflater:
 @pytest.fixture
 def inflated(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Bytes the guard inflates during the test: assert on the work done, not on the clock."""
-    import socialvalue.intake.guard as guard_module
+    import socialvalue.intake.guard.inflate as guard_module
 
     counter = [0]
     real = zlib.decompressobj
