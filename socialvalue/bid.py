@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from socialvalue.problems import Cell
 from socialvalue.records import record
 
 LARGEST = 1e15
@@ -33,7 +34,8 @@ class Commitment:
     raw: str = ""
     """What the supplier typed, when it was not already a plain number."""
     evidence: str = ""
-    cell: str = ""
+    cell: Cell = None
+    """The quantity's cell (``Commitments!E14``)."""
     counted: bool = True
     """False when a problem stops the commitment being counted."""
     note: str = ""
@@ -47,7 +49,7 @@ class Answer:
     code: str
     text: str
     words: int
-    cell: str = ""
+    cell: Cell = None
     digest: str = ""
     """A hash of the answer with case and spacing ignored (kept when the text is not): two bids giving the
     same answer word for word are flagged (see :mod:`socialvalue.intake.names`)."""
@@ -60,7 +62,7 @@ class GateAnswer:
     code: str
     passed: bool | None
     evidence: str = ""
-    cell: str = ""
+    cell: Cell = None
 
 
 class Bid(_Model):
@@ -76,7 +78,7 @@ class Bid(_Model):
     is_vcse: bool | None = None
     contact_email: str = ""
     price: float | None = None
-    price_cell: str = ""
+    price_cell: Cell = None
     price_raw: str = Field(default="", description="The price as typed, when it was not a plain number.")
     price_note: str = Field(default="", description="How a price typed as text was read, e.g. read '£1.2m' as 1200000.")
     commitments: dict[str, Commitment] = Field(default_factory=dict)

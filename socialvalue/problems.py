@@ -131,7 +131,6 @@ class Problem(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-
     code: str
     """Stable machine-readable code, e.g. ``not-a-number`` or ``zip-bomb`` (see :func:`registered`)."""
     reason: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from socialvalue.bid import Answer, Bid, Commitment, GateAnswer, PanelScore
+from socialvalue.problems import CellRef
 from socialvalue.rubric import ProxyValue, Rubric, ValueSet
 
 VALUES = ValueSet(
@@ -78,7 +79,7 @@ def bid(
         supplier_name=name,
         price=price,
         commitments={
-            code: Commitment(code=code, quantity=q, cell=f"Commitments!E{i + 4}")
+            code: Commitment(code=code, quantity=q, cell=CellRef("Commitments", i + 4, 4))
             for i, (code, q) in enumerate((commitments or {}).items())
         },
         answers={"Q1": Answer(code="Q1", text="answer", words=1)},

@@ -261,7 +261,7 @@ def test_a_formula_in_an_answer_cell_is_never_used_silently(
     assert reading.bid is not None
     refused = problem.severity is Severity.ERROR
     if sheet == "Commitments":
-        commitment = next(c for c in reading.bid.commitments.values() if c.cell == f"Commitments!{cell}")
+        commitment = next(c for c in reading.bid.commitments.values() if c.cell == CellRef.parse(f"Commitments!{cell}"))
         assert commitment.counted is not refused
     else:
         assert reading.bid.price is None  # the price was not used

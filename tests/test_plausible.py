@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialvalue.bid import LARGEST, Bid, Commitment
+from socialvalue.problems import CellRef
 from socialvalue.rubric import Rubric
 from socialvalue.scoring import TenderResult, score_tender
 from tests.builders import VALUES, bid, rubric, scores
@@ -70,7 +71,8 @@ def _hostile(price: float | None, quantities: dict[str, float | None]) -> Bid:
     return b.model_copy(
         update={
             "commitments": {
-                c: Commitment(c, q, cell=f"Commitments!E{i + 4}") for i, (c, q) in enumerate(quantities.items())
+                c: Commitment(c, q, cell=CellRef("Commitments", i + 4, 4))
+                for i, (c, q) in enumerate(quantities.items())
             }
         }
     )

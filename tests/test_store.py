@@ -373,6 +373,28 @@ def test_a_return_with_any_error_is_rejected_whole_with_every_problem_listed(
     assert snapshot(awarded) == before
 
 
+def test_a_return_is_read_by_the_bids_formula_rule_and_response_area(awarded: str, tmp_path: Path) -> None:
+    """A return's input cells follow the same rule as a bid's (intake/formulas.py) and only its area is read."""
+    good = filled_return(awarded, "C-1", "2026Q2", tmp_path / "good.xlsx", KPIS)
+
+    def edits(ws: Any) -> None:
+        rows = _rows(ws)
+        ws.cell(row=rows["LE01"], column=8).value = "=[1]Prices!$A$1"  # from another workbook: refused
+        ws.cell(row=rows["SK01"], column=8).value = "=2+3"  # saved without its result: refused
+        ws.cell(row=2, column=30).value = "a note far to the right"  # beyond the return's columns: listed, not read
+
+    inbox = tmp_path / "in"
+    _edit(good, inbox / "formulas.xlsx", edits)
+    before = snapshot(awarded)
+    code, out = run("returns", "ingest", inbox, "--store", awarded)
+    assert code == 1 and "0 return(s) recorded, 1 rejected" in out
+    lines = out.splitlines()
+    assert any("formulas.xlsx Delivery!H4" in line and "outside this workbook" in line for line in lines), out
+    assert any("formulas.xlsx Delivery!H6" in line and "saved without its result" in line for line in lines), out
+    assert any("formulas.xlsx Delivery" in line and "AD2" in line and "not read" in line for line in lines), out
+    assert snapshot(awarded) == before
+
+
 def test_status_rag_overdue_and_double_counting(awarded: str, results: Path, example_tender, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _award(awarded, results, example_tender.bids_dir, "C-2", SECOND, "RBL", "--not-first")
     _award(awarded, results, example_tender.bids_dir, "C-3", WINNER, "REM")  # the same bid again: counted twice

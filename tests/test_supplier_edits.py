@@ -22,7 +22,7 @@ from openpyxl.workbook import Workbook
 from socialvalue.batch import Batch, score_folder
 from socialvalue.example import ExampleTender
 from socialvalue.fill import fill_response
-from socialvalue.problems import Problem
+from socialvalue.problems import CellRef, Problem
 from socialvalue.rubric import RubricSource
 from socialvalue.scoring import BidStatus
 
@@ -386,11 +386,11 @@ def test_a_price_typed_as_text_is_recorded_as_a_quantity_is(setup: Setup, twin: 
 
     batch = _run(setup, supplier={"bid_price": "£1.5m"})
     edited = _result(batch)
-    assert (edited.price, edited.price_raw, edited.price_cell) == (1_500_000, "£1.5m", "Supplier!C7")
+    assert (edited.price, edited.price_raw, edited.price_cell) == (1_500_000, "£1.5m", CellRef("Supplier", 7, 2))
     assert edited.price_note == "read '£1.5m' as 1500000 (removed £; 'm' = ×1,000,000)"
     saved = json.loads(write_json(batch.result, tmp_path / "r.json").read_text(encoding="utf-8"))
     row = next(b for b in saved["bids"] if b["file"] == NAME)
-    assert (row["price_raw"], row["price_note"]) == ("£1.5m", edited.price_note)
+    assert (row["price_raw"], row["price_note"], row["price_cell"]) == ("£1.5m", edited.price_note, "Supplier!C7")
     assert _scores(batch) == _scores(twin)  # the same price as the twin's 1500000
 
 

@@ -395,7 +395,7 @@ def test_any_typed_values_are_read_or_reported(
     assert reading.bid is not None
     for code in codes:
         c = reading.bid.commitments[code]
-        reported = any(p.cell == c.cell.split("!")[1] for p in reading.problems)
+        reported = any(p.ref == c.cell for p in reading.problems)
         # every quantity is a finite non-negative number, blank, or reported at its cell
         assert (
             c.quantity is None

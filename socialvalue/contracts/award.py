@@ -20,7 +20,7 @@ from pathlib import Path
 from socialvalue.intake.bid_reader import read_bid
 from socialvalue.output.summaries import LoadedResults
 from socialvalue.periods import Period, quarters_between
-from socialvalue.problems import CellRef, Problem, Severity, define
+from socialvalue.problems import Problem, Severity, cell_text, define
 from socialvalue.rubric import RubricSource
 from socialvalue.scoring.results import BidStatus, MeasureLine
 
@@ -96,12 +96,8 @@ def plan_award(
         if m.quantity is None or m.quantity <= 0:
             continue
         if not m.counted:
-            ref = CellRef.parse(m.cell)
             quantity, why = f"{m.quantity:,g} {m.unit}", m.note or "not counted"
-            if ref is not None:
-                problems.append(NOT_A_KPI.at(ref, file=bid_path.name, code=m.code, quantity=quantity, why=why))
-            else:
-                problems.append(NOT_A_KPI(file=bid_path.name, code=m.code, quantity=quantity, why=why))
+            problems.append(NOT_A_KPI.at(m.cell, file=bid_path.name, code=m.code, quantity=quantity, why=why))
             continue
         kpis.append(_kpi(m, model_theme.get(m.theme, ""), _phase(m.quantity, weights.get(m.code, weights["*"]))))
     if not kpis and not any(p.severity is Severity.ERROR for p in problems):
@@ -133,7 +129,7 @@ def _kpi(m: MeasureLine, model_theme: str, phased: list[float]) -> KpiPlan:
         code=m.code, theme=m.theme, model_theme=model_theme, description=m.description, unit=m.unit,
         committed_quantity=m.quantity, counted_quantity=m.counted_quantity, unit_value_gbp=m.unit_value,
         value_code=m.value_code, value_source=m.value_source, deadweight_pct=m.deadweight_pct,
-        displacement_pct=m.displacement_pct, attribution_pct=m.attribution_pct, net_factor=factor, bid_cell=m.cell,
+        displacement_pct=m.displacement_pct, attribution_pct=m.attribution_pct, net_factor=factor, bid_cell=cell_text(m.cell),
         bid_evidence=m.evidence, phased=phased,
     )  # fmt: skip
 

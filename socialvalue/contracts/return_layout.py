@@ -6,7 +6,8 @@ same one the response workbook carries) names the contract, the quarter and the 
 
 from __future__ import annotations
 
-from socialvalue.layout import HEADER_ROW, META, Column
+from socialvalue.intake.extent import Area
+from socialvalue.layout import HEADER_ROW, META, READ_ROWS, Column
 
 RETURN_KIND = "delivery-return"
 RETURN_LAYOUT_VERSION = "1"
@@ -35,3 +36,9 @@ RETURN_COLUMNS = (
     RET_DELIVERED, RET_EVIDENCE, RET_REFERENCE, RET_DELIVERED_TO_DATE, RET_PERCENT, RET_RULES,
 )  # fmt: skip
 RETURN_INPUTS = (RET_DELIVERED, RET_EVIDENCE, RET_REFERENCE)
+
+
+def return_areas() -> dict[str, Area]:
+    """The cells read on the sheets of a return (as for a bid: cells beyond are listed, never read)."""
+    width = max(c.index for c in RETURN_COLUMNS) + 1
+    return {DELIVERY: Area(READ_ROWS, width), META_SHEET: Area(READ_ROWS, 2)}

@@ -8,18 +8,15 @@ Nothing here raises for bad input, and nothing here writes to the store.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from python_calamine import CalamineWorkbook, SheetVisibleEnum
-
-from socialvalue.intake.structure import SheetFacts
+from socialvalue.intake.rows import keyed_rows
+from socialvalue.intake.sheet import SheetReader, hidden_sheets
 from socialvalue.intake.values import is_blank, read_quantity, read_text
 from socialvalue.intake.workbook import open_workbook, read_meta, read_sheet
-from socialvalue.layout import Column
 from socialvalue.periods import Period
-from socialvalue.problems import CellRef, Problem, Severity, define
+from socialvalue.problems import Problem, Severity, define
 
 from . import return_layout as R
 from .models import ReturnKpi, ReturnLine, ReturnReading, ReturnSpec
@@ -41,59 +38,31 @@ TEXT_CHANGED = define(
 )
 DELIVERED_BLANK = define("delivered-blank", Severity.ERROR, "nothing was typed for KPI {code}: type the {unit} delivered this quarter, or 0 if none")  # fmt: skip
 EVIDENCE_MISSING = define("evidence-missing", Severity.ERROR, "{quantity:,g} {unit} delivered for KPI {code} but no evidence is described: say what shows it was delivered")  # fmt: skip
-CELL_UNUSABLE = define("return-cell-unusable", Severity.ERROR, "{why}")
-HIDDEN_SHEET = define("return-hidden-sheet", Severity.WARNING, "the sheet '{sheet}' is hidden; hidden content is not read as part of the return")  # fmt: skip
-MERGED_INPUT = define(
-    "return-merged-cells", Severity.WARNING, "cells {area} were merged over answer cells: only the first was read"
-)
 
 SpecLookup = Callable[[str, str], tuple[ReturnSpec | None, list[Problem]]]
 """(contract, period) → what the store expects of that return, or the problems saying why there is none."""
 
 
-class _Rows:
-    """The Delivery sheet's values with cell references and the guard's findings for it."""
-
-    def __init__(self, file: str, grid: list[list[Any]], facts: SheetFacts, problems: list[Problem]) -> None:
-        self.file, self.grid, self.facts, self.problems = file, grid, facts, problems
-
-    def ref(self, row0: int, col: Column) -> CellRef:
-        return CellRef(R.DELIVERY, row0 + 1, col.index)
-
-    def value(self, row0: int, col: Column) -> Any:
-        line = self.grid[row0] if row0 < len(self.grid) else []
-        return line[col.index] if col.index < len(line) else ""
-
-    def unusable(self, row0: int, col: Column) -> bool:
-        """An error cell or a formula saved without its result: the value cannot be seen, so it is refused."""
-        ref = self.ref(row0, col)
-        error = self.facts.error_cells.get(ref.a1)
-        if error is not None:
-            self.problems.append(CELL_UNUSABLE.at(ref, file=self.file, raw=error, why=f"the cell shows the error {error}: type the value itself"))  # fmt: skip
-            return True
-        if ref.a1 in self.facts.formula_no_value:
-            why = "the cell holds a formula saved without its result: type the value itself, or open and save the file in Excel"
-            self.problems.append(CELL_UNUSABLE.at(ref, file=self.file, why=why))
-            return True
-        return False
+class _Rows(SheetReader):
+    """The Delivery sheet: values, cell references, the one rule for unusable input cells, rows by KPI code."""
 
     def by_code(self, contract: str, known: set[str]) -> dict[str, int]:
         found: dict[str, int] = {}
-        for row0 in range(R.FIRST_ROW - 1, len(self.grid)):
-            raw = self.value(row0, R.RET_CODE)
-            if is_blank(raw):
-                if any(not is_blank(self.value(row0, c)) for c in R.RETURN_INPUTS):
-                    self.problems.append(ROW_UNKNOWN.at(self.ref(row0, R.RET_CODE), file=self.file, code="", contract=contract))  # fmt: skip
-                continue
-            code = str(raw).strip()
-            if code in found:
-                self.problems.append(ROW_DUPLICATE.at(self.ref(row0, R.RET_CODE), file=self.file, raw=code, code=code, first=found[code] + 1))  # fmt: skip
+        for row in keyed_rows(self.grid, (R.RET_CODE.index,), R.FIRST_ROW - 1):
+            code, ref = row.key[0], self.ref(row.row0, R.RET_CODE)
+            if row.first is not None:
+                self.problems.append(ROW_DUPLICATE.at(ref, file=self.file, raw=code, code=code, first=row.first + 1))
             elif code not in known:
-                filled = any(not is_blank(self.value(row0, c)) for c in R.RETURN_INPUTS)
+                filled = any(not is_blank(self.value(row.row0, c)) for c in R.RETURN_INPUTS)
                 severity = Severity.ERROR if filled else Severity.WARNING
-                self.problems.append(ROW_UNKNOWN.at(self.ref(row0, R.RET_CODE), file=self.file, raw=code, severity=severity, code=code, contract=contract))  # fmt: skip
+                self.problems.append(ROW_UNKNOWN.at(ref, file=self.file, raw=code, severity=severity, code=code, contract=contract))  # fmt: skip
             else:
-                found[code] = row0
+                found[code] = row.row0
+        for row0 in range(R.FIRST_ROW - 1, len(self.grid)):  # figures on a row with no code
+            if is_blank(self.value(row0, R.RET_CODE)) and any(
+                not is_blank(self.value(row0, c)) for c in R.RETURN_INPUTS
+            ):
+                self.problems.append(ROW_UNKNOWN.at(self.ref(row0, R.RET_CODE), file=self.file, code="", contract=contract))  # fmt: skip
         return found
 
 
@@ -101,7 +70,7 @@ def read_return(path: Path, lookup: SpecLookup, display_name: str | None = None)
     """Guard and read one return file; check it against what the store expects (via ``lookup``)."""
     name = display_name or path.name
     problems: list[Problem] = []
-    opened = open_workbook(path, problems, name)
+    opened = open_workbook(path, problems, name, areas=R.return_areas())
     wb = opened.wb
     reading = ReturnReading(file=name, sha256=opened.sha256)
     if wb is None:
@@ -126,7 +95,7 @@ def read_return(path: Path, lookup: SpecLookup, display_name: str | None = None)
     if meta.get("kpi_fingerprint") != spec.fingerprint:
         problems.append(TEMPLATE_STALE(file=name, sheet=R.META_SHEET, contract=contract, period=period.key))
         return reading.model_copy(update={"problems": problems})
-    _hidden_sheets(wb, name, problems)
+    hidden_sheets(wb, name, problems, what="return")
     if R.DELIVERY not in wb.sheet_names:
         problems.append(NOT_A_RETURN(file=name, sheet=R.DELIVERY, why=f"the sheet '{R.DELIVERY}' is missing"))
         return reading.model_copy(update={"problems": problems})
@@ -134,8 +103,8 @@ def read_return(path: Path, lookup: SpecLookup, display_name: str | None = None)
     if loaded is None:
         return reading.model_copy(update={"problems": problems})
     grid, merged = loaded
-    _merged_inputs(merged, name, problems)
-    rows = _Rows(name, grid, opened.guard.facts(R.DELIVERY), problems)
+    rows = _Rows(name, R.DELIVERY, grid, problems, opened.guard, what="return")
+    rows.check_layout(R.RETURN_INPUTS, merged, R.FIRST_ROW)
     found = rows.by_code(contract, {k.code for k in spec.kpis})
     lines = [line for k in spec.kpis if (line := _line(rows, k, found.get(k.code))) is not None]
     return reading.model_copy(update={"lines": lines, "problems": problems})
@@ -168,8 +137,7 @@ def _line(rows: _Rows, k: ReturnKpi, row0: int | None) -> ReturnLine | None:
     for got, col, raw_value in ((quantity, R.RET_DELIVERED, raw), (evidence, R.RET_EVIDENCE, None), (reference, R.RET_REFERENCE, None)):  # fmt: skip
         if got.issue is not None:
             shown = raw_value if raw_value is not None else rows.value(row0, col)
-            problems.append(Problem(code=got.issue.code, reason=got.issue.reason, file=file, sheet=R.DELIVERY,
-                                    cell=rows.ref(row0, col).a1, raw=str(shown)[:80]))  # fmt: skip
+            rows.issue(got.issue, row0, col, shown)
             bad = True
     delivered = quantity.value if quantity.value is not None else 0.0
     if bad:
@@ -180,19 +148,3 @@ def _line(rows: _Rows, k: ReturnKpi, row0: int | None) -> ReturnLine | None:
     notes = "; ".join(n for n in (quantity.note, evidence.note, reference.note) if n)
     return ReturnLine(code=k.code, delivered=delivered, evidence=evidence.value or "", reference=reference.value or "",
                       cell=str(cell), note=notes)  # fmt: skip
-
-
-def _hidden_sheets(wb: CalamineWorkbook, file: str, problems: list[Problem]) -> None:
-    for meta in wb.sheets_metadata:
-        if meta.name != R.META_SHEET and meta.visible != SheetVisibleEnum.Visible:
-            problems.append(HIDDEN_SHEET(file=file, sheet=meta.name))
-
-
-def _merged_inputs(
-    merged: Sequence[tuple[tuple[int, int], tuple[int, int]]], file: str, problems: list[Problem]
-) -> None:
-    inputs = {c.index for c in R.RETURN_INPUTS}
-    for (r0, c0), (r1, c1) in merged:
-        if r1 >= R.FIRST_ROW - 1 and any(c0 <= c <= c1 for c in inputs):
-            area = f"{CellRef('', r0 + 1, c0).a1}:{CellRef('', r1 + 1, c1).a1}"
-            problems.append(MERGED_INPUT(file=file, sheet=R.DELIVERY, cell=area, area=area))

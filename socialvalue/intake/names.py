@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from socialvalue.bid import Bid
-from socialvalue.problems import CellRef, Problem, Severity, define
+from socialvalue.problems import Problem, Severity, define
 
 _SUFFIXES = re.compile(r"\b(limited|ltd|plc|llp|cic|uk|the|and|co|company|group)\b")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -147,12 +147,9 @@ def look_alikes(bids: Sequence[Bid]) -> list[Alike]:
                 continue
             earlier = first_answer.setdefault((code, answer.digest), b)
             if earlier is not b:
-                ref = CellRef.parse(answer.cell) if answer.cell else None
                 fields: dict[str, Any] = dict(code=code, words=answer.words, other=earlier.file)
-                problem = (
-                    IDENTICAL_ANSWER.at(ref, file=b.file, **fields)
-                    if ref
-                    else IDENTICAL_ANSWER(file=b.file, field=code, **fields)
-                )
+                if answer.cell is None:
+                    fields["field"] = code
+                problem = IDENTICAL_ANSWER.at(answer.cell, file=b.file, **fields)
                 out.append(Alike(b.file, earlier.file, problem, f"the same answer to {code}, word for word"))
     return out

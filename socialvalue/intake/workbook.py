@@ -11,12 +11,23 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from socialvalue.problems import Problem, shorten
+from socialvalue.problems import Problem, Severity, define, shorten
 
 from .extent import Area
 from .guard import DEFAULT_LIMITS, GuardLimits, GuardResult, guard_file
 
 Grid = list[list[Any]]
+
+UNREADABLE_WORKBOOK = define(
+    "unreadable-workbook",
+    Severity.ERROR,
+    "the workbook could not be read ({why}); save it again from Excel and resubmit",
+)
+SHEET_DAMAGED = define(
+    "sheet-unreadable",
+    Severity.ERROR,
+    "the sheet '{name}' is damaged and could not be read ({why}): save the workbook again from Excel and resubmit",
+)
 
 
 @dataclass
@@ -49,13 +60,7 @@ def open_workbook(
     try:
         return Opened(CalamineWorkbook.from_filelike(io.BytesIO(guard.package)), guard)
     except CalamineError as exc:  # malformed content: calamine's own error types
-        problems.append(
-            Problem(
-                code="unreadable-workbook",
-                file=name,
-                reason=f"the workbook could not be read ({shorten(exc, 120)}); save it again from Excel and resubmit",
-            )
-        )
+        problems.append(UNREADABLE_WORKBOOK(file=name, why=shorten(exc, 120)))
         return Opened(None, guard)
 
 
@@ -75,15 +80,7 @@ def read_sheet(wb: CalamineWorkbook, file: str, name: str, problems: list[Proble
         grid: Grid = sheet.to_python(skip_empty_area=False)
         merged: Merged = sheet.merged_cell_ranges or []
     except CalamineError as exc:  # a damaged part: calamine's own error types
-        problems.append(
-            Problem(
-                code="sheet-unreadable",
-                file=file,
-                sheet=name,
-                reason=f"the sheet '{name}' is damaged and could not be read ({shorten(exc, 100)}): "
-                "save the workbook again from Excel and resubmit",
-            )
-        )
+        problems.append(SHEET_DAMAGED(file=file, sheet=name, name=name, why=shorten(exc, 100)))
         return None
     return grid, merged
 

@@ -26,7 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from socialvalue import __version__
 from socialvalue.layout import cell_ref
-from socialvalue.problems import Problem, column_letters
+from socialvalue.problems import Problem, cell_text, column_letters
 from socialvalue.rubric import CriterionKind, Rubric, ValueSet
 from socialvalue.rubric.models import AgainstTarget, LinearDeduction, PricePerQualityPoint, RelativeToBest
 from socialvalue.scoring import methods
@@ -497,8 +497,8 @@ class _Writer:
             ws._write_string(row, c["bid"], bid_text)
             ws._write_string(row, c["supplier"], supplier_text)
             ws._write_string(row, c["code"], line.code)
-            if line.cell:
-                ws._write_string(row, c["cell"], line.cell)
+            if line.cell is not None:
+                ws._write_string(row, c["cell"], clean_text(line.cell.text))
             if line.raw:
                 ws._write_string(row, c["raw"], clean_text(line.raw))
             if line.quantity is not None:
@@ -515,8 +515,8 @@ class _Writer:
         ws._write_string(row, c["bid"], bid_text)
         ws._write_string(row, c["supplier"], supplier_text)
         ws._write_string(row, c["code"], "Price £")
-        if b.price_cell:
-            ws._write_string(row, c["cell"], clean_text(b.price_cell))
+        if b.price_cell is not None:
+            ws._write_string(row, c["cell"], clean_text(b.price_cell.text))
         if b.price_raw:
             ws._write_string(row, c["raw"], clean_text(b.price_raw))
         if b.price is not None:
@@ -636,7 +636,7 @@ class _Writer:
             row = HEADER_ROW + 1 + i
             for key, value in (
                 ("bid", g.bid_id), ("supplier", suppliers.get(g.bid_id, "")), ("code", g.code), ("text", g.text),
-                ("answer", g.answer), ("passed", g.passed), ("evidence", g.evidence), ("cell", g.cell),
+                ("answer", g.answer), ("passed", g.passed), ("evidence", g.evidence), ("cell", cell_text(g.cell)),
             ):  # fmt: skip
                 put(ws, row, c[key], value, self.f.excluded if key == "passed" and g.passed is not True else None)
 

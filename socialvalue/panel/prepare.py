@@ -141,7 +141,7 @@ def plan_panel(
             if blind and bid.supplier_name:
                 text, named = _redact(text, bid.supplier_name, label)
                 if named and answer is not None:
-                    sheet, _, cell = answer.cell.partition("!")
+                    sheet, cell = (answer.cell.sheet, answer.cell.a1) if answer.cell else ("", "")
                     problems.append(
                         Problem(code="answer-names-bidder", file=bid.file, sheet=sheet, cell=cell, severity=Severity.WARNING,
                                 reason=f"the answer to {q.code} names the bidder; for blind marking the name was replaced "

@@ -23,8 +23,7 @@ DOUBLE_COUNT = "possible-double-count"
 
 
 def _where(line: MeasureLine) -> tuple[str, str]:
-    sheet, _, cell = line.cell.partition("!")
-    return (sheet, cell) if cell else ("", line.cell)
+    return (line.cell.sheet, line.cell.a1) if line.cell is not None else ("", "")
 
 
 def _qty(value: float) -> str:

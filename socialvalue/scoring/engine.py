@@ -121,7 +121,7 @@ def value_measures(
                 displacement_pct=m.displacement_pct,
                 attribution_pct=m.attribution_pct,
                 net=gross * v.factor if gross is not None else None,
-                cell=c.cell if c else "",
+                cell=c.cell if c else None,
                 evidence=c.evidence if c else "",
                 note=note or (COUNT_ONLY_NOTE if row is None else ""),
                 counted=ok,
@@ -205,7 +205,7 @@ def check_gates(rubric: Rubric, bid: Bid) -> list[GateLine]:
                 answer=answer,
                 passed=passed,
                 evidence=a.evidence if a else "",
-                cell=a.cell if a else "",
+                cell=a.cell if a else None,
             )
         )
     return lines

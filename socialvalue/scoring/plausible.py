@@ -55,10 +55,6 @@ def implausible(measure: Measure, quantity: float, unit_value: float | None, pri
     return ""
 
 
-def implausible_problem(file: str, cell: str, code: str, raw: str, why: str) -> Problem:
+def implausible_problem(file: str, cell: CellRef | None, code: str, raw: str, why: str) -> Problem:
     """The problem listed for one commitment the guard did not count, at its input cell when known."""
-    what = f"the commitment to {code}"
-    ref = CellRef.parse(cell) if cell else None
-    if ref is not None:
-        return IMPLAUSIBLE.at(ref, file=file, field=code, raw=raw, what=what, why=why)
-    return IMPLAUSIBLE(file=file, field=code, raw=raw, what=what, why=why)
+    return IMPLAUSIBLE.at(cell, file=file, field=code, raw=raw, what=f"the commitment to {code}", why=why)

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from socialvalue.problems import Problem
+from socialvalue.problems import Cell, Problem
 from socialvalue.records import record
 
 
@@ -52,7 +52,8 @@ class MeasureLine:
     displacement_pct: float = 0
     attribution_pct: float = 0
     net: float | None = None
-    cell: str = ""
+    cell: Cell = None
+    """The supplier's input cell (``Commitments!E14``; written as that text in the JSON export)."""
     evidence: str = ""
     note: str = ""
     counted: bool = True
@@ -98,7 +99,7 @@ class GateLine:
     answer: str
     passed: bool | None
     evidence: str = ""
-    cell: str = ""
+    cell: Cell = None
 
 
 class BidResult(_Model):
@@ -110,7 +111,7 @@ class BidResult(_Model):
     status_reason: str = ""
     in_pool: bool = Field(default=False, description="Compared with the others for relative scoring.")
     price: float | None = None
-    price_cell: str = ""
+    price_cell: Cell = None
     price_raw: str = Field(default="", description="The price as typed, when it was not a plain number.")
     price_note: str = Field(default="", description="How a price typed as text was read.")
     price_below_mean_pct: float | None = Field(
