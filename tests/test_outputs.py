@@ -22,6 +22,9 @@ from python_calamine import CalamineWorkbook
 from socialvalue import layout as L
 from socialvalue.example import ExampleTender, example_spec
 from socialvalue.fill import fill_consensus, fill_evaluator
+from socialvalue.intake.consensus import UNDER_REVIEW, read_consensus
+from socialvalue.problems import Severity
+from socialvalue.rubric import load_rubric
 from tests.clirun import assert_kept, one_line_error, popen, snapshot, sv, temporaries
 
 RUBRIC = "hybrid-commitments-plan"
@@ -49,6 +52,20 @@ def consensus_sheet(path: Path) -> dict[tuple[str, str], tuple[object, object, o
         for r in ws.iter_rows(min_row=L.FIRST_DATA_ROW, values_only=True)
         if r[0]
     }
+
+
+def under_review(moderation: Path) -> set[tuple[str, str]]:
+    """(bid, question) of the consensus scores that reading the workbook for scoring warns are still marked for review."""
+    source = load_rubric(RUBRIC)[0]
+    assert source is not None
+    bids = {bid for bid, _ in agreed_scores()}
+    scores, problems, _ = read_consensus(moderation, source.rubric, bids)
+    assert {(s.bid_id, s.code) for s in scores} == set(agreed_scores())  # used as entered
+    marked = [p for p in problems if p.is_(UNDER_REVIEW)]
+    assert all(p.severity is Severity.WARNING and p.sheet == L.CONSENSUS for p in marked)
+    ws = load_workbook(moderation)[L.CONSENSUS]
+    at = {f"{L.CON_SCORE.letter}{r[0].row}": (str(r[0].value), str(r[2].value)) for r in ws.iter_rows() if r[0].value}
+    return {at[p.cell] for p in marked}
 
 
 # --- 1. the moderation meeting's work survives a re-collect ------------------------------------------
@@ -96,6 +113,9 @@ def test_recollect_keeps_every_consensus_entry_and_marks_what_changed(panel_run:
     wb = load_workbook(moderation)
     assert wb[L.MODERATION].cell(L.HEADER_ROW, len(L.MODERATION_COLUMNS) + 3).value == "C. Lee"
 
+    # scoring from it now uses each kept entry as entered, but says which ones nobody has re-checked
+    assert under_review(moderation) == set(agreed)
+
     # nothing new: the entries and the marks stay (nobody has reviewed yet)
     assert sv("panel", "collect", "returned", "--rubric", RUBRIC, "-o", "moderation.xlsx", cwd=work).returncode == 0
     assert "C. Lee's score (4) was added" in str(consensus_sheet(moderation)[("northwest-facilities.xlsx", "SV1")][2])
@@ -109,6 +129,7 @@ def test_recollect_keeps_every_consensus_entry_and_marks_what_changed(panel_run:
     assert after[reviewed][:2] == (3, "Reviewed with C. Lee's marks: a plan, but few dates.")
     assert "Review" not in str(after[reviewed][2])
     assert "Review" in str(after[("mersey-care-services.xlsx", "Q1")][2])
+    assert under_review(moderation) == set(agreed) - {reviewed}
 
     # --overwrite starts afresh, as asked
     fresh = sv("panel", "collect", "returned", "--rubric", RUBRIC, "-o", "moderation.xlsx", "--overwrite", cwd=work)

@@ -267,6 +267,33 @@ def test_consensus_sheet_is_prefilled_only_where_all_agree_and_never_with_a_reas
     )
 
 
+def test_a_consensus_score_is_checked_by_the_evaluators_rule_and_quoted_as_typed(
+    e2e: Run, hybrid: RubricSource, readable_bids: list[Bid], tmp_path: Path
+) -> None:
+    # one rule for both workbooks (intake/scores.py): 7 off the 0-5 scale reads '7' here as in an evaluator's
+    typed = tmp_path / "typed.xlsx"
+    fill_consensus(e2e.agreed, typed, {(MERSEY, "Q1"): (7, "Outstanding"), (WIRRAL, "SV1"): (5, "")})
+    scores, problems, _ = read_consensus(typed, hybrid.rubric, {b.bid_id for b in readable_bids})
+    found = {(p.code, p.cell): p.reason for p in problems}
+    sheet = load_workbook(typed)[L.CONSENSUS]
+    rows = {(r[0].value, r[2].value): r[0].row for r in sheet.iter_rows(min_row=L.FIRST_DATA_ROW) if r[0].value}
+    off = found[("score-off-scale", f"E{rows[(MERSEY, 'Q1')]}")]
+    assert off.startswith(f"'7' for the consensus score for {MERSEY} Q1 is not a score on scale 0-5 (0, 1, 2, 3, 4, 5)")
+    assert ("reason-missing", f"F{rows[(WIRRAL, 'SV1')]}") in found
+    assert {(s.bid_id, s.code) for s in scores} == set(consensus_scores()) - {(MERSEY, "Q1"), (WIRRAL, "SV1")}
+
+
+def test_the_record_keeps_the_flags_as_data_not_words(e2e: Run, tmp_path: Path) -> None:
+    # the flagged rows come from the workbook's record, so rewording the 'For discussion' note changes nothing
+    wb = load_workbook(e2e.agreed)
+    ws = wb[L.MODERATION]
+    for row in ws.iter_rows(min_row=L.FIRST_DATA_ROW):
+        row[12].value = "Reworded by hand" if row[0].value else row[12].value
+    wb.save(tmp_path / "reworded.xlsx")
+    record, problems = read_panel_record(tmp_path / "reworded.xlsx")
+    assert record is not None and record.flagged == {(NORTHWEST, "SV1")}, problems
+
+
 def test_moderation_audit_records_who_scored_what(e2e: Run) -> None:
     ws = load_workbook(e2e.moderation)[L.PANEL_AUDIT]
     values = [r for r in ws.iter_rows(values_only=True) if any(r)]

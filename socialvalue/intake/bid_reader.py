@@ -20,16 +20,20 @@ from socialvalue.problems import CellRef, Problem, Severity, define, shorten
 from socialvalue.rubric import Rubric, ValueSet
 
 from .extent import Area
-from .sheet import CODE_NORMALISED, SHEET_MISSING, SheetReader, hidden_sheets, open_sheet
+from .sheet import (
+    CODE_NORMALISED,
+    ROW_MISSING,
+    ROW_NOT_IN_RUBRIC,
+    SHEET_MISSING,
+    SheetReader,
+    hidden_sheets,
+    open_sheet,
+)
 from .template_check import check_fixed, check_row, check_template, find_sheet, locked_for, renamed, report_locked
 from .values import is_blank, read_code, read_company_number, read_money, read_postcode, read_quantity, read_text
 from .values import read_yes_no as _read_yes_no
 from .workbook import open_workbook, read_sheet
 
-ROW_MISSING = define("row-missing", Severity.ERROR, "the row for {what} is missing{then}")
-ROW_NOT_IN_RUBRIC = define(
-    "row-not-in-rubric", Severity.WARNING, "{what} is not in this tender's rubric; the row was ignored"
-)
 REQUIRED_MISSING = define("required-missing", Severity.ERROR, "'{label}' is required but blank")
 UNIT_CHANGED = define(
     "unit-changed",

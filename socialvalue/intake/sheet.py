@@ -42,6 +42,10 @@ CODE_NORMALISED = define("code-normalised", Severity.INFO, "{note}: matched to t
 DUPLICATE_ROW = define(
     "duplicate-row", Severity.ERROR, "{what} appears more than once (first at row {first}); this row was ignored"
 )
+ROW_MISSING = define("row-missing", Severity.ERROR, "the row for {what} is missing{then}")
+ROW_NOT_IN_RUBRIC = define(
+    "row-not-in-rubric", Severity.WARNING, "{what} is not in this tender's rubric; the row was ignored"
+)
 NO_VALUE = (
     "the cell holds a formula saved without its result (the file was saved by a program that does not "
     "calculate): type the value itself, or open and save the file in Excel"

@@ -14,21 +14,20 @@ the review marks are kept on a very hidden sheet (:data:`REVIEW_SHEET`).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from socialvalue import layout as L
+from socialvalue.intake.consensus import entry_digest, review_marks
+from socialvalue.intake.rows import keyed_rows
+from socialvalue.intake.values import is_blank
 from socialvalue.intake.workbook import open_workbook, read_grid, read_meta
 from socialvalue.output.safe import clean_text
 from socialvalue.rubric import Rubric
 
 from .collect import Moderation, ModerationRow
 from .record import read_panel_record
-
-REVIEW_SHEET = "_review"
-"""Very hidden: bid file, question code, the review note, and a digest of the entry as it was carried."""
 
 Key = tuple[str, str]
 Scores = dict[str, tuple[float | None, str]]
@@ -45,7 +44,7 @@ class Entry:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(repr((self.score, self.reason)).encode()).hexdigest()[:16]
+        return entry_digest(self.score, self.reason)
 
 
 @dataclass
@@ -86,10 +85,6 @@ class CarryForward:
         return len(self.rows) + len(self.orphans)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _shown(score: float | None) -> str:
     return "none" if score is None else f"{score:g}"
 
@@ -117,23 +112,20 @@ def read_earlier(path: Path, rubric: Rubric, panel_id: str) -> tuple[Earlier | N
         behind[key] = {name: (s, r) for name, s, r in zip(record.evaluators, scores, reasons, strict=True)}
     entries: dict[Key, Entry] = {}
     agreed = {key: _agreed(list(scores)) for key, scores in record.scores.items()}
-    for line in (read_grid(wb, path.name, L.CONSENSUS, problems) or [])[L.FIRST_DATA_ROW - 1 :]:
+    grid = read_grid(wb, path.name, L.CONSENSUS, problems) or []
+    for row in keyed_rows(grid, (L.CON_BID.index, L.CON_CODE.index), L.FIRST_DATA_ROW - 1):
+        line = grid[row.row0]
         cells = [*line, *[""] * (len(L.CONSENSUS_COLUMNS) - len(line))]
-        key = (str(cells[L.CON_BID.index]).strip(), str(cells[L.CON_CODE.index]).strip())
+        key = (row.key[0], row.key[1])
         score, reason = cells[L.CON_SCORE.index], cells[L.CON_REASON.index]
-        if not key[0] or not key[1] or (_blank(score) and _blank(reason)):
+        if not key[0] or not key[1] or row.first is not None or (is_blank(score) and is_blank(reason)):
             continue
-        if _blank(reason) and isinstance(score, float) and score == agreed.get(key):
+        if is_blank(reason) and isinstance(score, float) and score == agreed.get(key):
             continue  # the tool filled this in (every evaluator agreed); nobody has entered anything yet
         entries[key] = Entry(
-            None if _blank(score) else score, "" if _blank(reason) else reason, str(cells[L.CON_SUPPLIER.index])
+            None if is_blank(score) else score, "" if is_blank(reason) else reason, str(cells[L.CON_SUPPLIER.index])
         )
-    review: dict[Key, tuple[str, str]] = {}
-    if REVIEW_SHEET in wb.sheet_names:
-        for line in read_grid(wb, path.name, REVIEW_SHEET, problems) or []:
-            if len(line) >= 4 and line[0]:
-                review[(str(line[0]), str(line[1]))] = (str(line[2]), str(line[3]))
-    return Earlier(path.name, record.evaluators, behind, entries, review), ""
+    return Earlier(path.name, record.evaluators, behind, entries, review_marks(wb, path.name, problems)), ""
 
 
 def _agreed(scores: list[float | None]) -> float | None:

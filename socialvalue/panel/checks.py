@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from socialvalue.intake.values import is_blank, read_quantity, read_text
-from socialvalue.problems import shorten
+from socialvalue.intake.scores import ScoreCheck, ScoreIssue, allowed, check_score
+from socialvalue.problems import Severity, define
 from socialvalue.rubric import Scale
 
 DEFAULT_GAP = 1
@@ -60,55 +60,21 @@ def disagreement(scale: Scale, scores: Sequence[float | None], gap: int = DEFAUL
     return Disagreement(low, high, high - low, steps, steps > gap, complete, agreed)
 
 
-@dataclass(frozen=True)
-class ScoreCheck:
-    """One evaluator's score and reason on one row, read and checked."""
-
-    score: float | None
-    reason: str
-    issues: tuple[tuple[str, str, str], ...]
-    """(problem code, 'score' or 'reason' (the cell at fault), plain-English reason)."""
+SCORE_MISSING = define(
+    "score-missing",
+    Severity.ERROR,
+    "no consensus score for question {question}: the bid cannot be totalled or ranked until the panel scores it",
+)
+"""A score not yet given: no consensus score when scoring (:mod:`socialvalue.scoring`), or an evaluator's blank."""
 
 
-def _shown(raw: object) -> str:
-    """A raw cell value as typed: 7.0 from a spreadsheet is shown as 7."""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return shorten(raw)
-
-
-def check_score(raw_score: object, raw_reason: object, scale: Scale, what: str) -> ScoreCheck:
-    """Read one evaluator row: the score must be on ``scale`` and carry a reason. ``what`` names the row in messages."""
-    reason = (read_text(raw_reason).value or "").strip()
-    allowed = ", ".join(f"{s:g}" for s in scale.scores)
-    if is_blank(raw_score):
-        why = f"no score for {what}: choose one of {allowed} from the drop-down"
-        if not reason:
-            why += " and give the reason for it"
-        return ScoreCheck(None, reason, (("score-missing", "score", why),))
-    read = read_quantity(raw_score, "points")
-    if read.value is None or read.value not in scale.scores:
-        return ScoreCheck(
-            None,
-            reason,
-            (
-                (
-                    "score-off-scale",
-                    "score",
-                    f"{_shown(raw_score)!r} for {what} is not a score on scale {scale.id} ({allowed})",
-                ),
-            ),
-        )
-    if not reason:
-        return ScoreCheck(
-            read.value,
-            "",
-            (
-                (
-                    "reason-missing",
-                    "reason",
-                    f"the score {read.value:g} for {what} has no reason: say why it earns that score",
-                ),
-            ),
-        )
-    return ScoreCheck(read.value, reason, ())
+def check_evaluator_score(raw_score: object, raw_reason: object, scale: Scale, what: str) -> ScoreCheck:
+    """One evaluator's row: the score rule (:func:`~socialvalue.intake.scores.check_score`), and a blank score
+    is a gap the evaluator must fill. ``what`` names the row in messages."""
+    checked = check_score(raw_score, raw_reason, scale, what, ask="say why it earns that score")
+    if not checked.blank:
+        return checked
+    why = f"no score for {what}: choose one of {allowed(scale)} from the drop-down"
+    if not checked.reason:
+        why += " and give the reason for it"
+    return ScoreCheck(None, checked.reason, (ScoreIssue(SCORE_MISSING, "score", why),), blank=True)

@@ -17,15 +17,55 @@ from pathlib import Path
 from typing import Any
 
 from socialvalue import layout as L
+from socialvalue.intake.rows import keyed_rows
+from socialvalue.intake.sheet import DUPLICATE_ROW, ROW_MISSING, ROW_NOT_IN_RUBRIC, SHEET_MISSING
 from socialvalue.intake.values import is_blank, read_text
 from socialvalue.intake.workbook import open_workbook, read_grid, read_meta
-from socialvalue.problems import Problem, Severity, shorten
+from socialvalue.problems import CellRef, Problem, ProblemCode, Severity, define
 from socialvalue.rubric import Rubric, Scale
 
-from .checks import DEFAULT_GAP, Disagreement, check_score, disagreement
+from .checks import DEFAULT_GAP, Disagreement, check_evaluator_score, disagreement
 from .prepare import KIND_EVALUATOR, KIND_KEY, evaluator_file_name
 
 Grid = list[list[Any]]
+
+NOT_PANEL_WORKBOOK = define(
+    "not-panel-workbook", Severity.ERROR, "not {what} made by `socialvalue panel prepare`: not used"
+)
+WRONG_TENDER = define("wrong-tender", Severity.ERROR, "{what} is for rubric {found!r} (another tender), not {wanted!r}")
+RUBRIC_CHANGED = define(
+    "rubric-changed",
+    Severity.ERROR,
+    "{what} was made from another version of rubric {rubric}: the method changed, so its scores were not used",
+)
+ANOTHER_PANEL = define(
+    "another-panel",
+    Severity.ERROR,
+    "this workbook was prepared for another panel of this tender: its scores were not used",
+)
+EVALUATOR_UNKNOWN = define(
+    "evaluator-unknown", Severity.ERROR, "the workbook does not record whose it is: its scores were not used"
+)
+SAME_EVALUATOR = define(
+    "same-evaluator-twice",
+    Severity.ERROR,
+    "{evaluator} already returned {other}: the same evaluator twice, so this workbook was not used (remove the one "
+    "that should not count and collect again)",
+)
+EVALUATOR_MISSING = define(
+    "evaluator-missing",
+    Severity.ERROR,
+    "no usable workbook from {evaluator}, who is on the panel: their scores are missing from the moderation",
+)
+KEY_NEEDED = define(
+    "key-needed",
+    Severity.ERROR,
+    "the workbooks were marked blind: give the key workbook (--key) to match labels to bid files",
+)
+NO_WORKBOOKS = define("no-evaluator-workbooks", Severity.ERROR, "no usable evaluator workbook was found")
+LABEL_NOT_IN_KEY = define(
+    "label-not-in-key", Severity.ERROR, "the key has no entry for {label}: is this the key made with these workbooks?"
+)
 
 _OTHER_KINDS = {
     KIND_KEY: "this is the blind-marking key, not an evaluator's workbook: keep it out of the evaluators' folder "
@@ -115,17 +155,17 @@ def _check_meta(name: str, meta: dict[str, str] | None, rubric: Rubric, kind: st
         found = (meta or {}).get("kind", "")
         reason = _OTHER_KINDS.get(found, "") if kind == KIND_EVALUATOR else ""
         reason = reason or f"not {what} made by `socialvalue panel prepare` (no record of the panel in the workbook)"
-        problems.append(Problem(code="not-panel-workbook", file=name, raw=found, reason=reason + ": not used"))
+        problems.append(NOT_PANEL_WORKBOOK(file=name, raw=found, reason=reason + ": not used"))
         return False
     if meta.get("rubric_id") != rubric.id:
         problems.append(
-            Problem(code="wrong-tender", file=name, sheet=L.META, raw=meta.get("rubric_id", ""),
+            WRONG_TENDER(file=name, sheet=L.META, raw=meta.get("rubric_id", ""),
                     reason=f"{what} for rubric {meta.get('rubric_id')!r} (another tender), not {rubric.id!r}: not used")
         )  # fmt: skip
         return False
     if meta.get("rubric_fingerprint") != rubric.fingerprint():
         problems.append(
-            Problem(code="rubric-changed", file=name, sheet=L.META, raw=meta.get("rubric_version", ""),
+            RUBRIC_CHANGED(file=name, sheet=L.META, raw=meta.get("rubric_version", ""),
                     reason=f"{what} was made from rubric {rubric.id} version {meta.get('rubric_version')!r} "
                            f"(fingerprint {meta.get('rubric_fingerprint', '')[:12]}), not the one given (version "
                            f"{rubric.version!r}, {rubric.fingerprint()[:12]}): the method changed, so its scores were not used")
@@ -157,7 +197,7 @@ def read_evaluator_workbook(path: Path, rubric: Rubric) -> EvaluatorReturn:
     assert meta is not None
     if L.EVALUATION not in wb.sheet_names:
         problems.append(
-            Problem(code="sheet-missing", file=name, sheet=L.EVALUATION,
+            SHEET_MISSING(file=name, sheet=L.EVALUATION,
                     reason=f"the '{L.EVALUATION}' sheet is missing: return the workbook as it was issued")
         )  # fmt: skip
         ret.outcome = "not used: see Problems"
@@ -172,37 +212,26 @@ def read_evaluator_workbook(path: Path, rubric: Rubric) -> EvaluatorReturn:
         ret.expected = []
     grid: Grid = read_grid(wb, name, L.EVALUATION, problems) or []
     questions = {q.code: q for q in rubric.all_questions()}
-    first_seen: dict[tuple[str, str], int] = {}
 
-    def problem(
-        code: str, row0: int, col: L.Column, reason: str, raw: object = "", sev: Severity = Severity.ERROR
-    ) -> None:
-        problems.append(
-            Problem(code=code, file=name, sheet=L.EVALUATION, cell=L.cell_ref(col, row0 + 1), severity=sev,
-                    raw=shorten(raw) if not is_blank(raw) else "", reason=reason)
-        )  # fmt: skip
+    def problem(kind: ProblemCode, row0: int, col: L.Column, raw: object = "", **fields: object) -> None:
+        cell = CellRef(L.EVALUATION, row0 + 1, col.index)
+        problems.append(kind.at(cell, file=name, raw="" if is_blank(raw) else raw, **fields))
 
-    for row0 in range(L.FIRST_DATA_ROW - 1, len(grid)):
-        key = str(_cell(grid, row0, L.EV_BID)).strip()
-        code = str(_cell(grid, row0, L.EV_CODE)).strip()
-        if not key and not code:
-            continue
+    for row in keyed_rows(grid, (L.EV_BID.index, L.EV_CODE.index), L.FIRST_DATA_ROW - 1):
+        row0, (key, code) = row.row0, row.key
         q = questions.get(code)
         if q is None:
-            problem("row-not-in-rubric", row0, L.EV_CODE, f"question {code!r} is not in rubric {rubric.id}; the row was ignored",
-                    code, Severity.WARNING)  # fmt: skip
+            problem(ROW_NOT_IN_RUBRIC, row0, L.EV_CODE, code, what=f"question {code!r}")
             continue
-        if (key, code) in first_seen:
-            problem("duplicate-row", row0, L.EV_CODE,
-                    f"a second row for {key} {code} (first at row {first_seen[(key, code)] + 1}); this row was ignored", code)  # fmt: skip
+        if row.first is not None:
+            problem(DUPLICATE_ROW, row0, L.EV_CODE, code, what=f"a row for {key} {code}", first=row.first + 1)
             continue
-        first_seen[(key, code)] = row0
         ret.bidders.setdefault(key, (read_text(_cell(grid, row0, L.EV_BIDDER)).value or "").strip())
         raw_score, raw_reason = _cell(grid, row0, L.EV_SCORE), _cell(grid, row0, L.EV_REASON)
-        checked = check_score(raw_score, raw_reason, rubric.scale_for(q), f"{key} {code}")
-        for issue_code, where, why in checked.issues:
-            col = L.EV_SCORE if where == "score" else L.EV_REASON
-            problem(issue_code, row0, col, why, raw_score if where == "score" else raw_reason)
+        checked = check_evaluator_score(raw_score, raw_reason, rubric.scale_for(q), f"{key} {code}")
+        for issue in checked.issues:
+            col = L.EV_SCORE if issue.at == "score" else L.EV_REASON
+            problem(issue.kind, row0, col, raw_score if issue.at == "score" else raw_reason, reason=issue.reason)
         ret.scores[(key, code)] = EvaluatorScore(checked.score, checked.reason, L.cell_ref(L.EV_SCORE, row0 + 1))
     ret.outcome = "read"
     return ret
@@ -226,26 +255,26 @@ def read_key(path: Path, rubric: Rubric, problems: list[Problem]) -> tuple[dict[
     if not _check_meta(name, meta, rubric, KIND_KEY, problems):
         return {}, "", digest
     if L.PANEL_KEY not in wb.sheet_names:
-        problems.append(Problem(code="sheet-missing", file=name, sheet=L.PANEL_KEY, reason="the key sheet is missing"))
+        problems.append(SHEET_MISSING(file=name, sheet=L.PANEL_KEY, reason="the key sheet is missing"))
         return {}, "", digest
     assert meta is not None
     grid: Grid = read_grid(wb, name, L.PANEL_KEY, problems) or []
     entries: dict[str, KeyEntry] = {}
-    for row0 in range(L.FIRST_DATA_ROW - 1, len(grid)):
-        label = str(_cell(grid, row0, L.KEY_LABEL)).strip()
-        if label:
+    for row in keyed_rows(grid, (L.KEY_LABEL.index,), L.FIRST_DATA_ROW - 1):
+        (label,), row0 = row.key, row.row0
+        if row.first is None:
             entries[label] = KeyEntry(
                 label, str(_cell(grid, row0, L.KEY_BID)).strip(), str(_cell(grid, row0, L.KEY_SUPPLIER)).strip()
             )
     return entries, meta.get("panel_id", ""), digest
 
 
-def _not_used(ret: EvaluatorReturn, code: str, reason: str) -> None:
+def _not_used(ret: EvaluatorReturn, kind: ProblemCode, reason: str | None = None, **fields: Any) -> None:
     """Set a whole workbook aside: its row-by-row problems no longer matter, the reason it was set aside does."""
     ret.used = False
     ret.outcome = "not used: see Problems"
     ret.problems[:] = [p for p in ret.problems if not p.cell]
-    ret.problems.append(Problem(code=code, file=ret.file, sheet=L.META, reason=reason))
+    ret.problems.append(kind(file=ret.file, sheet=L.META, reason=reason, **fields))
 
 
 def collect_panel(
@@ -259,6 +288,7 @@ def collect_panel(
     returns = [read_evaluator_workbook(p, rubric) for p in files]
     key_problems: list[Problem] = []
     problems: list[Problem] = []  # across files, after each file's own
+    causes: list[Problem] = []  # why nothing can be put side by side: said first
     readable = [r for r in returns if r.outcome == "read"]
 
     key_entries: dict[str, KeyEntry] = {}
@@ -274,20 +304,18 @@ def collect_panel(
     by_name: dict[str, EvaluatorReturn] = {}
     for r in readable:
         if r.panel_id != panel:
-            _not_used(r, "another-panel",
+            _not_used(r, ANOTHER_PANEL,
                       "this workbook was prepared for another panel of this tender (other bid files, or blind marking "
                       "set differently"
                       + (", not the panel of the key given" if key_id else ", not the panel of the other workbooks")
                       + "): its scores were not used")  # fmt: skip
             continue
         if not r.evaluator:
-            _not_used(r, "evaluator-unknown", "the workbook does not record whose it is: its scores were not used")
+            _not_used(r, EVALUATOR_UNKNOWN)
             continue
         first = by_name.get(r.evaluator.casefold())
         if first is not None:
-            _not_used(r, "same-evaluator-twice",
-                      f"{r.evaluator} already returned {first.file}: the same evaluator twice, so this workbook was not "
-                      "used (remove the one that should not count and collect again)")  # fmt: skip
+            _not_used(r, SAME_EVALUATOR, evaluator=r.evaluator, other=first.file)
             continue
         by_name[r.evaluator.casefold()] = r
         r.used, r.outcome = True, "used"
@@ -303,22 +331,16 @@ def collect_panel(
     returned = {r.evaluator for r in used}
     for n in expected:
         if n not in returned:
-            problems.append(
-                Problem(code="evaluator-missing", file=evaluator_file_name(n),
-                        reason=f"no usable workbook from {n}, who is on the panel: their scores are missing from the moderation")
-            )  # fmt: skip
+            problems.append(EVALUATOR_MISSING(file=evaluator_file_name(n), evaluator=n))
 
     blind = any(r.blind for r in used)
     usable = bool(used)
     if blind and not key_entries:
         usable = False
         if key is None:
-            problems.append(
-                Problem(code="key-needed", file=used[0].file,
-                        reason="the workbooks were marked blind: give the key workbook (--key) to match labels to bid files")
-            )  # fmt: skip
+            causes.append(KEY_NEEDED(file=used[0].file))
     if not used:
-        problems.append(Problem(code="no-evaluator-workbooks", reason="no usable evaluator workbook was found"))
+        causes.append(NO_WORKBOOKS())
 
     # every (bid, question) any evaluator has, in bid then rubric question order
     q_order = {q.code: i for i, q in enumerate(rubric.all_questions())}
@@ -329,8 +351,8 @@ def collect_panel(
         for bid_key, code in wanted:
             if (bid_key, code) not in r.scores:
                 problems.append(
-                    Problem(code="row-missing", file=r.file, sheet=L.EVALUATION,
-                            reason=f"there is no row for {bid_key} {code} (the other evaluators scored it)")
+                    ROW_MISSING(file=r.file, sheet=L.EVALUATION, what=f"{bid_key} {code}",
+                                then=" (the other evaluators scored it)")
                 )  # fmt: skip
 
     def identity(bid_key: str) -> tuple[str, str, str]:
@@ -345,9 +367,10 @@ def collect_panel(
         for bid_key in dict.fromkeys(k for k, _ in wanted):
             if bid_key not in key_entries:
                 problems.append(
-                    Problem(code="label-not-in-key", file=key_info[0] if key_info else "", sheet=L.PANEL_KEY, raw=bid_key,
-                            reason=f"the key has no entry for {bid_key}: is this the key made with these workbooks?")
-                )  # fmt: skip
+                    LABEL_NOT_IN_KEY(
+                        file=key_info[0] if key_info else "", sheet=L.PANEL_KEY, raw=bid_key, label=bid_key
+                    )
+                )
 
     questions = {q.code: q for q in rubric.all_questions()}
     rows: list[ModerationRow] = []
@@ -372,7 +395,7 @@ def collect_panel(
         expected=expected,
         returns=returns,
         rows=rows,
-        problems=[*notes, *(p for r in returns for p in r.problems), *key_problems, *problems],
+        problems=[*causes, *notes, *(p for r in returns for p in r.problems), *key_problems, *problems],
         key=key_info,
         usable=usable,
     )

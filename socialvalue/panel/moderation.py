@@ -23,6 +23,7 @@ from pathlib import Path
 
 from socialvalue import __version__
 from socialvalue import layout as L
+from socialvalue.intake.consensus import REVIEW_SHEET
 from socialvalue.output.atomic import OutputRefused, atomic_path, check_target
 from socialvalue.output.consensus import ConsensusRow, scale_summary, write_consensus_sheet
 from socialvalue.output.entries import entries_in
@@ -30,7 +31,7 @@ from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
 from socialvalue.output.sheets import SafeWorkbook, page_setup, protect, put
 from socialvalue.output.template import Styles, template_meta, write_meta
 
-from .carry import REVIEW_SHEET, CarryForward, carry_forward, read_earlier, review_note
+from .carry import CarryForward, carry_forward, read_earlier, review_note
 from .checks import gap_rule
 from .collect import Moderation, ModerationRow
 from .prepare import KIND_MODERATION
@@ -260,6 +261,7 @@ def moderation_meta(mod: Moderation) -> dict[str, str]:
             [[r.evaluator, r.file, r.sha256] for r in mod.returns if r.used], ensure_ascii=False
         ),
         "key_file": json.dumps(list(mod.key) if mod.key else None),
+        "flagged": json.dumps([[r.bid_id, r.code] for r in mod.flagged], ensure_ascii=False),
     }
 
 

@@ -28,13 +28,21 @@ from socialvalue.output.atomic import OutputRefused, atomic_path, check_target, 
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
 from socialvalue.output.sheets import ROW_MAX_HEIGHT, SafeWorkbook, lines_needed, page_setup, protect
 from socialvalue.output.template import Styles, template_meta, write_meta
-from socialvalue.problems import Problem, Severity, column_letters
+from socialvalue.problems import Problem, Severity, column_letters, define
 from socialvalue.rubric import Rubric, Scale
 
 KIND_EVALUATOR = "evaluator"
 KIND_KEY = "panel-key"
 KIND_MODERATION = "moderation"
 MAX_NAME = 80
+
+
+ANSWER_NAMES_BIDDER = define(
+    "answer-names-bidder",
+    Severity.WARNING,
+    "the answer to {code} names the bidder; for blind marking the name was replaced by [{label}] in the evaluator "
+    "workbooks: check the answer for other clues",
+)
 
 
 @dataclass(frozen=True)
@@ -141,12 +149,7 @@ def plan_panel(
             if blind and bid.supplier_name:
                 text, named = _redact(text, bid.supplier_name, label)
                 if named and answer is not None:
-                    sheet, cell = (answer.cell.sheet, answer.cell.a1) if answer.cell else ("", "")
-                    problems.append(
-                        Problem(code="answer-names-bidder", file=bid.file, sheet=sheet, cell=cell, severity=Severity.WARNING,
-                                reason=f"the answer to {q.code} names the bidder; for blind marking the name was replaced "
-                                       f"by [{label}] in the evaluator workbooks: check the answer for other clues")
-                    )  # fmt: skip
+                    problems.append(ANSWER_NAMES_BIDDER.at(answer.cell, file=bid.file, code=q.code, label=label))
             answers[q.code] = text
         panel_bids.append(PanelBid(label=label, bid=bid, answers=answers))
     if blind:

@@ -12,13 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from socialvalue import layout as L
+from socialvalue.intake.rows import keyed_rows
 from socialvalue.intake.values import is_blank, read_quantity
-from socialvalue.intake.workbook import open_workbook
-from socialvalue.problems import Problem
+from socialvalue.intake.workbook import open_workbook, read_grid, read_meta
+from socialvalue.problems import Problem, Severity, define
 from socialvalue.rubric import Rubric
 
-from .checks import DEFAULT_GAP, gap_rule
+from .checks import DEFAULT_GAP, disagreement, gap_rule
+from .collect import WRONG_TENDER
 from .prepare import KIND_MODERATION
+
+NOT_MODERATION = define(
+    "not-moderation-workbook", Severity.ERROR, "not a moderation workbook made by `socialvalue panel collect`"
+)
 
 
 @dataclass
@@ -37,6 +43,7 @@ class PanelRecord:
     reasons: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     """(bid file, question code) → each evaluator's reason, in ``evaluators`` order."""
     flagged: set[tuple[str, str]] = field(default_factory=set)
+    """Rows the moderation flagged for discussion (recorded as data in the workbook's record, not read from words)."""
 
     @property
     def rule(self) -> str:
@@ -58,24 +65,13 @@ def read_panel_record(path: Path, rubric: Rubric | None = None) -> tuple[PanelRe
     guard, wb = opened.guard, opened.wb
     if wb is None:
         return None, problems
-    meta: dict[str, str] = {}
-    if L.META in wb.sheet_names:
-        grid = wb.get_sheet_by_name(L.META).to_python(skip_empty_area=False)
-        meta = {str(r[0]): str(r[1]) for r in grid if len(r) >= 2 and r[0]}
+    meta = read_meta(wb, name, problems) or {}
     if meta.get("kind") != KIND_MODERATION or L.MODERATION not in wb.sheet_names:
-        problems.append(
-            Problem(
-                code="not-moderation-workbook",
-                file=name,
-                reason="not a moderation workbook made by `socialvalue panel collect`",
-            )
-        )
+        problems.append(NOT_MODERATION(file=name))
         return None, problems
     if rubric is not None and meta.get("rubric_id") != rubric.id:
-        problems.append(
-            Problem(code="wrong-tender", file=name, raw=meta.get("rubric_id", ""),
-                    reason=f"the moderation is for rubric {meta.get('rubric_id')!r}, not {rubric.id!r}: another tender")
-        )  # fmt: skip
+        found = meta.get("rubric_id", "")
+        problems.append(WRONG_TENDER(file=name, raw=found, what="the moderation", found=found, wanted=rubric.id))
         return None, problems
     evaluators = [str(n) for n in _json(meta.get("evaluators", "[]"), [])]
     workbooks = [(str(a), str(b), str(c)) for a, b, c in _json(meta.get("evaluator_files", "[]"), [])]
@@ -91,7 +87,7 @@ def read_panel_record(path: Path, rubric: Rubric | None = None) -> tuple[PanelRe
         blind=meta.get("blind") == "yes",
         key=(str(key[0]), str(key[1])) if isinstance(key, list) and len(key) == 2 else None,
     )
-    grid = wb.get_sheet_by_name(L.MODERATION).to_python(skip_empty_area=False)
+    grid = read_grid(wb, name, L.MODERATION, problems) or []
     if len(grid) < L.HEADER_ROW:
         return record, problems
     headings = [str(h).strip() for h in grid[L.HEADER_ROW - 1]]
@@ -99,10 +95,13 @@ def read_panel_record(path: Path, rubric: Rubric | None = None) -> tuple[PanelRe
     reason_columns = [
         headings.index(n + L.MOD_REASON_SUFFIX) if n + L.MOD_REASON_SUFFIX in headings else None for n in evaluators
     ]
-    flag_col = headings.index("For discussion") if "For discussion" in headings else None
-    for line in grid[L.FIRST_DATA_ROW - 1 :]:
-        bid, code = str(line[L.MOD_BID.index]).strip(), str(line[L.MOD_CODE.index]).strip()
-        if not bid or not code:
+    flagged = _json(meta.get("flagged", "null"), None)
+    if isinstance(flagged, list):
+        record.flagged = {(str(k[0]), str(k[1])) for k in flagged if isinstance(k, list) and len(k) == 2}
+    questions = {q.code: q for q in rubric.all_questions()} if rubric is not None else {}
+    for row in keyed_rows(grid, (L.MOD_BID.index, L.MOD_CODE.index), L.FIRST_DATA_ROW - 1):
+        (bid, code), line = row.key, grid[row.row0]
+        if not bid or not code or row.first is not None:
             continue
         scores: list[float | None] = []
         for col in columns:
@@ -113,6 +112,7 @@ def read_panel_record(path: Path, rubric: Rubric | None = None) -> tuple[PanelRe
             str(line[col]) if col is not None and col < len(line) and not is_blank(line[col]) else ""
             for col in reason_columns
         ]
-        if flag_col is not None and str(line[flag_col]).startswith("Discuss"):
-            record.flagged.add((bid, code))
+        q = questions.get(code)
+        if flagged is None and rubric is not None and q is not None:  # made before the record held the flags
+            record.flagged |= {(bid, code)} if disagreement(rubric.scale_for(q), scores, record.gap).flagged else set()
     return record, problems
