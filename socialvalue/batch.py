@@ -18,7 +18,7 @@ from socialvalue.intake.consensus import read_consensus
 from socialvalue.intake.guard import guard_file
 from socialvalue.intake.names import look_alikes
 from socialvalue.output.atomic import is_system_file
-from socialvalue.problems import Problem, Severity
+from socialvalue.problems import Problem, Severity, define
 from socialvalue.records import few_collections
 from socialvalue.rubric import Rubric, RubricSource, ValueSet
 from socialvalue.scoring import BidScorer, ScoredBid, TenderResult, compare_bids
@@ -56,31 +56,45 @@ class Batch:
         return self._outcomes.get(file, "not a bid")
 
 
+SUBFOLDER_SKIPPED = define(
+    "subfolder-skipped",
+    Severity.WARNING,
+    "a folder inside the bids folder was not read: put each bid file directly in the bids folder",
+)
+SYSTEM_FILE_SKIPPED = define(
+    "system-file-skipped",
+    Severity.INFO,
+    "a file Windows or macOS makes by itself (thumbnails, folder settings), not a bid: skipped",
+)
+LOCK_FILE_SKIPPED = define(
+    "lock-file-skipped", Severity.INFO, "an Excel lock file (left while a workbook is open), not a bid: skipped"
+)
+HIDDEN_FILE_SKIPPED = define(
+    "hidden-file-skipped",
+    Severity.INFO,
+    "a hidden system file (its name starts with a dot, e.g. .DS_Store), not a bid: skipped",
+)
+READER_CRASHED = define(
+    "reader-crashed",
+    Severity.ERROR,
+    "the spreadsheet reader stopped abruptly on this file, so nothing in it was read or scored: open it in Excel, "
+    "save a new copy as .xlsx and resubmit (if it happens again, send the file to the tool's maintainers)",
+)
+
+
 def list_bid_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     """Every regular file in ``folder`` (sorted), and notes on what was set aside and why."""
     files: list[Path] = []
     notes: list[Problem] = []
     for path in sorted(folder.iterdir()):
         if path.is_dir():
-            notes.append(
-                Problem(code="subfolder-skipped", file=path.name, severity=Severity.WARNING,
-                        reason="a folder inside the bids folder was not read: put each bid file directly in the bids folder")
-            )  # fmt: skip
+            notes.append(SUBFOLDER_SKIPPED(file=path.name))
         elif is_system_file(path.name) and not path.name.startswith(("~$", ".")):
-            notes.append(
-                Problem(code="system-file-skipped", file=path.name, severity=Severity.INFO,
-                        reason="a file Windows or macOS makes by itself (thumbnails, folder settings), not a bid: skipped")
-            )  # fmt: skip
+            notes.append(SYSTEM_FILE_SKIPPED(file=path.name))
         elif path.name.startswith("~$"):
-            notes.append(
-                Problem(code="lock-file-skipped", file=path.name, severity=Severity.INFO,
-                        reason="an Excel lock file (left while a workbook is open), not a bid: skipped")
-            )  # fmt: skip
+            notes.append(LOCK_FILE_SKIPPED(file=path.name))
         elif path.name.startswith("."):
-            notes.append(
-                Problem(code="hidden-file-skipped", file=path.name, severity=Severity.INFO,
-                        reason="a hidden system file (its name starts with a dot, e.g. .DS_Store), not a bid: skipped")
-            )  # fmt: skip
+            notes.append(HIDDEN_FILE_SKIPPED(file=path.name))
         elif path.is_file():
             files.append(path)
     return files, notes
@@ -157,14 +171,7 @@ def _read_alone(path: Path, rubric: Rubric, keep_answers: bool, value_set: Value
             return one.submit(_read_chunk, [path], rubric, keep_answers, value_set).result()[0]
         except BrokenProcessPool:
             pass
-    problem = Problem(
-        code="reader-crashed",
-        file=path.name,
-        reason="the spreadsheet reader stopped abruptly on this file, so nothing in it was read or scored: "
-        "open it in Excel, save a new copy as .xlsx and resubmit (if it happens again, send the file to the "
-        "tool's maintainers)",
-    )
-    return BidReading(path.name, guard_file(path).sha256, None, [problem])
+    return BidReading(path.name, guard_file(path).sha256, None, [READER_CRASHED(file=path.name)])
 
 
 def read_bids(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator
+from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, ValidationInfo, model_validator
 
 
 class Severity(StrEnum):
@@ -117,16 +117,23 @@ def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-class UnregisteredCode(ValueError):
-    """A problem was made with a code no part declared (:func:`define`): a programming error."""
+class UnregisteredCode(LookupError):
+    """A problem was made with a code no part declared (:func:`define`): a programming error (raised as it is, not
+    turned into a validation error)."""
+
+
+_READ_BACK = "problems-read-back"
+READ_BACK: dict[str, bool] = {_READ_BACK: True}
+"""Validation context for records read back from a file (``TenderResult.model_validate(data, context=READ_BACK)``):
+their problems are data, made by this or another version, and their codes are not refused."""
 
 
 class Problem(BaseModel):
     """One problem, located as precisely as the input allows.
 
     Made from its :class:`ProblemCode` (``NOT_A_NUMBER.at(cell, ...)``); making one directly with a code no
-    part declared raises :class:`UnregisteredCode`. Problems read back from a file (``model_validate``, e.g.
-    a results JSON from another version) are data, and are not refused.
+    part declared raises :class:`UnregisteredCode`. Problems read back from a file (validated with
+    ``context=READ_BACK``, e.g. a results JSON from another version) are data, and are not refused.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -144,6 +151,15 @@ class Problem(BaseModel):
     field: str = ""
     raw: str = ""
     """The raw value as found (already shortened for display)."""
+
+    @model_validator(mode="after")
+    def _registered(self, info: ValidationInfo) -> Problem:
+        if self.code not in _REGISTRY and not (info.context or {}).get(_READ_BACK):
+            raise UnregisteredCode(
+                f"problem code {self.code!r} is not registered: declare it with define() where the part that "
+                "reports it lives"
+            )
+        return self
 
     @property
     def location(self) -> str:

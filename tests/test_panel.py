@@ -555,10 +555,10 @@ def test_before_award_checks_minimums_and_double_counting(example_tender: Exampl
     result = score_folder(example_tender.bids_dir, source, [example_tender.consensus]).result
     assert result.winner is not None and result.winner.bid_id == MERSEY
     checks = before_award_checks(source.rubric, result)
-    below = [p for p in checks if p.code == BELOW_MINIMUM]
+    below = [p for p in checks if p.is_(BELOW_MINIMUM)]
     assert [(p.file, p.sheet, p.cell) for p in below] == [(MERSEY, "Commitments", "E5")]
     assert "commits 4 FTE-year (counted 0) to LE02" in below[0].reason and "minimum of 5 FTE-year" in below[0].reason
-    double = {(p.file, p.field) for p in checks if p.code == DOUBLE_COUNT}
+    double = {(p.file, p.field) for p in checks if p.is_(DOUBLE_COUNT)}
     # LE01+LE02 where both are > 0 (Northwest commits 0 to LE02; Sefton's LE01 was unreadable, so not counted)
     assert (MERSEY, "LE01+LE02") not in double  # Mersey's LE02 is below the minimum now: not counted
     assert (

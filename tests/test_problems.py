@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialvalue.problems import CellRef, Severity, column_letters, define, registered
+import socialvalue
+from socialvalue import catalogue
+from socialvalue.problems import (
+    READ_BACK,
+    CellRef,
+    Problem,
+    Severity,
+    UnregisteredCode,
+    column_letters,
+    define,
+    registered,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,3 +71,37 @@ def test_a_code_cannot_be_defined_twice_differently() -> None:
     define("test-twice", Severity.WARNING, "same")  # importing a module twice is harmless
     with pytest.raises(ValueError, match="defined twice"):
         define("test-twice", Severity.ERROR, "other")
+
+
+def test_a_problem_with_an_unregistered_code_is_refused_unless_read_back() -> None:
+    with pytest.raises(UnregisteredCode, match="'test-never-declared' is not registered"):
+        Problem(code="test-never-declared", reason="made by hand")
+    # a problem in a results file made by another version is data: read back, not refused
+    kept = Problem.model_validate({"code": "test-never-declared", "reason": "from elsewhere"}, context=READ_BACK)
+    assert kept.code == "test-never-declared" and kept.kind is None
+
+
+def test_no_part_makes_a_problem_from_a_bare_code() -> None:
+    # every problem is made from its registered code (CODE(...), CODE.at(...)); only problems.py builds one itself
+    package = Path(socialvalue.__file__).parent
+    bare = [
+        f"{path.relative_to(package)}:{node.lineno}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "problems.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) == "Problem" or getattr(node.func, "attr", None) == "Problem")
+    ]
+    assert bare == []
+
+
+def test_the_problem_codes_page_is_the_registry() -> None:
+    page = Path(__file__).parents[1] / "docs" / "problem-codes.md"
+    assert page.read_text(encoding="utf-8") == catalogue.markdown(), (
+        "docs/problem-codes.md is out of date: python -m socialvalue.catalogue > docs/problem-codes.md"
+    )
+    codes = catalogue.every_code()
+    assert len({c.code for c in codes}) == len(codes) > 150
+    for c in codes:
+        assert registered(c.code) is not None and c.part.startswith("socialvalue.")
+        assert f"| `{c.code}` | {c.severity.value} |" in page.read_text(encoding="utf-8")

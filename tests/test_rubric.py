@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from socialvalue.rubric import PRESETS, builtin_rubrics, load_rubric, load_value_set
+from socialvalue.rubric import PRESETS, Rubric, builtin_rubrics, load_rubric, load_value_set
 from socialvalue.rubric.schema import rubric_schema_json
+from socialvalue.rubric.structure import CHECKS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -197,6 +198,28 @@ def test_five_problems_in_one_pass(tmp_path: Path) -> None:
          "tie_break.1"]
     )  # fmt: skip
     assert all(p.line is not None for p in problems)
+
+
+def test_cross_field_problems_are_listed_once_each_by_its_named_check(tmp_path: Path) -> None:
+    data = base()
+    data["criteria"][0]["weight"] = 45  # criteria_weights: sums to 105
+    data["quality"]["questions"][0]["scale"] = "0-7"  # scales_exist: unknown scale
+    data["default_scale"] = "0-9"  # scales_exist: unknown default
+    source, problems = load_rubric(str(write(tmp_path, data)))
+    assert source is None
+    assert [(p.code, p.field) for p in problems] == [
+        ("rubric-invalid", "criteria"),
+        ("rubric-invalid", "default_scale"),
+        ("rubric-invalid", "quality.questions.0.scale"),
+    ]  # once each (they were listed twice when the file had no other problem)
+    assert all(p.line is not None for p in problems)
+    parsed = Rubric.model_validate(yaml.safe_load(write(tmp_path, data).read_text()), context={"structure": False})
+    found = {check.__name__: [i.path for i in check(parsed)] for check in CHECKS}
+    assert found["criteria_weights"] == ["criteria"]
+    assert found["scales_exist"] == ["default_scale", "quality.questions.0.scale"]
+    assert not any(paths for name, paths in found.items() if name not in ("criteria_weights", "scales_exist"))
+    with pytest.raises(ValueError, match=r"criteria: criteria weights must sum to 100; they sum to 105"):
+        Rubric.model_validate(data)  # a rubric built in code is refused with the same words
 
 
 def test_question_weights_as_points_of_the_total(tmp_path: Path) -> None:

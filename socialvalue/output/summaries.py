@@ -25,7 +25,8 @@ from pydantic import ValidationError
 
 from socialvalue import __version__
 from socialvalue.details import TenderDetails
-from socialvalue.problems import Problem, Severity, shorten
+from socialvalue.intake.guard.common import UNREADABLE_FILE
+from socialvalue.problems import READ_BACK, Problem, Severity, define, shorten
 from socialvalue.rubric import CriterionKind, Rubric
 from socialvalue.scoring.results import BidResult, BidStatus, Decision, MeasureLine, QuestionLine, TenderResult
 
@@ -49,6 +50,10 @@ class LoadedResults:
     sha256: str
 
 
+NOT_JSON = define("not-json", Severity.ERROR, "not the JSON written by `socialvalue score --json`: {why}")
+NOT_RESULTS = define("not-results", Severity.ERROR, "not the JSON written by `socialvalue score --json`")
+
+
 def read_results_json(path: Path) -> tuple[LoadedResults | None, list[Problem]]:
     """The scored tender written by ``socialvalue score --json`` (None, with the reasons, when it is not one)."""
     name = path.name
@@ -56,26 +61,20 @@ def read_results_json(path: Path) -> tuple[LoadedResults | None, list[Problem]]:
         data = path.read_bytes()
         payload = json.loads(data.decode("utf-8"))
     except OSError as exc:
-        return None, [Problem(code="unreadable-file", file=name, reason=f"could not open the file: {exc.strerror}")]
+        return None, [UNREADABLE_FILE(file=name, reason=f"could not open the file: {exc.strerror}")]
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, [
-            Problem(
-                code="not-json", file=name, reason=f"not the JSON written by `socialvalue score --json`: {shorten(exc)}"
-            )
-        ]
+        return None, [NOT_JSON(file=name, why=shorten(exc))]
     if not isinstance(payload, dict):
-        return None, [
-            Problem(code="not-results", file=name, reason="not the JSON written by `socialvalue score --json`")
-        ]
+        return None, [NOT_RESULTS(file=name)]
     tool = str(payload.pop("tool", ""))
     try:
-        result = TenderResult.model_validate(payload)
+        result = TenderResult.model_validate(payload, context=READ_BACK)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         return None, [
-            Problem(code="not-results", file=name, field=where,
-                    reason=f"not the results JSON of this version of socialvalue ({exc.error_count()} problem(s), first: {first['msg']})")
+            NOT_RESULTS(file=name, field=where,
+                        reason=f"not the results JSON of this version of socialvalue ({exc.error_count()} problem(s), first: {first['msg']})")
         ]  # fmt: skip
     return LoadedResults(result, tool, name, hashlib.sha256(data).hexdigest()), []
 

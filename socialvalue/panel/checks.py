@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from socialvalue.intake.scores import ScoreCheck, ScoreIssue, allowed, check_score
-from socialvalue.problems import Severity, define
 from socialvalue.rubric import Scale
+from socialvalue.scoring.engine import SCORE_MISSING
 
 DEFAULT_GAP = 1
 """Flag a question when evaluators' scores are more than this many scale steps apart."""
@@ -58,14 +58,6 @@ def disagreement(scale: Scale, scores: Sequence[float | None], gap: int = DEFAUL
     steps = scale.scores.index(high) - scale.scores.index(low)
     agreed = low if complete and low == high else None
     return Disagreement(low, high, high - low, steps, steps > gap, complete, agreed)
-
-
-SCORE_MISSING = define(
-    "score-missing",
-    Severity.ERROR,
-    "no consensus score for question {question}: the bid cannot be totalled or ranked until the panel scores it",
-)
-"""A score not yet given: no consensus score when scoring (:mod:`socialvalue.scoring`), or an evaluator's blank."""
 
 
 def check_evaluator_score(raw_score: object, raw_reason: object, scale: Scale, what: str) -> ScoreCheck:

@@ -14,11 +14,30 @@ import yaml
 from pydantic import ValidationError
 
 from socialvalue.encoding import read_text_file
-from socialvalue.problems import Problem, Severity
+from socialvalue.problems import Problem, Severity, define
 
 from .models import Rubric
 from .policy import policy_problems
+from .structure import structure_issues
 from .valueset import ProxyValue, ValueSet
+
+YAML_SYNTAX = define("yaml-syntax", Severity.ERROR, "not valid YAML: {why}")
+RUBRIC_INVALID = define("rubric-invalid", Severity.ERROR, "{why}")
+RUBRIC_NOT_FOUND = define(
+    "rubric-not-found", Severity.ERROR, "no such rubric file or built-in rubric (built-in: {known})"
+)
+VALUE_MISSING = define(
+    "value-missing", Severity.ERROR, "measure {code} refers to value {ref!r}, which value set {values!r} does not have"
+)
+VALUE_UNIT_MISMATCH = define(
+    "value-unit-mismatch",
+    Severity.ERROR,
+    "measure {code} is in {unit!r} but value {ref!r} is £ per {per!r}: the units must match",
+)
+VALUES_NOT_FOUND = define(
+    "values-not-found", Severity.ERROR, "no such value set file or built-in value set (built-in: {known})"
+)
+VALUES_INVALID = define("values-invalid", Severity.ERROR, "{why}")
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,12 +97,7 @@ def _read_yaml(text: str, file: str) -> tuple[Loaded | None, list[Problem]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [
-            Problem(
-                code="yaml-syntax",
-                file=file,
-                line=mark.line + 1 if mark else None,
-                reason=f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-            )
+            YAML_SYNTAX(file=file, line=mark.line + 1 if mark else None, why=getattr(exc, "problem", None) or exc)
         ]
     lines: dict[str, int] = {}
     if node is not None:
@@ -99,27 +113,12 @@ def _validation_problems(exc: ValidationError, file: str, lines: dict[str, int])
         loc = [p for p in loc if not p.startswith(("lowest-over", "relative-to", "linear-", "price-per", "target"))]
         path = ".".join(loc)
         message = err["msg"]
-        if err["type"] == "value_error":
+        if err["type"] == "value_error":  # a field's own rule (e.g. a question's weight or points)
             message = message.removeprefix("Value error, ")
-            for line in message.split("\n"):
-                sub_path, _, text = line.partition("|") if "|" in line else ("", "", line)
-                full = ".".join(p for p in (path, sub_path) if p)
-                problems.append(
-                    Problem(code="rubric-invalid", file=file, line=_line_for(full, lines), field=full, reason=text)
-                )
-            continue
-        if err["type"] == "extra_forbidden":
+        elif err["type"] == "extra_forbidden":
             message = f"unknown field {loc[-1]!r} (check the spelling; see the rubric schema)"
-        problems.append(
-            Problem(
-                code="rubric-invalid",
-                file=file,
-                line=_line_for(path, lines),
-                field=path,
-                raw=str(err.get("input", ""))[:80] if err["type"] != "missing" else "",
-                reason=message,
-            )
-        )
+        raw = str(err.get("input", ""))[:80] if err["type"] not in ("missing", "value_error") else ""
+        problems.append(RUBRIC_INVALID(file=file, line=_line_for(path, lines), field=path, raw=raw, why=message))
     return problems
 
 
@@ -155,13 +154,7 @@ def load_rubric(
     path = resolve_rubric_path(name_or_path)
     if path is None:
         known = ", ".join(builtin_rubrics()) or "none"
-        return None, [
-            Problem(
-                code="rubric-not-found",
-                file=name_or_path,
-                reason=f"no such rubric file or built-in rubric (built-in: {known})",
-            )
-        ]
+        return None, [RUBRIC_NOT_FOUND(file=name_or_path, known=known)]
     file = str(path)
     builtin = path.resolve().parent == data_dir("rubrics").resolve()
     decoded, unreadable = read_text_file(path, None if builtin else encoding)
@@ -174,13 +167,13 @@ def load_rubric(
     if not isinstance(loaded.data, dict):
         return None, [
             *notes,
-            Problem(code="rubric-invalid", file=file, line=1, reason="a rubric file must be a YAML mapping"),
+            RUBRIC_INVALID(file=file, line=1, why="a rubric file must be a YAML mapping"),
         ]
     try:
-        rubric = Rubric.model_validate(loaded.data)
+        rubric = Rubric.model_validate(loaded.data, context={"structure": False})
     except ValidationError as exc:
         return None, [*notes, *_validation_problems(exc, file, loaded.lines), *_checks_on_what_parsed(loaded, file)]
-    problems += [p.model_copy(update={"line": _line_for(p.field, loaded.lines)}) for p in policy_problems(rubric, file)]
+    problems += _cross_field_problems(rubric, file, loaded.lines)
 
     value_set = None
     wanted = values or (rubric.social_value.value_set if rubric.social_value else None)
@@ -251,17 +244,16 @@ def _checks_on_what_parsed(loaded: Loaded, file: str) -> list[Problem]:
     def clear(path: str) -> bool:
         return not any(path.startswith(g) or g.startswith(path) for g in gaps)
 
+    return [p for p in _cross_field_problems(rubric, file, loaded.lines) if clear(p.field)]
+
+
+def _cross_field_problems(rubric: Rubric, file: str, lines: dict[str, int]) -> list[Problem]:
+    """The structure checks (:mod:`.structure`) and the policy checks, each located at its line in the file."""
     found = [
-        Problem(code="rubric-invalid", file=file, line=_line_for(path, loaded.lines), field=path, reason=message)
-        for path, message in rubric.structure_errors()
-        if clear(path)
+        RUBRIC_INVALID(file=file, line=_line_for(i.path, lines), field=i.path, why=i.message)
+        for i in structure_issues(rubric)
     ]
-    found += [
-        p.model_copy(update={"line": _line_for(p.field, loaded.lines)})
-        for p in policy_problems(rubric, file)
-        if clear(p.field)
-    ]
-    return found
+    return found + [p.model_copy(update={"line": _line_for(p.field, lines)}) for p in policy_problems(rubric, file)]
 
 
 def _strip_nones(data: Any, path: str) -> None:
@@ -285,27 +277,27 @@ def value_set_gaps(rubric: Rubric, value_set: ValueSet, file: str, lines: dict[s
         row = value_set.get(m.value_ref)
         if row is None:
             problems.append(
-                Problem(
-                    code="value-missing",
+                VALUE_MISSING(
                     file=file,
                     line=_line_for(field, lines),
                     field=field,
                     raw=m.value_ref,
-                    reason=f"measure {m.code} refers to value {m.value_ref!r}, which value set {value_set.id!r} does not have",
+                    code=m.code,
+                    ref=m.value_ref,
+                    values=value_set.id,
                 )
             )
         elif row.unit.strip().lower() != m.unit.strip().lower():
             problems.append(
-                Problem(
-                    code="value-unit-mismatch",
+                VALUE_UNIT_MISMATCH(
                     file=file,
                     line=_line_for(field, lines),
                     field=field,
                     raw=f"{m.unit} vs {row.unit}",
-                    reason=(
-                        f"measure {m.code} is in {m.unit!r} but value {m.value_ref!r} is £ per {row.unit!r}: "
-                        "the units must match"
-                    ),
+                    code=m.code,
+                    unit=m.unit,
+                    ref=m.value_ref,
+                    per=row.unit,
                 )
             )
     return problems
@@ -327,13 +319,7 @@ def load_value_set(
     if not path.is_file():
         found = builtin_value_sets().get(name_or_path)
         if found is None:
-            return None, [
-                Problem(
-                    code="values-not-found",
-                    file=name_or_path,
-                    reason=f"no such value set file or built-in value set (built-in: {', '.join(builtin_value_sets())})",
-                )
-            ]
+            return None, [VALUES_NOT_FOUND(file=name_or_path, known=", ".join(builtin_value_sets()))]
         path, builtin = found, True
     file = str(path)
     decoded, unreadable = read_text_file(path, None if builtin else encoding)
@@ -352,7 +338,10 @@ def load_value_set(
     except ValidationError as exc:
         return None, [
             *notes,
-            *(p.model_copy(update={"code": "values-invalid"}) for p in _validation_problems(exc, file, loaded.lines)),
+            *(
+                p.model_copy(update={"code": VALUES_INVALID.code})
+                for p in _validation_problems(exc, file, loaded.lines)
+            ),
         ]
 
 
@@ -370,11 +359,7 @@ def _value_set_from_csv(text: str, path: Path) -> tuple[ValueSet | None, list[Pr
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("code", "unit", "value_gbp") if c not in header]
     if missing:
-        return None, [
-            Problem(
-                code="values-invalid", file=file, line=1, reason=f"CSV value set lacks column(s): {', '.join(missing)}"
-            )
-        ]
+        return None, [VALUES_INVALID(file=file, line=1, why=f"CSV value set lacks column(s): {', '.join(missing)}")]
     problems: list[Problem] = []
     values: list[ProxyValue] = []
     for line_no, row in enumerate(reader, start=2):
@@ -385,13 +370,12 @@ def _value_set_from_csv(text: str, path: Path) -> tuple[ValueSet | None, list[Pr
         except ValidationError as exc:
             for err in exc.errors():
                 problems.append(
-                    Problem(
-                        code="values-invalid",
+                    VALUES_INVALID(
                         file=file,
                         line=line_no,
                         field=".".join(str(p) for p in err["loc"]),
                         raw=str(err.get("input", ""))[:80],
-                        reason=err["msg"],
+                        why=err["msg"],
                     )
                 )
     if problems:
@@ -399,7 +383,4 @@ def _value_set_from_csv(text: str, path: Path) -> tuple[ValueSet | None, list[Pr
     try:
         return ValueSet(id=path.stem, title=path.stem, source=file, values=values), []
     except ValidationError as exc:
-        return None, [
-            Problem(code="values-invalid", file=file, reason=e["msg"].removeprefix("Value error, "))
-            for e in exc.errors()
-        ]
+        return None, [VALUES_INVALID(file=file, why=e["msg"].removeprefix("Value error, ")) for e in exc.errors()]

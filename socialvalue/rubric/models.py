@@ -286,160 +286,18 @@ class Rubric(_Model):
         ),
     )
 
-    # --- structural checks (policy checks live in policy.py) ---------------------------------
+    # --- cross-field checks (structure.py; policy checks live in policy.py) -------------------
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Rubric:
         if info.context and info.context.get("structure") is False:
-            return self  # the loader runs structure_errors itself, on what parsed of a file with other problems
-        errors = self.structure_errors()
-        if errors:
-            # One line per problem, "path|message", so the loader can point at each one's line.
-            raise ValueError("\n".join(f"{path}|{msg}" for path, msg in errors))
+            return self  # the loader runs the checks itself, and locates each problem in the file
+        from .structure import structure_issues
+
+        issues = structure_issues(self)
+        if issues:
+            raise ValueError("; ".join(str(i) for i in issues))
         return self
-
-    def structure_errors(self) -> list[tuple[str, str]]:
-        """Every cross-field problem, as (field path, message): weights, sections, codes, scales, measures."""
-        errors: list[tuple[str, str]] = []
-        paths = dict(self._code_paths())
-        total = sum(c.weight for c in self.criteria)
-        if abs(total - 100) > 1e-6:
-            errors.append(("criteria", f"criteria weights must sum to 100; they sum to {total:g}"))
-        kinds = [c.kind for c in self.criteria]
-        for kind in CriterionKind:
-            if kinds.count(kind) > 1:
-                errors.append(
-                    (
-                        "criteria",
-                        f"only one criterion of kind {kind.value!r} is allowed",
-                    )
-                )
-        ids = [c.id for c in self.criteria]
-        if len(set(ids)) != len(ids):
-            errors.append(("criteria", "criterion ids must be unique"))
-        if CriterionKind.QUALITY in kinds and self.quality is None:
-            errors.append(
-                (
-                    "criteria",
-                    "a quality criterion needs a 'quality' section with its questions",
-                )
-            )
-        if CriterionKind.QUALITY not in kinds and self.quality is not None:
-            errors.append(
-                (
-                    "quality",
-                    "a 'quality' section needs a criterion of kind 'quality' to carry its weight",
-                )
-            )
-        if CriterionKind.SOCIAL_VALUE in kinds and self.social_value is None:
-            errors.append(
-                (
-                    "criteria",
-                    "a social_value criterion needs a 'social_value' section with its themes",
-                )
-            )
-        if CriterionKind.SOCIAL_VALUE not in kinds and self.social_value is not None:
-            errors.append(
-                (
-                    "social_value",
-                    "a 'social_value' section needs a criterion of kind 'social_value' to carry its weight",
-                )
-            )
-        if isinstance(self.price_method, PricePerQualityPoint) and CriterionKind.PRICE not in kinds:
-            errors.append(("price_method", "price-per-quality-point needs a price criterion"))
-
-        codes = [c for c, _ in self._all_codes()]
-        dupes = sorted({c for c in codes if codes.count(c) > 1})
-        if dupes:
-            errors.append(
-                (
-                    paths.get(dupes[0], ""),
-                    f"measure, question and gate codes must be unique; repeated: {', '.join(dupes)}",
-                )
-            )
-
-        scale_ids = {s.id for s in self.scales} | set(PRESETS)
-        if self.default_scale not in scale_ids:
-            errors.append(
-                (
-                    "default_scale",
-                    f"default_scale {self.default_scale!r} is neither a preset nor a custom scale",
-                )
-            )
-        for q in self.all_questions():
-            if q.scale is not None and q.scale not in scale_ids:
-                errors.append(
-                    (
-                        paths[q.code] + ".scale",
-                        f"question {q.code}: unknown scale {q.scale!r} (presets: {', '.join(PRESETS)})",
-                    )
-                )
-            elif q.minimum_score is not None:
-                scale = self.scale_for(q)
-                if q.minimum_score not in scale.scores:
-                    errors.append(
-                        (
-                            paths[q.code] + ".minimum_score",
-                            f"question {q.code}: minimum_score {q.minimum_score:g} is not a point on scale {scale.id!r}",
-                        )
-                    )
-
-        if self.quality is not None:
-            errors += _weights_sum("quality.questions", "quality questions", self.quality.questions,
-                                   self.weight(CriterionKind.QUALITY))  # fmt: skip
-        sv = self.social_value
-        if sv is not None:
-            measures = [m for t in sv.themes for m in t.measures]
-            questions = [q for t in sv.themes for q in t.questions]
-            if sv.quantitative_share_pct > 0 and not measures:
-                errors.append(
-                    (
-                        "social_value.quantitative_share_pct",
-                        "social value: quantitative_share_pct > 0 but no theme has measures",
-                    )
-                )
-            if sv.quantitative_share_pct < 100 and not questions:
-                errors.append(
-                    (
-                        "social_value.quantitative_share_pct",
-                        "social value: quantitative_share_pct < 100 but no theme has questions",
-                    )
-                )
-            if sv.quantitative_share_pct < 100:
-                errors += _weights_sum("social_value.themes", "social value questions", questions,
-                                       self.sv_qualitative_weight)  # fmt: skip
-            if sv.quantitative_share_pct > 0 and not any(m.value_ref for m in measures):
-                errors.append(
-                    (
-                        "social_value.themes",
-                        "social value: quantitative scoring needs at least one measure with a value_ref",
-                    )
-                )
-            if any(m.value_ref for m in measures) and sv.value_set is None:
-                errors.append(
-                    (
-                        "social_value",
-                        "social value: measures have value_ref but no value_set is named",
-                    )
-                )
-            measure_codes = {m.code for m in measures}
-            for m in measures:
-                if m.min is not None and m.max is not None and m.min > m.max:
-                    errors.append(
-                        (
-                            paths[m.code] + ".min",
-                            f"measure {m.code}: min is greater than max",
-                        )
-                    )
-                for other in m.overlaps_with:
-                    if other not in measure_codes:
-                        errors.append(
-                            (
-                                paths[m.code] + ".overlaps_with",
-                                f"measure {m.code}: overlaps_with names unknown measure {other!r}",
-                            )
-                        )
-        return errors
 
     # --- navigation ---------------------------------------------------------------------------
 
@@ -595,20 +453,3 @@ class Rubric(_Model):
             themes = [t.model_copy(update={"questions": scaled(t.questions, by)}) for t in self.social_value.themes]
             update["social_value"] = self.social_value.model_copy(update={"themes": themes})
         return self.model_copy(update=update)
-
-
-def _weights_sum(path: str, what: str, questions: list[Question], part: float) -> list[tuple[str, str]]:
-    """Question weights sum to 100 (% of their part); or, given as points, to the part's weight, exactly."""
-    in_points = [q for q in questions if q.points is not None]
-    if in_points and len(in_points) < len(questions):
-        return [(path, f"{what}: give every question's weight the same way, all as weight (% of their part) "
-                       "or all as points (of the total score)")]  # fmt: skip
-    if in_points:
-        total = sum(q.points or 0.0 for q in in_points)
-        if abs(total - part) > 1e-9 * max(1.0, part):
-            return [(path, f"{what}: points must add up to their part's {part:g} points; they add up to {total:g}")]
-        return []
-    total = sum(q.weight or 0.0 for q in questions)
-    if questions and abs(total - 100) > 1e-6:
-        return [(path, f"{what}: weights must sum to 100 (% of their part); they sum to {total:g}")]
-    return []

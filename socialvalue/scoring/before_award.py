@@ -13,17 +13,24 @@ Both are warnings: they do not change a score, they tell the officer what to cla
 
 from __future__ import annotations
 
-from socialvalue.problems import Problem, Severity
+from socialvalue.problems import Problem, Severity, define
 from socialvalue.rubric import Measure, Rubric
 
-from .results import BidStatus, MeasureLine, TenderResult
+from .results import BidStatus, TenderResult
 
-BELOW_MINIMUM = "commitment-below-minimum"
-DOUBLE_COUNT = "possible-double-count"
-
-
-def _where(line: MeasureLine) -> tuple[str, str]:
-    return (line.cell.sheet, line.cell.a1) if line.cell is not None else ("", "")
+BELOW_MINIMUM = define(
+    "commitment-below-minimum",
+    Severity.WARNING,
+    "the winning tender ({supplier}) commits {stated} to {code} ({description}), below the rubric's minimum of "
+    "{minimum}: resolve this before award",
+)
+DOUBLE_COUNT = define(
+    "possible-double-count",
+    Severity.WARNING,
+    "{who} commits {first} to {a} ({a_description}) and {second} to {b} ({b_description}); the rubric says these "
+    "measures overlap, so {unit} may be counted twice: ask the bidder to confirm the figures are separate before "
+    "relying on them",
+)
 
 
 def _qty(value: float) -> str:
@@ -43,7 +50,6 @@ def below_minimums(rubric: Rubric, result: TenderResult) -> list[Problem]:
             continue
         if line.counted_quantity >= m.min:
             continue
-        sheet, cell = _where(line)
         if line.quantity is None:
             stated = f"nothing usable ({line.raw!r})" if line.raw else "nothing"
         else:
@@ -51,11 +57,10 @@ def below_minimums(rubric: Rubric, result: TenderResult) -> list[Problem]:
                 "" if line.counted_quantity == line.quantity else f" (counted {_qty(line.counted_quantity)})"
             )
         problems.append(
-            Problem(
-                code=BELOW_MINIMUM, file=line.bid_id, sheet=sheet, cell=cell, severity=Severity.WARNING,
-                raw=line.raw or (_qty(line.quantity) if line.quantity is not None else ""), field=line.code,
-                reason=f"the winning tender ({winner.supplier}) commits {stated} to {line.code} ({m.description}), "
-                       f"below the rubric's minimum of {_qty(m.min)} {m.unit}: resolve this before award",
+            BELOW_MINIMUM.at(
+                line.cell, file=line.bid_id, raw=line.raw or (_qty(line.quantity) if line.quantity is not None else ""),
+                field=line.code, supplier=winner.supplier, stated=stated, code=line.code, description=m.description,
+                minimum=f"{_qty(m.min)} {m.unit}",
             )
         )  # fmt: skip
     return problems
@@ -92,15 +97,12 @@ def double_counting(rubric: Rubric, result: TenderResult) -> list[Problem]:
             who = (
                 f"the winning tender ({bid.supplier})" if winner and winner.bid_id == bid_id else bid.supplier or bid_id
             )
-            sheet, cell = _where(lb)
             problems.append(
-                Problem(
-                    code=DOUBLE_COUNT, file=bid_id, sheet=sheet, cell=cell, severity=Severity.WARNING,
-                    field=f"{a.code}+{b.code}", raw=f"{_qty(la.counted_quantity)} + {_qty(lb.counted_quantity)}",
-                    reason=f"{who} commits {_qty(la.counted_quantity)} {a.unit} to {a.code} ({a.description}) and "
-                           f"{_qty(lb.counted_quantity)} {b.unit} to {b.code} ({b.description}); the rubric says these "
-                           f"measures overlap, so {unit} may be counted twice: ask the bidder to confirm the figures are "
-                           "separate before relying on them",
+                DOUBLE_COUNT.at(
+                    lb.cell, file=bid_id, field=f"{a.code}+{b.code}",
+                    raw=f"{_qty(la.counted_quantity)} + {_qty(lb.counted_quantity)}",
+                    who=who, first=f"{_qty(la.counted_quantity)} {a.unit}", a=a.code, a_description=a.description,
+                    second=f"{_qty(lb.counted_quantity)} {b.unit}", b=b.code, b_description=b.description, unit=unit,
                 )
             )  # fmt: skip
     return problems

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from socialvalue.bid import LARGEST, Bid, PanelScore
-from socialvalue.problems import Problem, Severity
+from socialvalue.problems import Problem, Severity, define
 from socialvalue.rubric import CriterionKind, Rubric, TieBreak, ValueSet
 from socialvalue.rubric.models import Measure, PricePerQualityPoint, Question
 from socialvalue.rubric.scales import Scale
@@ -23,6 +23,12 @@ from . import methods
 from .plausible import implausible, implausible_problem, usable_price
 from .pool import PoolFigures, figures_of, non_price, parts, pool_entry
 from .results import COUNT_ONLY_NOTE, BidResult, BidStatus, GateLine, MeasureLine, QuestionLine, TenderResult
+
+SCORE_MISSING = define(
+    "score-missing",
+    Severity.ERROR,
+    "no consensus score for question {question}: the bid cannot be totalled or ranked until the panel scores it",
+)
 
 TOLERANCE = 1e-9
 """Totals closer than this are a tie (floating-point noise, not a difference in merit)."""
@@ -398,13 +404,7 @@ class BidScorer:
         if bid.template_note:
             r.flags.append(f"template: {bid.template_note}")
         problems += [
-            Problem(
-                code="score-missing",
-                file=bid.file,
-                field=q.code,
-                severity=Severity.ERROR,
-                reason=f"no consensus score for question {q.code}: the bid cannot be totalled or ranked until the panel scores it",
-            )
+            SCORE_MISSING(file=bid.file, field=q.code, question=q.code)
             for q in q_lines
             if q.score is None and not bid.missing_sheets  # a bid missing a sheet waits for the workbook, not the panel
         ]
