@@ -56,7 +56,7 @@ def cm() -> Footprint:
 
 
 @settings(deadline=None)
-@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31)), st.integers(0, 400))
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 11, 26)), st.integers(0, 400))  # ends by 2100 (parse)
 def test_quarters_cover_every_day_once_and_in_order(start: date, days: int) -> None:
     end = start + timedelta(days=days)
     quarters = quarters_between(start, end)
