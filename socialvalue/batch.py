@@ -277,3 +277,34 @@ def _score_files(
     return Batch(
         source=source, files=list(files), readings=readings, result=result, problems=problems, evaluations=evaluated
     )
+
+
+@dataclass
+class ConsensusTemplate:
+    """What :func:`consensus_template` read: its workbook holds the readable bids (none written when there are none)."""
+
+    readings: list[BidReading]
+
+    @property
+    def bids(self) -> list[Bid]:
+        return [r.bid for r in self.readings if r.bid is not None]
+
+    @property
+    def left_out(self) -> list[BidReading]:
+        """Files that are not readable bids (each with its problems)."""
+        return [r for r in self.readings if r.bid is None]
+
+
+def consensus_template(
+    files: Sequence[Path], rubric: Rubric, target: Path, inputs: Sequence[Path] = (), overwrite: bool = False
+) -> ConsensusTemplate:
+    """Read ``files`` as bids and write the panel's consensus score workbook for the readable ones to ``target``
+    (``template --consensus-for`` and the example tender both make it this way)."""
+    from .output.atomic import together
+    from .output.consensus import write_consensus_template
+
+    made = ConsensusTemplate(read_bids(files, rubric))
+    if made.bids:
+        with together(overwrite=overwrite):
+            write_consensus_template(rubric, made.bids, target, inputs=inputs)
+    return made

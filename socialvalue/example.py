@@ -43,9 +43,8 @@ def build_example(folder: Path) -> ExampleTender:
     Everything is made in a temporary folder beside it and renamed into place at the end: an
     interrupted run leaves nothing half-made.
     """
-    from socialvalue.batch import list_bid_files, read_bids
+    from socialvalue.batch import consensus_template, list_bid_files
     from socialvalue.output.atomic import atomic_dir
-    from socialvalue.output.consensus import write_consensus_template
     from socialvalue.output.template import write_response_template
 
     spec = example_spec()
@@ -73,9 +72,8 @@ def build_example(folder: Path) -> ExampleTender:
             (bids_dir / other["file"]).write_text(other["text"], encoding="utf-8")
             bid_files.append(other["file"])
         files, _ = list_bid_files(bids_dir)
-        readable = [r.bid for r in read_bids(files, source.rubric) if r.bid is not None]
         blank = work / "consensus-blank.xlsx"
-        write_consensus_template(source.rubric, readable, blank)
+        consensus_template(files, source.rubric, blank)
         scores = {
             (bid["file"], code): (s[0], s[1]) for bid in spec["bids"] for code, s in bid.get("scores", {}).items()
         }

@@ -147,8 +147,9 @@ def e2e(example_tender: ExampleTender, tmp_path_factory: pytest.TempPathFactory)
         r.results_json,
     )
     r.outputs["summaries"] = run(
-        "summaries", r.results_json, "-o", r.docs, "--rubric", RUBRIC, "--moderation", r.agreed
-    )
+        "summaries", r.results_json, "-o", r.docs, "--rubric", RUBRIC, "--moderation", r.agreed,
+        "--tender", example_tender.details,
+    )  # fmt: skip
     return r
 
 
@@ -408,7 +409,7 @@ def test_supplier_text_is_escaped_in_html_and_plain_in_word(e2e: Run, tmp_path: 
     hostile = tmp_path / "results.json"
     hostile.write_text(json.dumps(data), encoding="utf-8")
     res = run("summaries", hostile, "-o", tmp_path / "out", "--rubric", RUBRIC)
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output  # written as drafts (no tender details given)
     page = (tmp_path / "out" / "assessment-summary-sefton-cleaning.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "<b>bold" not in page
     assert html.escape(nasty) in page and "&lt;b&gt;bold&lt;/b&gt; claim" in page

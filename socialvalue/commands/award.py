@@ -45,22 +45,16 @@ def award(
     results and bid SHA-256) is kept with the contract. Recording the same award twice changes nothing.
     """
     from socialvalue.contracts.award import plan_award, read_profile
-    from socialvalue.output.summaries import read_results_json
+    from socialvalue.output.scored import read_results_json, results_rubric
     from socialvalue.periods import quarters_between
-    from socialvalue.rubric import builtin_rubrics, load_rubric
     from socialvalue.store.contracts import record_award
 
     loaded, problems = read_results_json(results_json)
     if loaded is None:
         fail(problems, f"{results_json} cannot be used")
-    name = rubric_name or loaded.result.rubric_id
-    if rubric_name is None and name not in builtin_rubrics():
-        raise click.UsageError(
-            f"the results were scored with rubric {name!r}, which is not built in: give it with --rubric"
-        )
-    source, problems = load_rubric(name)
+    source, problems = results_rubric(loaded, rubric_name)
     if source is None:
-        fail(problems, f"the rubric {name} cannot be used")
+        fail(problems, f"the rubric for {results_json} cannot be used")
     weights = None
     if profile is not None:
         text = Path(profile).read_text(encoding="utf-8-sig") if Path(profile).is_file() else profile

@@ -65,6 +65,7 @@ def returns_ingest(folder: Path, store_url: str | None) -> None:
     """
     from socialvalue.cli import EXIT_INPUT_ERRORS
     from socialvalue.contracts.ingest import ingest_folder
+    from socialvalue.problems import Severity
 
     store = open_or_fail(store_url, create=False)
     count = sum(1 for p in folder.iterdir() if p.is_file())
@@ -74,7 +75,7 @@ def returns_ingest(folder: Path, store_url: str | None) -> None:
         r, o = f.reading, f.outcome
         where = f"{r.contract} {r.period}".strip() or "?"
         if o is None:
-            click.secho(f"  rejected    {r.file} ({where}): {sum(p.severity.value == 'error' for p in r.problems)} error(s)", fg="red")  # fmt: skip
+            click.secho(f"  rejected    {r.file} ({where}): {sum(p.severity is Severity.ERROR for p in r.problems)} error(s)", fg="red")  # fmt: skip
         elif o.status == "duplicate":
             click.echo(f"  already     {r.file} ({where}): this file is already recorded; nothing changed")
         elif o.status == "unchanged":

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from socialvalue.intake.bid_reader import read_bid
-from socialvalue.output.summaries import LoadedResults
+from socialvalue.output.scored import LoadedResults, rubric_mismatch
 from socialvalue.periods import Period, quarters_between
 from socialvalue.problems import Problem, Severity, cell_text, define
 from socialvalue.rubric import RubricSource
@@ -33,9 +33,6 @@ BID_NOT_IN_RESULTS = define(
 BID_NOT_RANKED = define("bid-not-ranked", Severity.ERROR, "{supplier} was {status} ({why}): a contract is awarded to a ranked bid")  # fmt: skip
 BID_NOT_FIRST = define(
     "bid-not-first", Severity.ERROR, "{supplier} ranked {rank}, not first: give --not-first if the award really goes to it"
-)  # fmt: skip
-RUBRIC_MISMATCH = define(
-    "rubric-mismatch", Severity.ERROR, "the rubric given ({given}) is not the one the tender was scored with ({scored})"
 )  # fmt: skip
 BAD_DATES = define("contract-dates", Severity.ERROR, "{why}")
 BAD_PROFILE = define("phasing-profile", Severity.ERROR, "{why}")
@@ -65,10 +62,9 @@ def plan_award(
     """The contract's KPIs from the winning bid, or the problems that stop the award (every one at once)."""
     result = loaded.result
     problems: list[Problem] = []
-    if source.rubric.fingerprint() != result.rubric_fingerprint:
-        given = f"{source.rubric.id} v{source.rubric.version} {source.rubric.fingerprint()[:12]}"
-        scored = f"{result.rubric_id} v{result.rubric_version} {result.rubric_fingerprint[:12]}"
-        problems.append(RUBRIC_MISMATCH(file=loaded.file, given=given, scored=scored))
+    mismatch = rubric_mismatch(loaded, source.rubric)
+    if mismatch is not None:
+        problems.append(mismatch)
     periods = quarters_between(start, end)
     if not periods:
         problems.append(BAD_DATES(why=f"the contract ends ({end}) before it starts ({start})"))

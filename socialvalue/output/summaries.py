@@ -12,8 +12,6 @@ comes from the moderation workbook when given. Nothing is re-scored here.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,62 +19,20 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
 from socialvalue import __version__
 from socialvalue.details import TenderDetails
-from socialvalue.intake.guard.common import UNREADABLE_FILE
-from socialvalue.problems import READ_BACK, Problem, Severity, define, shorten
+from socialvalue.problems import Problem, Severity
 from socialvalue.rubric import CriterionKind, Rubric
 from socialvalue.scoring.results import BidResult, BidStatus, Decision, MeasureLine, QuestionLine, TenderResult
 
 from .atomic import atomic_dir
 from .document import Block, Bullets, Document, Heading, Para, Table, write_docx, write_html
+from .scored import LoadedResults
 
 if TYPE_CHECKING:
     from socialvalue.panel.record import PanelRecord
 
 NONE = "—"
-
-
-# --- reading the results -----------------------------------------------------------------------
-
-
-@dataclass
-class LoadedResults:
-    result: TenderResult
-    tool: str
-    file: str
-    sha256: str
-
-
-NOT_JSON = define("not-json", Severity.ERROR, "not the JSON written by `socialvalue score --json`: {why}")
-NOT_RESULTS = define("not-results", Severity.ERROR, "not the JSON written by `socialvalue score --json`")
-
-
-def read_results_json(path: Path) -> tuple[LoadedResults | None, list[Problem]]:
-    """The scored tender written by ``socialvalue score --json`` (None, with the reasons, when it is not one)."""
-    name = path.name
-    try:
-        data = path.read_bytes()
-        payload = json.loads(data.decode("utf-8"))
-    except OSError as exc:
-        return None, [UNREADABLE_FILE(file=name, reason=f"could not open the file: {exc.strerror}")]
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, [NOT_JSON(file=name, why=shorten(exc))]
-    if not isinstance(payload, dict):
-        return None, [NOT_RESULTS(file=name)]
-    tool = str(payload.pop("tool", ""))
-    try:
-        result = TenderResult.model_validate(payload, context=READ_BACK)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return None, [
-            NOT_RESULTS(file=name, field=where,
-                        reason=f"not the results JSON of this version of socialvalue ({exc.error_count()} problem(s), first: {first['msg']})")
-        ]  # fmt: skip
-    return LoadedResults(result, tool, name, hashlib.sha256(data).hexdigest()), []
 
 
 # --- small formatting helpers ------------------------------------------------------------------
@@ -185,6 +141,10 @@ def _given(value: object, label: str) -> str:
     return str(value) if value else f"[{label}: not given]"
 
 
+NO_WINNER = "no most advantageous tender has been identified"
+NOT_FULLY_SCORED = "this tender is not fully scored"
+
+
 def draft_reasons(result: TenderResult, bid: BidResult, details: TenderDetails | None) -> list[str]:
     """Why one bidder's letter cannot be sent yet (empty: it can)."""
     reasons = []
@@ -192,9 +152,9 @@ def draft_reasons(result: TenderResult, bid: BidResult, details: TenderDetails |
     if missing:
         reasons.append(f"the tender details do not give the {', '.join(missing)}")
     if bid.status is BidStatus.INCOMPLETE:
-        reasons.append("this tender is not fully scored")
+        reasons.append(NOT_FULLY_SCORED)
     if result.winner is None:
-        reasons.append("no most advantageous tender has been identified")
+        reasons.append(NO_WINNER)
     return reasons
 
 
@@ -647,6 +607,10 @@ class Written:
     summaries: dict[str, tuple[Path, Path]] = field(default_factory=dict)
     """Bid file → (docx, html)."""
     report: tuple[Path, Path] | None = None
+    drafts: dict[str, list[str]] = field(default_factory=dict)
+    """Bid file → why its letter is marked DRAFT (letters ready to send are not listed)."""
+    not_ready: list[str] = field(default_factory=list)
+    """Why the documents cannot be sent yet, each reason once (empty: ready to send)."""
 
 
 def assessed(result: TenderResult) -> list[BidResult]:
@@ -689,6 +653,9 @@ def write_summaries(
             while stem in used:
                 stem, n = f"{base}-{n}", n + 1
             used.add(stem)
+            draft = draft_reasons(result, b, details)
+            if draft:
+                written.drafts[b.file] = draft
             doc = assessment_summary(result, rubric, b, source.file if source else "", details)
             write_docx(doc, tmp / f"{stem}.docx", inputs)
             write_html(doc, tmp / f"{stem}.html", inputs)
@@ -697,4 +664,6 @@ def write_summaries(
         write_docx(report, tmp / f"{REPORT_STEM}.docx", inputs)
         write_html(report, tmp / f"{REPORT_STEM}.html", inputs)
         written.report = (out_dir / f"{REPORT_STEM}.docx", out_dir / f"{REPORT_STEM}.html")
+    no_winner = [] if result.winner is not None else [NO_WINNER]
+    written.not_ready = list(dict.fromkeys([*no_winner, *(r for d in written.drafts.values() for r in d)]))
     return written

@@ -10,7 +10,7 @@ the scale, reasons present, the disagreement rule).
 from .checks import DEFAULT_GAP, Disagreement, disagreement, gap_rule
 from .collect import EvaluatorReturn, Moderation, ModerationRow, collect_panel
 from .moderation import write_moderation
-from .prepare import PanelPlan, Prepared, evaluator_file_name, parse_evaluators, prepare_panel
+from .prepare import PanelPlan, Prepared, evaluator_file_name, nothing_to_score, parse_evaluators, prepare_panel
 from .record import PanelRecord, read_panel_record
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "disagreement",
     "evaluator_file_name",
     "gap_rule",
+    "nothing_to_score",
     "parse_evaluators",
     "prepare_panel",
     "read_panel_record",

@@ -113,6 +113,13 @@ def parse_evaluators(text: str) -> tuple[list[str], list[str]]:
     return names, errors
 
 
+def nothing_to_score(rubric: Rubric) -> str:
+    """Why a panel would have nothing to score under ``rubric`` ("" when it has written questions to mark)."""
+    if rubric.all_questions():
+        return ""
+    return f"rubric {rubric.id} has no written questions: there is nothing for a panel to score"
+
+
 def blind_label(index: int) -> str:
     """0 → ``Bidder A``, 25 → ``Bidder Z``, 26 → ``Bidder AA``."""
     return f"Bidder {column_letters(index)}"

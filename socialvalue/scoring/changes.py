@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 from itertools import pairwise
 
-from socialvalue.rubric import CriterionKind, Rubric
+from socialvalue.rubric import CriterionKind, Policy, Rubric
 from socialvalue.rubric.models import LinearDeduction, LowestOverBid, PricePerQualityPoint, RelativeToMean
 from socialvalue.rubric.policy import MINIMUM_SV_WEIGHT_PCT
 
@@ -282,7 +282,7 @@ def _weight_words(ctx: Context, criterion_id: str, y: float, rubric: Rubric) -> 
         f"the others re-scaled in proportion: {others})"
     )
     sv = rubric.weight(CriterionKind.SOCIAL_VALUE)
-    if ctx.rubric.policy.value != "none" and sv < MINIMUM_SV_WEIGHT_PCT:
+    if ctx.rubric.policy is not Policy.NONE and sv < MINIMUM_SV_WEIGHT_PCT:
         text += f", which would put social value below the {MINIMUM_SV_WEIGHT_PCT:g}% its policy requires,"
     return text
 

@@ -1,0 +1,69 @@
+"""``socialvalue template``: the supplier response workbook, or (``--consensus-for``) the panel's consensus workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from socialvalue.exitcodes import ExitCode, codes
+from socialvalue.terminal import say
+
+from ._common import bid_files, encoding_option, fail, overwrite_option, rubric_option, rubric_or_fail, values_option
+
+
+def _folder_of_bids(value: Path | None) -> Path | None:
+    if value is not None and not value.is_dir():
+        raise click.BadParameter(
+            f"{value} is a file: --consensus-for takes the folder of returned bids. To score with a consensus "
+            f"workbook, use `socialvalue score BIDS_DIR --evaluations {value}`."
+        )
+    return value
+
+
+@click.command(epilog=codes(0, 1, 2, 3))
+@rubric_option
+@values_option
+@click.option(
+    "--consensus-for",
+    "--evaluation",  # the old name, kept working: it was easy to swap with score's --evaluations (a workbook)
+    "bids_dir",
+    type=click.Path(exists=True, path_type=Path),
+    callback=lambda ctx, param, value: _folder_of_bids(value),
+    metavar="BIDS_DIR",
+    help="Instead of the supplier workbook, make the panel's consensus score workbook for the bids in this folder "
+    "(--evaluation is the old name).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@overwrite_option
+@encoding_option
+def template(
+    rubric_name: str, values: str | None, bids_dir: Path | None, output: Path, overwrite: bool, encoding: str | None
+) -> int:
+    """Make the supplier response workbook for a rubric (or, with --consensus-for, the consensus score workbook).
+
+    A filled response or consensus workbook is never replaced without --overwrite. With --consensus-for,
+    exits 1 when some files in the folder are not readable bids (they are left out and listed).
+    """
+    from socialvalue.output.atomic import check_targets, together
+
+    source = rubric_or_fail(rubric_name, values, encoding)
+    if bids_dir is None:
+        from socialvalue.output.template import write_response_template
+
+        check_targets([output], [source.path], overwrite=overwrite)
+        with together(overwrite=overwrite):
+            write_response_template(source.rubric, source.value_set, output)
+        say(f"Supplier response workbook: {output}")
+        return ExitCode.OK
+    from socialvalue.batch import consensus_template
+
+    files, notes = bid_files(bids_dir)
+    check_targets([output], [*files, source.path], overwrite=overwrite)
+    made = consensus_template(files, source.rubric, output, inputs=files, overwrite=overwrite)
+    if not made.bids:
+        fail([*notes, *(p for r in made.left_out for p in r.problems)], f"No readable bids in {bids_dir}")
+    say(f"Consensus score workbook for {len(made.bids)} bid(s): {output}")
+    if made.left_out:
+        say(f"Not readable as bids (left out): {', '.join(r.file for r in made.left_out)}", err=True, fg="yellow")
+    return ExitCode.INPUT_PROBLEMS if made.left_out else ExitCode.OK
