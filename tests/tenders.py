@@ -16,7 +16,7 @@ from socialvalue.fill import fill_consensus, fill_response
 RUBRIC = "local-measures"
 
 
-def cli(*args: str, ok: Sequence[int] = (0,)) -> str:
+def cli(*args: str | Path, ok: Sequence[int] = (0,)) -> str:
     """Run a socialvalue command in-process; fail loudly when it exits with a code not in ``ok``."""
     result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
     assert result.exit_code in ok, f"socialvalue {' '.join(map(str, args))} exited {result.exit_code}:\n{result.output}"

@@ -8,6 +8,8 @@ The what-ifs re-score only the changed bids and compare them with the bids that 
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,7 +62,7 @@ PRICES = (80.0, 90.0, 100.0, 100.0, 110.0, 125.0, 140.0)
 
 @st.composite
 def tenders(draw: st.DrawFn) -> tuple[Rubric, list[Bid], list[PanelScore]]:
-    price_method = draw(
+    price_method: dict[str, Any] = draw(
         st.sampled_from(
             [
                 {"method": "lowest-over-bid"},
@@ -70,7 +72,7 @@ def tenders(draw: st.DrawFn) -> tuple[Rubric, list[Bid], list[PanelScore]]:
             ]
         )
     )
-    sv_method = draw(
+    sv_method: dict[str, Any] = draw(
         st.sampled_from(
             [
                 {"method": "relative-to-best", "basis": "gbp"},
@@ -150,7 +152,9 @@ def test_every_reported_change_is_what_the_whole_engine_says(case: tuple[Rubric,
     assert {(c.bid_id, c.question, c.new_winner) for c in d.changes if c.kind == "score-step"} == flips
 
     # the runner-up's price: another winner at the price found, the same one a penny above it
-    [price] = [c for c in d.changes if c.kind == "price"] or [None]
+    prices = [c for c in d.changes if c.kind == "price"]
+    assert len(prices) <= 1
+    price = prices[0] if prices else None
 
     def at(pence: float) -> list[Bid]:
         return [b.model_copy(update={"price": pence}) if b.bid_id == d.runner_up_id else b for b in bids]

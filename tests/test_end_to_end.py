@@ -14,6 +14,7 @@ from socialvalue.batch import Batch, score_folder
 from socialvalue.cli import main
 from socialvalue.example import ExampleTender
 from socialvalue.fill import fill_response
+from socialvalue.problems import Severity
 from socialvalue.rubric import RubricSource
 from socialvalue.scoring import BidStatus
 
@@ -428,8 +429,8 @@ def test_every_built_in_rubric_scores_end_to_end(rubric_id: str, tmp_path: Path)
     ]
     consensus = write_consensus_template(r, first.bids, tmp_path / "consensus.xlsx", panel)
     batch = score_folder(bids, source, [consensus])
-    assert not [p for p in batch.problems if p.severity.value == "error"], batch.problems
-    assert sorted(b.rank for b in batch.result.bids) == [1, 2, 3]
+    assert not [p for p in batch.problems if p.severity is Severity.ERROR], batch.problems
+    assert sorted(b.rank or 0 for b in batch.result.bids) == [1, 2, 3]
     out = write_results(batch.result, r, source.value_set, tmp_path / "results.xlsx", batch.problems, AuditInfo())
     cells = formula_cells(out)
     recomputed = recalc_formulas_package(out)

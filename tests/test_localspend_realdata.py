@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +149,7 @@ def test_every_row_read_is_in_one_category_and_they_sum_to_the_files(run: tuple[
 
 def test_local_share_matches_an_independent_count(run: tuple[Any, ...]) -> None:
     result, _, built, rows = run
-    sums: Counter[Category] = Counter()
+    sums: dict[Category, float] = defaultdict(float)
     for _, _, supplier, raw in rows:
         amount = _amount(raw)
         if amount > 0:

@@ -187,7 +187,7 @@ def test_any_figures_and_text_make_a_valid_release(validator: Any, title: str, d
                                                    supplier: str, grade: str | None, committed: float,
                                                    delivered: float | None, unit_value: float | None, scheme: str) -> None:  # fmt: skip
     contract = ContractExport(
-        contract="K1", title=title, buyer=Organisation(scheme=scheme, code="X1", name="Buyer"),  # type: ignore[arg-type]
+        contract="K1", title=title, buyer=Organisation(scheme=scheme, code="X1", name="Buyer"),
         supplier=Organisation(name=supplier), awarded_at=dt.datetime(2026, 1, 1), start=dt.date(2026, 1, 1),
         end=dt.date(2026, 3, 31),
         kpis=[KpiExport(code="M1", description=description, theme=theme, unit=unit, unit_value_gbp=unit_value,

@@ -19,7 +19,7 @@ from socialvalue.rubric import Rubric
 from socialvalue.scoring import TenderResult, score_tender
 from tests.builders import VALUES, bid, rubric, scores
 
-MEASURES = [
+MEASURES: list[dict[str, Any]] = [
     {"code": "M1", "description": "Local jobs", "unit": "FTE-year", "value_ref": "fte", "max": 500},
     {"code": "M2", "description": "Training", "unit": "hour", "value_ref": "hour"},
     {"code": "M3", "description": "Local spend", "unit": "GBP", "value_ref": "gbp", "cap": 1_000_000},

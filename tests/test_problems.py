@@ -31,7 +31,7 @@ def test_column_letters(index: int, letters: str) -> None:
 
 
 @given(
-    st.text(alphabet=st.characters(blacklist_characters="!\x00", blacklist_categories=("Cs",)), min_size=1),
+    st.text(alphabet=st.characters(exclude_characters="!\x00", exclude_categories=["Cs"]), min_size=1),
     st.integers(1, 1_048_576),
     st.integers(0, 16383),
 )

@@ -7,6 +7,7 @@ import re
 import zipfile
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -45,8 +46,8 @@ HOSTILE = [
 QUARTERS = ["2025Q3", "2025Q4", "2026Q1", "2026Q2"]
 
 
-def _rows() -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+def _rows() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     for qi, quarter in enumerate(QUARTERS):
         for oi, (code, name) in enumerate(HOSTILE):
             committed = 1000.0 * (oi + 1) + 250 * qi
@@ -65,14 +66,14 @@ def _rows() -> list[dict[str, object]]:
     return rows
 
 
-def _group(rows: list[dict[str, object]], key: str) -> list[dict[str, object]]:
-    out: dict[object, dict[str, object]] = {}
+def _group(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    out: dict[object, dict[str, Any]] = {}
     for r in rows:
         g = out.setdefault(r[key], {key: r[key], "committed": 0.0, "delivered": 0.0})
-        g["committed"] = float(g["committed"]) + float(r["committed"])  # type: ignore[arg-type]
-        g["delivered"] = float(g["delivered"]) + float(r["delivered"])  # type: ignore[arg-type]
+        g["committed"] = float(g["committed"]) + float(r["committed"])
+        g["delivered"] = float(g["delivered"]) + float(r["delivered"])
     for g in out.values():
-        g["rate"] = float(g["delivered"]) / float(g["committed"]) if g["committed"] else None  # type: ignore[arg-type]
+        g["rate"] = float(g["delivered"]) / float(g["committed"]) if g["committed"] else None
     return list(out.values())
 
 
@@ -84,8 +85,8 @@ def sample_report() -> Report:
     by_org = _group(rows, "org")
     for g in by_org:
         g["org_name"] = names[str(g["org"])]
-    committed = sum(float(r["committed"]) for r in rows)  # type: ignore[arg-type]
-    delivered = sum(float(r["delivered"]) for r in rows)  # type: ignore[arg-type]
+    committed = sum(float(r["committed"]) for r in rows)
+    delivered = sum(float(r["delivered"]) for r in rows)
     empty = DataTable("Empty", "A breakdown with nothing in it", [Column("x", "X"), *money], [], match={"org": "x"})
     return Report(
         "Footprint report",
@@ -98,7 +99,7 @@ def sample_report() -> Report:
                 "hours",
                 "Volunteering hours",
                 sum(int(r["hours"]) for r in rows),
-                "count",  # type: ignore[call-overload]
+                "count",
                 note="a count, never given a £ value",
                 sums="hours",
             ),
@@ -168,7 +169,7 @@ def sample_report() -> Report:
                 Column("hours", "Hours", "count"),
             ],
             rows,
-        ),  # type: ignore[arg-type]
+        ),
     )
 
 
@@ -279,7 +280,7 @@ def test_workbook_totals_are_formulas_over_the_rows(kit_xlsx_file: Path) -> None
     rows = _rows()
     by_org: dict[object, float] = defaultdict(float)
     for r in rows:
-        by_org[r["org"]] += float(r["committed"])  # type: ignore[arg-type]
+        by_org[r["org"]] += float(r["committed"])
     values = cached_values(kit_xlsx_file)
     for row in range(5, 5 + len(HOSTILE)):
         assert same(values[("By organisation", f"C{row}")], by_org[values[("By organisation", f"A{row}")]])

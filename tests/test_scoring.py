@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -280,8 +281,8 @@ def test_scaling_quantities_scales_pounds(specs: list[tuple[float, float, float,
         assert b.gross == pytest.approx((a.gross or 0) * k, rel=1e-9, abs=1e-6)
         assert b.net == pytest.approx((a.net or 0) * k, rel=1e-9, abs=1e-6)
     # relative scoring is scale-free: the points do not change
-    for a, b in zip(base.bids, big.bids, strict=True):
-        assert b.sv_quant_points == pytest.approx(a.sv_quant_points, rel=1e-9, abs=1e-9)
+    for one, other in zip(base.bids, big.bids, strict=True):
+        assert other.sv_quant_points == pytest.approx(one.sv_quant_points, rel=1e-9, abs=1e-9)
 
 
 @settings(max_examples=60, deadline=None)
@@ -337,20 +338,20 @@ def test_a_line_says_both_how_a_value_was_read_and_that_it_was_not_counted() -> 
 
 # --- a few bids compared against the whole pool (the Decision's what-ifs) ----------------------
 
-PRICE_METHODS = [
+PRICE_METHODS: list[dict[str, Any]] = [
     {"method": "lowest-over-bid"},
     {"method": "relative-to-mean"},
     {"method": "linear-deduction", "deduction_pct_per_pct": 2},
     {"method": "price-per-quality-point"},
 ]
-SV_METHODS = [
+SV_METHODS: list[dict[str, Any]] = [
     {"method": "relative-to-best", "basis": "gbp"},
     {"method": "relative-to-best", "basis": "percent-of-price"},
     {"method": "target", "target_gbp": 30_000},
 ]
 
 
-def spread(price_method: dict[str, object], sv_method: dict[str, object]) -> tuple[Rubric, list[Bid], list[PanelScore]]:
+def spread(price_method: dict[str, Any], sv_method: dict[str, Any]) -> tuple[Rubric, list[Bid], list[PanelScore]]:
     """Eight bids spread over price, quality and social value (one excluded by a failed gate)."""
     r = rubric(price_method=price_method, sv_method=sv_method, quant_share=60, gates=True, ceiling_pct=1e12)
     specs = [(80, 2, 0.5, 3), (95, 4, 1.0, 2), (100, 5, 0.2, 5), (120, 3, 2.0, 4), (150, 5, 1.5, 1), (90, 1, 0.0, 0),
@@ -377,7 +378,8 @@ def test_a_few_bids_compared_against_the_whole_pool_score_as_in_the_whole_tender
         assert {f: getattr(b, f) for f in points} == {f: getattr(whole[b.bid_id], f) for f in points}
     # the figures no method of this rubric reads change no points
     for name in ("count", "price_total", "lowest_price", "best_sv", "lowest_ratio"):
-        other = dataclasses.replace(figures, **{name: (getattr(figures, name) or 1.0) * 1.5})
+        changed: dict[str, Any] = {name: (getattr(figures, name) or 1.0) * 1.5}
+        other = dataclasses.replace(figures, **changed)
         if other.read_by(r) != figures.read_by(r):
             continue
         again = compare_bids(r, VALUES, [ScoredBid(x.model_copy(), [], [], [], []) for x in some], figures=other)

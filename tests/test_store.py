@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from socialvalue.cli import main
 from socialvalue.contracts.status import contract_status
+from socialvalue.example import ExampleTender
 from socialvalue.footprint import load_footprint
 from socialvalue.store import open_store
 from socialvalue.store import schema as S
@@ -305,7 +306,7 @@ def _rows(ws: Any) -> dict[str, int]:
 def test_a_return_with_any_error_is_rejected_whole_with_every_problem_listed(
     awarded: str,
     tmp_path: Path,
-    example_tender,  # type: ignore[no-untyped-def]
+    example_tender: ExampleTender,
 ) -> None:
     from tests.test_guard import Entry, build_zip, spaces_stream
 

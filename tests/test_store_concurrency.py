@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from socialvalue.example import ExampleTender
 from socialvalue.store import open_store
 from socialvalue.store import schema as S
 from tests.tenders import cli, filled_return
@@ -35,8 +36,8 @@ def _ingest(folder: Path, url: str) -> subprocess.Popen[str]:
 def test_two_people_ingesting_at_once_lose_nothing(
     awarded: str,
     results: Path,
-    example_tender,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    example_tender: ExampleTender,
+    tmp_path: Path,
 ) -> None:
     _award(awarded, results, example_tender.bids_dir, "C-2", SECOND, "RBL", "--not-first")
     _award(awarded, results, example_tender.bids_dir, "C-3", WINNER, "REM")

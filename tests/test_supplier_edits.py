@@ -41,7 +41,7 @@ NAME = "edited.xlsx"
 Edit = Callable[[Workbook], None]
 
 
-def _bid(template: Path, folder: Path, edit: Edit | None = None, name: str = NAME, **changes: dict[str, Any]) -> Path:
+def _bid(template: Path, folder: Path, edit: Edit | None = None, name: str = NAME, **changes: Any) -> Path:
     """BASE (updated by ``changes``) typed into the template, then ``edit`` applied as a spreadsheet program would."""
     parts = {k: {**v, **changes.get(k, {})} for k, v in BASE.items()}
     parts = {k: {c: x for c, x in v.items() if x is not None} for k, v in parts.items()}
@@ -104,7 +104,7 @@ def setup(example_tender: ExampleTender, hybrid: RubricSource, hybrid_template: 
     return example_tender, hybrid, hybrid_template, made
 
 
-def _run(setup: Setup, edit: Edit | None = None, **changes: dict[str, Any]) -> Batch:
+def _run(setup: Setup, edit: Edit | None = None, **changes: Any) -> Batch:
     example, hybrid, template, made = setup
     return _batch(example, hybrid, made.parent / "run", _bid(template, made, edit, **changes))
 

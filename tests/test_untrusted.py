@@ -12,6 +12,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 from socialvalue.batch import score_folder
 from socialvalue.example import ExampleTender
 from socialvalue.fill import fill_response
-from socialvalue.intake.bid_reader import read_bid
+from socialvalue.intake.bid_reader import BidReading, read_bid
 from socialvalue.output.consensus import write_consensus_template
 from socialvalue.output.export import write_csv
 from socialvalue.output.results import AuditInfo, write_results
@@ -576,10 +577,10 @@ def clean_scores(example_tender, hybrid: RubricSource) -> dict[str, tuple[float 
 )  # fmt: skip
 def test_a_hostile_file_is_listed_and_the_others_keep_their_scores(
     hostile: str,
-    example_tender,
+    example_tender: ExampleTender,
     hybrid: RubricSource,
-    clean_scores,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    clean_scores: Any,
+    tmp_path: Path,
 ) -> None:
     folder = tmp_path / "bids"
     shutil.copytree(example_tender.bids_dir, folder)
@@ -657,11 +658,11 @@ def test_a_reader_that_dies_on_one_file_does_not_stop_a_parallel_batch(
             shutil.copy(src, folder / f"{i:02d}-{src.name}")
     clean = score_folder(folder, hybrid, [example_tender.consensus], jobs=1)
     shutil.copy(example_tender.bids_dir / "mersey-care-services.xlsx", folder / "05-killer.xlsx")
-    real = batch_module.read_bid
+    real = read_bid  # what socialvalue.batch calls
 
     def dies_on_the_killer(
         path: Path, rubric: object, display_name: str | None = None, keep_answers: bool = True, value_set: object = None
-    ):  # type: ignore[no-untyped-def]
+    ) -> BidReading:
         if path.name == "05-killer.xlsx":
             os._exit(70)  # the worker process ends at once, as if the reader had crashed
         return real(path, rubric, display_name, keep_answers, value_set)  # type: ignore[arg-type]

@@ -260,7 +260,7 @@ def test_each_example_row_is_what_the_reader_does(
 
 
 def test_the_page_has_examples_for_every_reader() -> None:
-    sections = {p.values[0] for p in example_rows()}  # type: ignore[attr-defined]
+    sections = {p.values[0] for p in example_rows()}
     assert {next(s for s in sections if s.startswith(name)) for name in READERS}
     assert len(example_rows()) > 120
 
