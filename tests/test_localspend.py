@@ -348,7 +348,7 @@ def test_workbook_totals_are_formulas_with_the_values(tmp_path: Path, files: dic
     set_aside = wb.get_sheet_by_name("Set aside").to_python()
     assert len(set_aside) - 3 == len(result.set_aside)
     listing = tmp_path / "out-set-aside.csv"  # every row set aside, also in the CSV file the sheet names
-    assert "out-set-aside.csv" in set_aside[1][0]
+    assert "out-set-aside.csv" in str(set_aside[1][0])
     with listing.open(encoding="utf-8-sig", newline="") as fh:
         listed = list(csv.reader(fh))
     assert len(listed) - 1 == len(result.set_aside)
@@ -371,7 +371,7 @@ def test_a_long_set_aside_listing_goes_to_the_csv_file_and_its_text_cannot_run(
     result, _ = run([spend], files)
     out = write_workbook(result, tmp_path / "local.xlsx", [spend])
     sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Set aside").to_python()
-    assert f"All {SET_ASIDE_ON_SHEET + 1:,} are listed in the CSV file local-set-aside.csv" in sheet[1][0]
+    assert f"All {SET_ASIDE_ON_SHEET + 1:,} are listed in the CSV file local-set-aside.csv" in str(sheet[1][0])
     counts = {(r[0], r[1]): r[2] for r in sheet[4:] if r[0]}
     assert counts == {("payment", "redacted"): SET_ASIDE_ON_SHEET, ("payment", "unknown-supplier"): 1}
     with (tmp_path / "local-set-aside.csv").open(encoding="utf-8-sig", newline="") as fh:

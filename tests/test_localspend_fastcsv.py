@@ -50,7 +50,7 @@ def _same(paths: list[Path]) -> list[str]:
 def _messy_rows(n: int, seed: int) -> list[tuple[str, ...]]:
     """Rows as councils and trusts publish them: every amount shape, credits, zero, withheld, text dates."""
     rng = random.Random(seed)
-    out = []
+    out: list[tuple[str, ...]] = []
     for i in range(n):
         amount = round(rng.lognormvariate(6, 2), 2)
         text = rng.choice([

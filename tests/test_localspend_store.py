@@ -52,7 +52,7 @@ ORGS = {
 
 
 def spend_rows(months: tuple[str, ...] = ("2024-07", "2024-08"), scale: int = 1) -> list[tuple[str, ...]]:
-    rows = [("Organisation", "Payment Date", "Supplier", "Amount")]
+    rows: list[tuple[str, ...]] = [("Organisation", "Payment Date", "Supplier", "Amount")]
     for m, month in enumerate(months):
         for o, org in enumerate([*ORGS, "Unknown Body"]):
             for s, supplier in enumerate(PLACED):
