@@ -56,3 +56,46 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return sqlite_url(tmp_path)
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+def assert_summary_current(url: str) -> None:
+    """``kpi_summary`` holds exactly the totals of ``kpi_period``, worked out here in Python from the fact rows."""
+    from collections import defaultdict
+
+    from socialvalue.store import open_store
+    from socialvalue.store import schema as S
+
+    store = open_store(url)
+    grade_prefix = {"verified": "verified", "documented": "documented", "self-reported": "self_reported"}
+    expected: dict[tuple[object, ...], dict[str, float | None]] = defaultdict(dict)
+
+    def add(sums: dict[str, float | None], column: str, value: float | None) -> None:
+        if value is not None:
+            sums[column] = (sums.get(column) or 0.0) + value
+        else:
+            sums.setdefault(column, None)
+
+    with store.read() as conn:
+        for f in conn.execute(sa.select(S.kpi_period)):
+            key = (f.footprint_id, f.organisation_id, f.theme_id, f.measure_id, f.period, f.period_index, f.unit_value_gbp is not None)  # fmt: skip
+            sums = expected[key]
+            sums["kpi_periods"] = (sums.get("kpi_periods") or 0) + 1
+            for column in ("committed_quantity", "delivered_quantity", "committed_gross_gbp", "committed_net_gbp",
+                           "delivered_gross_gbp", "delivered_net_gbp"):  # fmt: skip
+                add(sums, column, getattr(f, column))
+            for prefix in (*grade_prefix.values(), "ungraded"):
+                mine = (
+                    f.delivered_quantity is not None and grade_prefix.get(f.evidence_grade or "", "ungraded") == prefix
+                )
+                sums[f"{prefix}_lines"] = (sums.get(f"{prefix}_lines") or 0) + (1 if mine else 0)
+                add(sums, f"{prefix}_gross_gbp", f.delivered_gross_gbp if mine else None)
+        got = {
+            (r.footprint_id, r.organisation_id, r.theme_id, r.measure_id, r.period, r.period_index, bool(r.priced)): r
+            for r in conn.execute(sa.select(S.kpi_summary))
+        }
+    assert set(got) == set(expected)
+    for key, sums in expected.items():
+        for column, value in sums.items():
+            stored = getattr(got[key], column)
+            same = stored is None if value is None else stored == pytest.approx(value)
+            assert same, (key, column, stored, value)

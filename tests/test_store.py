@@ -24,6 +24,7 @@ from socialvalue.store import schema as S
 from socialvalue.store.footprints import read_footprint, save_footprint
 from socialvalue.store.frames import table
 from socialvalue.store.status import Scope
+from tests.stores import assert_summary_current
 from tests.tenders import cli, filled_return
 
 WINNER, SECOND = "mersey-care-services.xlsx", "wirral-community-cic.xlsx"
@@ -283,10 +284,10 @@ def test_same_file_twice_changes_nothing_and_a_correction_changes_only_what_it_c
     assert facts["LE01"].evidence_grade == "verified"  # unchanged: its grade stands
     assert facts["EN01"].evidence_grade == "self-reported"  # corrected: graded afresh
     assert facts["SK03"].evidence_ref == "REG-7"
-    unchanged = {
-        name: rows for name, rows in before.items() if name not in ("return_submission", "return_line", "kpi_period")
-    }
+    derived = ("return_submission", "return_line", "kpi_period", "kpi_summary")  # the summary totals kpi_period
+    unchanged = {name: rows for name, rows in before.items() if name not in derived}
     assert {name: snapshot(awarded)[name] for name in unchanged} == unchanged
+    assert_summary_current(awarded)
     out = cli("returns", "history", "C-1", "--store", awarded)
     assert "2026Q2 superseded" in out and "2026Q2 current" in out and "EN01: delivered 30 → 35 tCO2e" in out
 

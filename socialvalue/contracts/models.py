@@ -56,6 +56,11 @@ class KpiPlan(_Model):
     bid_evidence: str = ""
     phased: list[float] = Field(description="Committed quantity per quarter of the contract, in order")
 
+    @property
+    def committed_gross_gbp(self) -> float | None:
+        """The whole commitment in £ (gross); None for a count."""
+        return None if self.unit_value_gbp is None else self.committed_quantity * self.unit_value_gbp
+
 
 class AwardPlan(_Model):
     contract: str
@@ -71,6 +76,8 @@ class AwardPlan(_Model):
     periods: list[str]
     phasing: str
     kpis: list[KpiPlan]
+    manager: str = ""
+    """Who manages the contract: reviews its returns and grades their evidence."""
 
     @property
     def first_period(self) -> Period:

@@ -53,7 +53,6 @@ class KpiStatus:
     delivered_net_gbp: float
     committed_gbp: float
     valued: bool
-    grades: dict[str, int]
     ratio: float | None
     rag: str
 
@@ -65,6 +64,8 @@ class ContractStatus:
     organisation: str
     rolls_up_to: str
     supplier: str
+    manager: str
+    """Who manages the contract ('' when not recorded)."""
     through: str
     """The last quarter counted (the last one ended by ``as_of``), or '' before the first has ended."""
     ratio: float | None
@@ -96,17 +97,19 @@ def _contract_ratio(kpis: list[KpiStatus]) -> float | None:
     return sum(min(1.0, k.ratio or 0.0) for k in due) / len(due)
 
 
-def contract_status(store: Store, as_of: date, scope: Scope | None = None) -> StatusReport:
-    """Status of every contract in ``scope`` (a footprint, one contract, or all) on ``as_of``."""
+def contract_status(store: Store, as_of: date, scope: Scope | None = None, findings: bool = True) -> StatusReport:
+    """Status of every contract in ``scope`` (a footprint, one contract, or all) on ``as_of``.
+
+    ``findings=False`` leaves out the double-counting checks (the costliest part: every evidence
+    reference in scope is compared), for callers that show only RAG and overdue returns."""
     scope = scope or Scope()
     through = Period.containing(as_of) - 1
     with store.read() as conn:
         rows = contracts(conn, scope)
-        ids = [r.id for r in rows]
-        totals = kpi_totals(conn, ids, through.index) if ids else []
-        returned = returned_periods(conn, ids) if ids else {}
-        evidence = shared_evidence(conn, ids) if ids else []
-        commitments = shared_commitments(conn, ids) if ids else []
+        totals = kpi_totals(conn, scope, through.index) if rows else []
+        returned = returned_periods(conn, scope) if rows else {}
+        evidence = shared_evidence(conn, scope) if rows and findings else []
+        commitments = shared_commitments(conn, scope) if rows and findings else []
     by_contract: dict[int, list[KpiStatus]] = {}
     thresholds = {r.id: (r.green, r.amber) for r in rows}
     for t in totals:
@@ -116,9 +119,7 @@ def contract_status(store: Store, as_of: date, scope: Scope | None = None) -> St
             KpiStatus(
                 code=t.code, unit=t.unit, committed_to_date=t.committed, delivered_to_date=t.delivered,
                 whole_commitment=t.whole_commitment, delivered_gbp=t.delivered_gbp, delivered_net_gbp=t.delivered_net_gbp,
-                committed_gbp=t.committed_gbp, valued=t.unit_value_gbp is not None,
-                grades={"verified": t.verified, "documented": t.documented, "self-reported": t.self_reported},
-                ratio=ratio, rag=rag(ratio, green, amber),
+                committed_gbp=t.committed_gbp, valued=t.unit_value_gbp is not None, ratio=ratio, rag=rag(ratio, green, amber),
             )
         )  # fmt: skip
     out = []
@@ -134,12 +135,13 @@ def contract_status(store: Store, as_of: date, scope: Scope | None = None) -> St
         out.append(
             ContractStatus(
                 contract=r.code, title=r.title, organisation=f"{r.org_code} {r.org_name}", rolls_up_to=r.rollup_code or r.org_code,
-                supplier=r.supplier, through=through.key if through.index >= r.first_period_index else "", ratio=ratio,
-                rag=rag(ratio, r.green, r.amber), kpis=kpis, overdue=overdue, returned=sorted(Period(i).key for i in got),
+                supplier=r.supplier, manager=r.manager, through=through.key if through.index >= r.first_period_index else "",
+                ratio=ratio, rag=rag(ratio, r.green, r.amber), kpis=kpis, overdue=overdue,
+                returned=sorted(Period(i).key for i in got),
             )
         )  # fmt: skip
-    findings = [
+    found = [
         SHARED_EVIDENCE(field=f"{period} {ref}", period=period, ref=ref, count=len(codes), contracts=", ".join(codes))
         for period, ref, codes in evidence
     ] + [SHARED_COMMITMENT(why=why, count=len(codes), contracts=", ".join(codes)) for why, codes in commitments]
-    return StatusReport(as_of, out, findings)
+    return StatusReport(as_of, out, found)

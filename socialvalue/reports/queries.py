@@ -1,10 +1,13 @@
 """The report's figures from the store: every total a GROUP BY in the database (SQLAlchemy Core).
 
-Python sees one row per group (an organisation, a place, a quarter …), never the KPI-quarter rows
-behind them; those are only streamed, in order, into the workbook's rows sheet. Organisations roll up
-under their successors (``organisation.rollup_id``, kept by the store), places are the rolled-up
-organisation's, and the status of contracts (RAG, overdue returns) comes from the store's own status
-queries so the report and ``socialvalue status`` never disagree.
+Totals come from the summary table (``kpi_summary``: the fact rows already totalled by footprint,
+organisation, theme, measure and quarter, kept current by every write), so a report over five years
+groups tens of thousands of rows, not a million. Python sees one row per group (an organisation, a
+place, a quarter …), never the KPI-quarter rows behind them; those are only streamed, in order, from
+``kpi_period`` into the workbook's rows sheet. Organisations roll up under their successors
+(``organisation.rollup_id``, kept by the store), places are the rolled-up organisation's, and the status
+of contracts (RAG, overdue returns) comes from the store's own status queries so the report and
+``socialvalue returns status`` never disagree.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from socialvalue.output.reportkit import Cell
 from socialvalue.periods import Period
 from socialvalue.store import schema as S
 from socialvalue.store.engine import Store
+from socialvalue.store.summary import GRADE_COLUMNS
 
 from .figures import (
     ContractRisk,
@@ -32,6 +36,7 @@ from .figures import (
 )
 
 KP = S.kpi_period
+SUM = S.kpi_summary
 ORG = S.organisation
 ROLLUP = S.organisation.alias("rollup")
 NOT_GRADED = "not graded"
@@ -52,19 +57,25 @@ class Window:
     first: Period
     last: Period
 
-    def where(self) -> list[sa.ColumnElement[bool]]:
-        return [KP.c.footprint_id == self.footprint_id, KP.c.period_index.between(self.first.index, self.last.index)]
+    def where(self, table: sa.Table = KP) -> list[sa.ColumnElement[bool]]:
+        """The rows of ``table`` (the fact table or the summary) in the window."""
+        return [
+            table.c.footprint_id == self.footprint_id,
+            table.c.period_index.between(self.first.index, self.last.index),
+        ]
 
 
-def _money() -> list[sa.Label[Any]]:
-    def total(col: sa.Column[Any], name: str) -> sa.Label[Any]:
-        return sa.func.coalesce(sa.func.sum(col), 0.0).label(name)
+def _money(table: sa.Table = SUM) -> list[sa.Label[Any]]:
+    """The four £ totals of ``table``'s rows (the summary, or the fact rows of one contract)."""
+
+    def total(col: str, name: str) -> sa.Label[Any]:
+        return sa.func.coalesce(sa.func.sum(table.c[col]), 0.0).label(name)
 
     return [
-        total(KP.c.committed_gross_gbp, "committed_gross"),
-        total(KP.c.committed_net_gbp, "committed_net"),
-        total(KP.c.delivered_gross_gbp, "delivered_gross"),
-        total(KP.c.delivered_net_gbp, "delivered_net"),
+        total("committed_gross_gbp", "committed_gross"),
+        total("committed_net_gbp", "committed_net"),
+        total("delivered_gross_gbp", "delivered_gross"),
+        total("delivered_net_gbp", "delivered_net"),
     ]
 
 
@@ -79,18 +90,25 @@ def measure_key(rubric_id: str, code: str) -> str:
     return f"{rubric_id}/{code}"
 
 
-def _rolled_up() -> Any:
-    """kpi_period joined to the organisation its records roll up under (itself when it carries on)."""
-    return KP.join(ORG, ORG.c.id == KP.c.organisation_id).join(
+def _rolled_up(table: sa.Table = SUM) -> Any:
+    """``table`` joined to the organisation its records roll up under (itself when it carries on)."""
+    return table.join(ORG, ORG.c.id == table.c.organisation_id).join(
         ROLLUP, ROLLUP.c.id == sa.func.coalesce(ORG.c.rollup_id, ORG.c.id)
     )
 
 
-def find_window(conn: sa.Connection, footprint: str, first: Period, last: Period) -> Window:
-    found = conn.execute(sa.select(S.footprint.c.id).where(S.footprint.c.code == footprint)).scalar_one_or_none()
-    if found is None:
-        raise NoSuchFootprint(footprint)
-    return Window(int(found), first, last)
+def find_window(conn: sa.Connection, footprint: str | None, first: Period, last: Period) -> Window:
+    """The footprint (by code; None: the store's only one) and quarters, or :class:`NoSuchFootprint` saying why."""
+    codes = {
+        r.code: r.id for r in conn.execute(sa.select(S.footprint.c.code, S.footprint.c.id).order_by(S.footprint.c.code))
+    }
+    if footprint is None and len(codes) == 1:
+        footprint = next(iter(codes))
+    if footprint is None:
+        raise NoSuchFootprint(f"say which footprint: the store holds {', '.join(codes) or 'none'}")
+    if footprint not in codes:
+        raise NoSuchFootprint(f"there is no footprint {footprint} in the store (it holds {', '.join(codes) or 'none'})")
+    return Window(codes[footprint], first, last)
 
 
 def by_organisation(conn: sa.Connection, w: Window) -> list[Group]:
@@ -98,7 +116,7 @@ def by_organisation(conn: sa.Connection, w: Window) -> list[Group]:
     query = (
         sa.select(ROLLUP.c.code, ROLLUP.c.name, sa.func.coalesce(place.c.name, NO_PLACE).label("place"), *_money())
         .select_from(_rolled_up().outerjoin(place, place.c.id == ROLLUP.c.place_id))
-        .where(*w.where())
+        .where(*w.where(SUM))
         .group_by(ROLLUP.c.id, ROLLUP.c.code, ROLLUP.c.name, place.c.name)
         .order_by(ROLLUP.c.name)
     )
@@ -110,7 +128,7 @@ def by_place(conn: sa.Connection, w: Window) -> list[Group]:
     query = (
         sa.select(sa.func.coalesce(place.c.gss, "").label("gss"), sa.func.coalesce(place.c.name, NO_PLACE).label("name"), *_money())
         .select_from(_rolled_up().outerjoin(place, place.c.id == ROLLUP.c.place_id))
-        .where(*w.where())
+        .where(*w.where(SUM))
         .group_by(place.c.gss, place.c.name)
         .order_by(sa.func.coalesce(place.c.name, NO_PLACE))
     )  # fmt: skip
@@ -120,8 +138,8 @@ def by_place(conn: sa.Connection, w: Window) -> list[Group]:
 def by_theme(conn: sa.Connection, w: Window) -> list[Group]:
     query = (
         sa.select(S.theme.c.name, *_money())
-        .select_from(KP.join(S.theme, S.theme.c.id == KP.c.theme_id))
-        .where(*w.where(), KP.c.unit_value_gbp.is_not(None))
+        .select_from(SUM.join(S.theme, S.theme.c.id == SUM.c.theme_id))
+        .where(*w.where(SUM), SUM.c.priced)
         .group_by(S.theme.c.name)
         .order_by(S.theme.c.name)
     )
@@ -132,8 +150,8 @@ def by_measure(conn: sa.Connection, w: Window) -> list[Group]:
     m = S.measure
     query = (
         sa.select(m.c.rubric_id, m.c.code, m.c.description, S.theme.c.name.label("theme"), *_money())
-        .select_from(KP.join(m, m.c.id == KP.c.measure_id).join(S.theme, S.theme.c.id == m.c.theme_id))
-        .where(*w.where(), KP.c.unit_value_gbp.is_not(None))
+        .select_from(SUM.join(m, m.c.id == SUM.c.measure_id).join(S.theme, S.theme.c.id == m.c.theme_id))
+        .where(*w.where(SUM), SUM.c.priced)
         .group_by(m.c.rubric_id, m.c.code, m.c.description, S.theme.c.name)
         .order_by(m.c.code, m.c.rubric_id)
     )
@@ -142,16 +160,18 @@ def by_measure(conn: sa.Connection, w: Window) -> list[Group]:
 
 def by_quarter(conn: sa.Connection, w: Window) -> list[Group]:
     query = (
-        sa.select(KP.c.period, KP.c.period_index, *_money())
-        .where(*w.where())
-        .group_by(KP.c.period_index, KP.c.period)
-        .order_by(KP.c.period_index)
+        sa.select(SUM.c.period, SUM.c.period_index, *_money())
+        .where(*w.where(SUM))
+        .group_by(SUM.c.period_index, SUM.c.period)
+        .order_by(SUM.c.period_index)
     )
     return [Group(r.period, r.period, _m(r)) for r in conn.execute(query)]
 
 
 def total(conn: sa.Connection, w: Window) -> tuple[Money, int]:
-    row = conn.execute(sa.select(*_money(), sa.func.count().label("n")).where(*w.where())).one()
+    row = conn.execute(
+        sa.select(*_money(), sa.func.coalesce(sa.func.sum(SUM.c.kpi_periods), 0).label("n")).where(*w.where(SUM))
+    ).one()
     return _m(row), int(row.n)
 
 
@@ -160,10 +180,10 @@ def counts(conn: sa.Connection, w: Window) -> list[CountLine]:
     m = S.measure
     query = (
         sa.select(m.c.rubric_id, m.c.code, m.c.description, m.c.unit,
-                  sa.func.sum(KP.c.committed_quantity).label("committed"),
-                  sa.func.coalesce(sa.func.sum(KP.c.delivered_quantity), 0.0).label("delivered"))
-        .select_from(KP.join(m, m.c.id == KP.c.measure_id))
-        .where(*w.where(), KP.c.unit_value_gbp.is_(None))
+                  sa.func.sum(SUM.c.committed_quantity).label("committed"),
+                  sa.func.coalesce(sa.func.sum(SUM.c.delivered_quantity), 0.0).label("delivered"))
+        .select_from(SUM.join(m, m.c.id == SUM.c.measure_id))
+        .where(*w.where(SUM), sa.not_(SUM.c.priced))
         .group_by(m.c.rubric_id, m.c.code, m.c.description, m.c.unit)
         .order_by(m.c.code, m.c.rubric_id)
     )  # fmt: skip
@@ -173,27 +193,37 @@ def counts(conn: sa.Connection, w: Window) -> list[CountLine]:
     ]
 
 
+GRADE_SUMS = {**GRADE_COLUMNS, NOT_GRADED: "ungraded"}
+"""Each grade the report shows → the prefix of its summary columns."""
+
+
 def grades(conn: sa.Connection, w: Window) -> list[GradeLine]:
-    grade = sa.func.coalesce(KP.c.evidence_grade, NOT_GRADED)
-    query = (
-        sa.select(grade.label("grade"), sa.func.count().label("lines"),
-                  sa.func.coalesce(sa.func.sum(KP.c.delivered_gross_gbp), 0.0).label("gross"))
-        .where(*w.where(), KP.c.delivered_quantity.is_not(None))
-        .group_by(grade)
-    )  # fmt: skip
-    found = {r.grade: GradeLine(r.grade, int(r.lines), float(r.gross)) for r in conn.execute(query)}
-    order = [*S.GRADES[::-1], NOT_GRADED]
-    return [found[g] for g in order if g in found] + [v for k, v in sorted(found.items()) if k not in order]
+    """Delivered lines and £ by evidence grade, strongest first, then those not graded (only grades with lines)."""
+    sums = []
+    for prefix in GRADE_SUMS.values():
+        sums.append(sa.func.coalesce(sa.func.sum(SUM.c[f"{prefix}_lines"]), 0).label(f"{prefix}_lines"))
+        sums.append(sa.func.coalesce(sa.func.sum(SUM.c[f"{prefix}_gross_gbp"]), 0.0).label(f"{prefix}_gross"))
+    row = conn.execute(sa.select(*sums).where(*w.where(SUM))).one()
+    found = {
+        grade: GradeLine(grade, int(row._mapping[f"{prefix}_lines"]), float(row._mapping[f"{prefix}_gross"]))
+        for grade, prefix in GRADE_SUMS.items()
+        if row._mapping[f"{prefix}_lines"]
+    }
+    return [found[g] for g in (*S.GRADES[::-1], NOT_GRADED) if g in found]
 
 
 def value_sets(conn: sa.Connection, w: Window) -> list[ValueSetUse]:
-    t = S.tender
-    contracts = sa.select(KP.c.contract_id).where(*w.where()).distinct().subquery()
+    """The value sets behind the window's £: contracts of the organisations the summary lists for the
+    window, each checked (one index probe) to have fact rows in it."""
+    t, c = S.tender, S.contract
+    organisations = sa.select(SUM.c.organisation_id).where(*w.where(SUM)).distinct()
+    has_rows = sa.select(KP.c.id).where(KP.c.contract_id == c.c.id, *w.where(KP)).exists()
     query = (
         sa.select(t.c.value_set, t.c.value_set_version, t.c.value_set_illustrative,
-                  sa.func.count(sa.distinct(S.contract.c.id)).label("contracts"))
-        .select_from(contracts.join(S.contract, S.contract.c.id == contracts.c.contract_id)
-                     .join(t, t.c.id == S.contract.c.tender_id))
+                  sa.func.count(sa.distinct(c.c.id)).label("contracts"))
+        .select_from(c.join(t, t.c.id == c.c.tender_id))
+        .where(c.c.organisation_id.in_(organisations), c.c.first_period_index <= w.last.index,
+               c.c.last_period_index >= w.first.index, has_rows)
         .group_by(t.c.value_set, t.c.value_set_version, t.c.value_set_illustrative)
         .order_by(t.c.value_set, t.c.value_set_version)
     )  # fmt: skip
@@ -216,7 +246,7 @@ def row_query(w: Window) -> sa.Select[Any]:
             KP.c.evidence_ref, sub.c.file_name.label("return_file"), sub.c.sha256.label("return_sha256"),
         )
         .select_from(
-            _rolled_up().outerjoin(place, place.c.id == ROLLUP.c.place_id)
+            _rolled_up(KP).outerjoin(place, place.c.id == ROLLUP.c.place_id)
             .join(S.contract, S.contract.c.id == KP.c.contract_id)
             .join(m, m.c.id == KP.c.measure_id)
             .join(S.theme, S.theme.c.id == KP.c.theme_id)
@@ -252,9 +282,10 @@ class StreamedRows:
 
 
 def footprint_figures(
-    store: Store, footprint: str, first: Period, last: Period, as_of: dt.date, with_rows: bool = True
+    store: Store, footprint: str | None, first: Period, last: Period, as_of: dt.date, with_rows: bool = True
 ) -> FootprintFigures:
-    """Everything the footprint report shows, totalled in the database (raises :class:`NoSuchFootprint`)."""
+    """Everything the footprint report shows, totalled in the database (``footprint`` None: the store's only
+    one; raises :class:`NoSuchFootprint`)."""
     from socialvalue.contracts.status import AMBER, GREEN, NOT_DUE, RED, contract_status
     from socialvalue.store.status import Scope
 
@@ -270,12 +301,12 @@ def footprint_figures(
             thresholds=(float(fp.rag_green_pct), float(fp.rag_amber_pct)), as_of=f"{as_of.day} {as_of:%B %Y}",
             kpi_periods=n,
         )  # fmt: skip
-    status = contract_status(store, as_of, Scope(footprint=footprint))
+    status = contract_status(store, as_of, Scope(footprint=fp.code), findings=False)
     figures.rag = {k: 0 for k in (RED, AMBER, GREEN, NOT_DUE)}
     for c in status.contracts:
         figures.rag[c.rag] = figures.rag.get(c.rag, 0) + 1
         if c.rag in (RED, AMBER) or c.overdue:
-            figures.at_risk.append(ContractRisk(c.contract, c.title, c.organisation, getattr(c, "manager", ""),
+            figures.at_risk.append(ContractRisk(c.contract, c.title, c.organisation, c.manager,
                                                 c.supplier, c.ratio, c.rag, list(c.overdue)))  # fmt: skip
     figures.at_risk.sort(key=lambda r: ((RED, AMBER, GREEN, NOT_DUE).index(r.rag) if r.rag in (RED, AMBER, GREEN, NOT_DUE) else 9, r.contract))  # fmt: skip
     figures.overdue_returns = len(status.overdue)
@@ -327,9 +358,9 @@ def contract_figures(store: Store, code: str, as_of: dt.date) -> Any:
     with store.read() as conn:
         c = _contract_row(conn, code)
         if c is None:
-            raise NoSuchContract(code)
+            raise NoSuchContract(f"there is no contract {code} in the store")
         quarters = conn.execute(
-            sa.select(KP.c.period, *_money()).where(KP.c.contract_id == c.id)
+            sa.select(KP.c.period, *_money(KP)).where(KP.c.contract_id == c.id)
             .group_by(KP.c.period_index, KP.c.period).order_by(KP.c.period_index)
         )  # fmt: skip
         by_quarter = [Group(r.period, r.period, _m(r)) for r in quarters]
@@ -346,7 +377,7 @@ def contract_figures(store: Store, code: str, as_of: dt.date) -> Any:
     returns, _ = history(store, code)
     return ContractFigures(
         contract=c.code, title=c.title, organisation=f"{c.org_code} {c.org_name}", supplier=c.supplier,
-        manager=str(getattr(c, "manager", "") or ""), start=f"{c.start_date:%d %B %Y}", end=f"{c.end_date:%d %B %Y}",
+        manager=c.manager, start=f"{c.start_date:%d %B %Y}", end=f"{c.end_date:%d %B %Y}",
         value_gbp=c.contract_value_gbp,
         tender=f"{c.rubric_id} version {c.rubric_version} (fingerprint {c.rubric_fingerprint[:12]})",
         value_set=ValueSetUse(c.value_set, c.value_set_version, bool(c.value_set_illustrative), 1) if c.value_set else None,

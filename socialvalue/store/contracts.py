@@ -15,6 +15,7 @@ from socialvalue.problems import Problem, Severity, define
 from . import schema as S
 from .engine import Store, inserted_id
 from .footprints import find_organisation
+from .summary import refresh
 
 CONTRACT_EXISTS = define(
     "contract-exists", Severity.ERROR, "contract {code} is already recorded (from {bid}): choose another contract reference"
@@ -73,7 +74,7 @@ def record_award(store: Store, plan: AwardPlan) -> tuple[Recorded | None, list[P
                 tender_id=tender_id, bid_file=plan.bid_file, bid_sha256=plan.bid_sha256,
                 contract_value_gbp=plan.contract_value_gbp, start_date=plan.start, end_date=plan.end,
                 first_period_index=first.index, last_period_index=first.index + len(plan.periods) - 1,
-                phasing=plan.phasing, awarded_at=datetime.now(UTC),
+                phasing=plan.phasing, awarded_at=datetime.now(UTC), manager=plan.manager,
             )
         )  # fmt: skip
         contract_id = inserted_id(made)
@@ -95,6 +96,7 @@ def record_award(store: Store, plan: AwardPlan) -> tuple[Recorded | None, list[P
                 )  # fmt: skip
         if facts:
             conn.execute(sa.insert(S.kpi_period), facts)
+            refresh(conn, org_id, first.index, first.index + len(plan.periods) - 1)
     return Recorded(contract_id, True, len(plan.kpis), len(facts)), problems
 
 
@@ -161,3 +163,13 @@ def find_contract(conn: sa.Connection, code: str) -> tuple[sa.Row[Any] | None, l
 
 def contract_periods(row: sa.Row[Any]) -> list[Period]:
     return [Period(i) for i in range(row.first_period_index, row.last_period_index + 1)]
+
+
+def set_manager(store: Store, code: str, manager: str) -> tuple[str | None, list[Problem]]:
+    """Record ``manager`` as contract ``code``'s manager (blank: none recorded); returns the manager it replaces."""
+    with store.write() as conn:
+        row, problems = find_contract(conn, code)
+        if row is None:
+            return None, problems
+        conn.execute(sa.update(S.contract).where(S.contract.c.id == row.id).values(manager=manager.strip()))
+        return str(row.manager), []

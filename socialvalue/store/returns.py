@@ -21,6 +21,7 @@ from socialvalue.problems import Problem, Severity, define
 from . import schema as S
 from .contracts import contract_periods, find_contract
 from .engine import Store, inserted_id
+from .summary import refresh
 
 OUTSIDE_CONTRACT = define(
     "period-outside-contract", Severity.ERROR, "{period} is not a quarter of contract {contract} ({first} to {last})"
@@ -118,7 +119,10 @@ def record_return(store: Store, reading: ReturnReading, received_at: datetime | 
     now = received_at or datetime.now(UTC)
     sub = S.return_submission
     with store.write() as conn:
-        contract = conn.execute(sa.select(S.contract.c.id).where(S.contract.c.code == reading.contract).with_for_update()).scalar_one()  # fmt: skip
+        found = conn.execute(
+            sa.select(S.contract.c.id, S.contract.c.organisation_id).where(S.contract.c.code == reading.contract).with_for_update()
+        ).one()  # fmt: skip
+        contract = found.id
         where = (sub.c.contract_id == contract, sub.c.period_index == period.index)
         same = conn.execute(sa.select(sub.c.id, sub.c.file_name).where(*where, sub.c.sha256 == reading.sha256)).one_or_none()  # fmt: skip
         if same is not None:
@@ -175,6 +179,7 @@ def record_return(store: Store, reading: ReturnReading, received_at: datetime | 
                         delivered_net_gbp=gross * k.net_factor if gross is not None else None,
                         evidence_grade="self-reported", evidence_ref=line.reference or None)
             )  # fmt: skip
+        refresh(conn, found.organisation_id, period.index, period.index)
     status = "superseded" if current is not None else "recorded"
     return Outcome(status, submission, reading.file, current.file_name if current else "", changes)
 
@@ -207,6 +212,7 @@ def grade_evidence(
             sa.update(line).where(line.c.submission_id == current, line.c.kpi_id.in_(ids)).values(grade=grade, graded_by=by, graded_at=now)
         ).rowcount  # fmt: skip
         conn.execute(sa.update(kp).where(kp.c.kpi_id.in_(ids), kp.c.period_index == p.index, kp.c.return_id == current).values(evidence_grade=grade))  # fmt: skip
+        refresh(conn, row.organisation_id, p.index, p.index)
     return int(done), []
 
 

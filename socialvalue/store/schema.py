@@ -151,6 +151,7 @@ contract = sa.Table(
     sa.Column("last_period_index", sa.Integer, nullable=False),
     sa.Column("phasing", sa.String(300), nullable=False, server_default="even"),
     sa.Column("awarded_at", When, nullable=False),
+    sa.Column("manager", sa.String(120), nullable=False, server_default="", comment="the contract manager"),
 )
 
 kpi = sa.Table(
@@ -248,6 +249,40 @@ kpi_period = sa.Table(
     sa.Index("ix_kpi_period_organisation_period", "organisation_id", "period_index"),
     sa.Index("ix_kpi_period_contract_period", "contract_id", "period_index"),
 )
+
+kpi_summary = sa.Table(
+    "kpi_summary",
+    metadata,
+    sa.Column("id", FactId, primary_key=True, autoincrement=True),
+    _fk("footprint_id", "footprint.id", nullable=True),
+    _fk("organisation_id", "organisation.id"),
+    _fk("theme_id", "theme.id"),
+    _fk("measure_id", "measure.id"),
+    sa.Column("period", sa.String(6), nullable=False),
+    sa.Column("period_index", sa.Integer, nullable=False),
+    sa.Column("priced", sa.Boolean, nullable=False, comment="rows with a £ per unit (true) or counts (false)"),
+    sa.Column("kpi_periods", sa.Integer, nullable=False),
+    sa.Column("committed_quantity", sa.Double, nullable=False),
+    sa.Column("delivered_quantity", sa.Double),
+    sa.Column("committed_gross_gbp", Money),
+    sa.Column("committed_net_gbp", Money),
+    sa.Column("delivered_gross_gbp", Money),
+    sa.Column("delivered_net_gbp", Money),
+    *(
+        column
+        for grade in ("verified", "documented", "self_reported", "ungraded")
+        for column in (
+            sa.Column(f"{grade}_lines", sa.Integer, nullable=False),
+            sa.Column(f"{grade}_gross_gbp", Money),
+        )
+    ),
+    sa.UniqueConstraint("organisation_id", "period_index", "measure_id", "theme_id", "priced", "footprint_id"),
+    sa.Index("ix_kpi_summary_footprint_period", "footprint_id", "period_index"),
+)
+"""``kpi_period`` totalled by footprint, organisation, theme, measure, quarter and priced-or-count (about 30 times
+fewer rows), kept current by every write to ``kpi_period`` in the same transaction (:mod:`.summary`): reports
+and national roll-ups total this instead of the fact table. Sums are null where every row summed was null, as
+``SUM`` gives; ``*_lines`` count the rows with a delivered figure by evidence grade (``ungraded``: none recorded)."""
 
 GRADES = ("self-reported", "documented", "verified")
 """Evidence grades, weakest first: the supplier's word; documents seen; checked by the contract manager."""
