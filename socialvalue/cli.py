@@ -16,6 +16,7 @@ import click
 
 from socialvalue import __version__
 from socialvalue.commands.award import award
+from socialvalue.commands.contract import contract
 from socialvalue.commands.example import example
 from socialvalue.commands.footprint import footprint
 from socialvalue.commands.localspend import localspend
@@ -73,6 +74,7 @@ main.add_command(award)
 main.add_command(returns)
 main.add_command(localspend)
 main.add_command(report)
+main.add_command(contract)
 
 if __name__ == "__main__":
     main()

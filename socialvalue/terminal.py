@@ -24,15 +24,16 @@ def say(message: object = "", *, err: bool = False, **style: Any) -> None:
     click.secho(terminal_text(message), err=err, **style)
 
 
-def print_problems(problems: Sequence[Problem], limit: int = 25, where: str = "the Errors sheet") -> None:
-    """Errors and warnings, one line each (to stderr), at most ``limit`` of them; notes (INFO) are left out."""
+def print_problems(problems: Sequence[Problem], limit: int | None = 25, where: str = "the Errors sheet") -> None:
+    """Errors and warnings, one line each (to stderr), at most ``limit`` of them (``None``: all, for commands
+    whose problems are written nowhere else); notes (INFO) are left out."""
     from socialvalue.problems import Severity
 
     shown = [p for p in problems if p.severity is not Severity.INFO]
     for p in shown[:limit]:
         colour = "red" if p.severity is Severity.ERROR else "yellow"
         say(f"  {p.severity.value:7} {p}", err=True, fg=colour)
-    if len(shown) > limit:
+    if limit is not None and len(shown) > limit:
         say(f"  … and {len(shown) - limit} more: see {where}", err=True)
 
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from socialvalue.terminal import print_problems, say
+
 if TYPE_CHECKING:
     from socialvalue.problems import Problem
     from socialvalue.store import Store
@@ -32,23 +34,17 @@ def open_or_fail(url: str | None, create: bool = True) -> Store:
     except StoreError as exc:
         raise click.UsageError(str(exc)) from exc
     if store.upgraded_from:
-        click.secho(f"The store {store.label} was upgraded from schema {store.upgraded_from}.", fg="yellow", err=True)
+        say(f"The store {store.label} was upgraded from schema {store.upgraded_from}.", err=True, fg="yellow")
     return store
 
 
-def echo_problems(problems: Sequence[Problem], indent: str = "  ") -> None:
-    """Every problem, one a line, coloured by severity (information notes left out)."""
-    from socialvalue.problems import Severity
-
-    for p in problems:
-        if p.severity is Severity.INFO:
-            continue
-        colour = "red" if p.severity is Severity.ERROR else "yellow"
-        click.secho(f"{indent}{p.severity.value:7} {p}", fg=colour, err=True)
+def list_problems(problems: Sequence[Problem]) -> None:
+    """Every error and warning, one a line on stderr: the store's commands write them nowhere else."""
+    print_problems(problems, limit=None)
 
 
 def fail(problems: Sequence[Problem], what: str) -> NoReturn:
     """Stop with a usage error (exit 2, nothing written), every problem listed."""
-    click.secho(f"{what}:", fg="red", err=True)
-    echo_problems(problems)
+    say(f"{what}:", err=True, fg="red")
+    list_problems(problems)
     raise click.UsageError(f"{what} ({len(problems)} problem(s) above)")

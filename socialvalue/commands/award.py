@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from ._store import echo_problems, fail, open_or_fail, store_option
+from socialvalue.terminal import say
+
+from ._store import fail, list_problems, open_or_fail, store_option
 
 
 @click.command()
@@ -21,6 +23,7 @@ from ._store import echo_problems, fail, open_or_fail, store_option
 )
 @click.option("--end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day of the contract (YYYY-MM-DD).")
 @click.option("--title", default="", help="What the contract is for.")
+@click.option("--manager", default="", metavar="NAME", help="The contract manager (shown on the reports; change it later with `socialvalue contract set`).")  # fmt: skip
 @click.option("--rubric", "rubric_name", help="The rubric the tender was scored with (default: the built-in one the results name).")  # fmt: skip
 @click.option("--profile", help="Phasing weights per quarter, e.g. 1,2,2,1, or a CSV file (period,weight[,measure]); default: even.")  # fmt: skip
 @click.option("--not-first", is_flag=True, help="Award to a ranked bid that did not rank first.")
@@ -33,6 +36,7 @@ def award(
     start: datetime,
     end: datetime,
     title: str,
+    manager: str,
     rubric_name: str | None,
     profile: str | None,
     not_first: bool,
@@ -44,26 +48,12 @@ def award(
     row, net factor, phased over the contract's quarters. The tender's audit trail (rubric fingerprint,
     results and bid SHA-256) is kept with the contract. Recording the same award twice changes nothing.
     """
-    from socialvalue.contracts.award import plan_award, read_profile
-    from socialvalue.output.scored import read_results_json, results_rubric
-    from socialvalue.periods import quarters_between
+    from socialvalue.contracts.award import prepare_award
     from socialvalue.store.contracts import record_award
 
-    loaded, problems = read_results_json(results_json)
-    if loaded is None:
-        fail(problems, f"{results_json} cannot be used")
-    source, problems = results_rubric(loaded, rubric_name)
-    if source is None:
-        fail(problems, f"the rubric for {results_json} cannot be used")
-    weights = None
-    if profile is not None:
-        text = Path(profile).read_text(encoding="utf-8-sig") if Path(profile).is_file() else profile
-        weights, problems = read_profile(text, quarters_between(start.date(), end.date()), profile)
-        if weights is None:
-            fail(problems, "the phasing profile cannot be used")
-    plan, problems = plan_award(
-        loaded, bid_file, source, contract=contract, organisation=organisation, start=start.date(), end=end.date(),
-        title=title, profile=weights, not_first=not_first,
+    plan, problems = prepare_award(
+        results_json, bid_file, rubric=rubric_name, profile=profile, contract=contract, organisation=organisation,
+        start=start.date(), end=end.date(), title=title, not_first=not_first, manager=manager,
     )  # fmt: skip
     if plan is None:
         fail(problems, f"contract {contract} was not recorded")
@@ -71,17 +61,16 @@ def award(
     recorded, store_problems = record_award(store, plan)
     if recorded is None:
         fail(store_problems, f"contract {contract} was not recorded")
-    echo_problems([*problems, *store_problems])
+    list_problems([*problems, *store_problems])
     if not recorded.created:
-        click.echo(f"Contract {contract} was already recorded from this bid: nothing changed")
+        say(f"Contract {contract} was already recorded from this bid: nothing changed")
         return
-    click.echo(
+    say(
         f"Recorded contract {contract}: {plan.supplier.name} for {organisation}, {plan.periods[0]} to {plan.periods[-1]} "
         f"({len(plan.periods)} quarters), {recorded.kpis} KPI(s) phased {plan.phasing}ly into {recorded.rows} quarter rows; "
         f"store {store.label}"
     )
     for k in plan.kpis:
-        value = (
-            f"£{k.committed_quantity * k.unit_value_gbp:,.0f} gross" if k.unit_value_gbp is not None else "count only"
-        )
-        click.echo(f"  {k.code:8} {k.committed_quantity:>12,g} {k.unit:10} {value}")
+        gross = k.committed_gross_gbp
+        value = f"£{gross:,.0f} gross" if gross is not None else "count only"
+        say(f"  {k.code:8} {k.committed_quantity:>12,g} {k.unit:10} {value}")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from ._store import echo_problems, fail, open_or_fail, store_option
+from socialvalue.exitcodes import ExitCode
+from socialvalue.terminal import say
+
+from ._store import fail, list_problems, open_or_fail, store_option
 
 
 @click.group()
@@ -47,9 +49,8 @@ def footprint_create(
 
     Recording a footprint that is already in the store updates it; organisations added since are kept.
     """
-    from pydantic import ValidationError
-
-    from socialvalue.footprint import Footprint, Place, builtin_footprints, load_footprint
+    from socialvalue.footprint import builtin_footprints, load_footprint
+    from socialvalue.footprint.load import new_footprint
     from socialvalue.store.footprints import save_footprint
 
     if (source is None) == (code is None):
@@ -58,22 +59,16 @@ def footprint_create(
         )
     if source is not None:
         model, problems = load_footprint(source)
-        if model is None:
-            fail(problems, f"{source} cannot be used")
     else:
-        try:
-            model = Footprint(
-                code=(code or "").upper(), name=name or "", gss=gss,
-                places=[Place(gss=p.partition("=")[0].strip().upper(), name=p.partition("=")[2].strip()) for p in places],
-            )  # fmt: skip
-        except ValidationError as exc:
-            raise click.UsageError("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from exc
+        model, problems = new_footprint(code or "", name or "", gss, places)
+    if model is None:
+        fail(problems, f"{source or code} cannot be used")
     store = open_or_fail(store_url)
     saved, problems = save_footprint(store, model)
     if saved is None:
         fail(problems, f"footprint {model.code} was not recorded")
     verb = "Recorded" if saved.created else "Updated"
-    click.echo(
+    say(
         f"{verb} footprint {model.code} {model.name}: {len(model.places)} place(s), "
         f"{saved.organisations_added} organisation(s) added, {saved.organisations_updated} updated; store {store.label}"
     )
@@ -83,34 +78,28 @@ def footprint_create(
 @click.argument("code")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @store_option
-def footprint_load(code: str, csv_file: Path, store_url: str | None) -> None:
+def footprint_load(code: str, csv_file: Path, store_url: str | None) -> int:
     """Add or update organisations of footprint CODE from a CSV file.
 
     Columns: scheme (ods, gss, charity, company), code, name, kind (icb, ccg, trust, council, vcse,
     other), place (GSS code or name of one of the footprint's places), postcode, opened, closed,
     successor, successor_scheme, succeeded_on, former_name, note. The file is loaded whole or not at
-    all: any problem is listed with its line and column, and nothing is recorded.
+    all: any problem is listed with its line and column, nothing is recorded, and the exit code is 1.
     """
-    from socialvalue.cli import EXIT_INPUT_ERRORS
-    from socialvalue.footprint.load import merge_organisations, read_organisations_csv
-    from socialvalue.store.footprints import read_footprint, save_footprint
+    from socialvalue.store.footprints import load_organisations, read_footprint
 
     store = open_or_fail(store_url)
     model, problems = read_footprint(store, code)
     if model is None:
         fail(problems, f"footprint {code} cannot be used")
-    orgs, problems = read_organisations_csv(csv_file, model)
-    if not orgs and problems:
-        click.secho(f"{csv_file.name} was not loaded:", fg="red", err=True)
-        echo_problems(problems)
-        sys.exit(EXIT_INPUT_ERRORS)
-    saved, save_problems = save_footprint(store, merge_organisations(model, orgs))
-    if saved is None:
-        click.secho(f"{csv_file.name} was not loaded:", fg="red", err=True)
-        echo_problems(save_problems)
-        sys.exit(EXIT_INPUT_ERRORS)
-    echo_problems(problems)
-    click.echo(f"Loaded {len(orgs)} organisation(s) into footprint {model.code} from {csv_file.name}")
+    loaded, problems = load_organisations(store, model, csv_file)
+    if loaded is None:
+        say(f"{csv_file.name} was not loaded:", err=True, fg="red")
+        list_problems(problems)
+        return ExitCode.INPUT_PROBLEMS
+    list_problems(problems)
+    say(f"Loaded {loaded} organisation(s) into footprint {model.code} from {csv_file.name}")
+    return ExitCode.OK
 
 
 @footprint.command("show")
@@ -123,27 +112,27 @@ def footprint_show(code: str | None, store_url: str | None) -> None:
 
     store = open_or_fail(store_url)
     if code is None:
-        click.echo(f"In the store ({store.label}): {', '.join(footprint_codes(store)) or 'none yet'}")
-        click.echo(f"Built in: {', '.join(builtin_footprints())}  (socialvalue footprint create NAME)")
+        say(f"In the store ({store.label}): {', '.join(footprint_codes(store)) or 'none yet'}")
+        say(f"Built in: {', '.join(builtin_footprints())}  (socialvalue footprint create NAME)")
         return
     model, problems = read_footprint(store, code)
     if model is None:
         fail(problems, f"footprint {code} cannot be shown")
     rollup = rollup_map(model.organisations)
-    click.secho(f"{model.code} {model.name}" + (f" ({model.gss})" if model.gss else ""), bold=True)
-    click.echo(f"RAG: green from {model.rag_green_pct:g}%, amber from {model.rag_amber_pct:g}%; "
-               f"returns due {model.return_due_days} days after each quarter")  # fmt: skip
+    say(f"{model.code} {model.name}" + (f" ({model.gss})" if model.gss else ""), bold=True)
+    say(f"RAG: green from {model.rag_green_pct:g}%, amber from {model.rag_amber_pct:g}%; "
+        f"returns due {model.return_due_days} days after each quarter")  # fmt: skip
     names = {p.gss: p.name for p in model.places}
     for place_code in [*names, None]:
         members = [o for o in model.organisations if o.place == place_code]
         if not members:
             continue
-        click.secho(f"  {place_code} {names[place_code]}" if place_code else "  Footprint-wide", bold=True)
+        say(f"  {place_code} {names[place_code]}" if place_code else "  Footprint-wide", bold=True)
         for o in members:
             line = f"    {o.scheme.value}:{o.code:10} {o.kind.value:8} {o.name}"
             if o.closed:
                 line += f" (closed {o.closed}; rolls up under {rollup[o.key][1]})"
-            click.echo(line)
+            say(line)
 
 
 @footprint.command("check")
@@ -153,32 +142,24 @@ def footprint_show(code: str | None, store_url: str | None) -> None:
 @click.option("--ons", "ons", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="An ONS names-and-codes CSV (ICBs, local authority districts) to check against (repeatable).")  # fmt: skip
 @store_option
-def footprint_check(code: str, ods: tuple[Path, ...], ons: tuple[Path, ...], store_url: str | None) -> None:
+def footprint_check(code: str, ods: tuple[Path, ...], ons: tuple[Path, ...], store_url: str | None) -> int:
     """Check footprint CODE: closures without successors, successors outside it, places without
     organisations; with --ods / --ons, its codes against the public registers. Exit 1 when anything needs a look."""
-    from socialvalue.cli import EXIT_INPUT_ERRORS
-    from socialvalue.footprint import check_against_ods, check_against_ons, check_footprint
+    from socialvalue.footprint import check_footprint
     from socialvalue.problems import Severity
-
-    store = open_or_fail(store_url)
     from socialvalue.store.footprints import read_footprint
 
+    store = open_or_fail(store_url)
     model, problems = read_footprint(store, code)
     if model is None:
         fail(problems, f"footprint {code} cannot be checked")
-    found = check_footprint(model)
-    if ods:
-        found += check_against_ods(model, ods)
-    if ons:
-        found += check_against_ons(model, ons)
+    found = check_footprint(model, ods, ons)
     for p in found:
-        colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(p.severity)
-        click.secho(f"  {p.severity.value:7} {p}", fg=colour)
+        say(f"  {p.severity.value:7} {p}", fg={Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(p.severity))
     serious = [p for p in found if p.severity is not Severity.INFO]
-    click.echo(f"{model.code}: {len(model.organisations)} organisation(s) in {len(model.places)} place(s); "
-               f"{len(serious)} thing(s) to look at")  # fmt: skip
-    if serious:
-        sys.exit(EXIT_INPUT_ERRORS)
+    say(f"{model.code}: {len(model.organisations)} organisation(s) in {len(model.places)} place(s); "
+        f"{len(serious)} thing(s) to look at")  # fmt: skip
+    return ExitCode.INPUT_PROBLEMS if serious else ExitCode.OK
 
 
 @footprint.command("set")
@@ -191,23 +172,18 @@ def footprint_set(
     code: str, green: float | None, amber: float | None, due_days: int | None, store_url: str | None
 ) -> None:
     """Set footprint CODE's RAG thresholds and when returns are due."""
-    from pydantic import ValidationError
-
+    from socialvalue.footprint.load import with_rules
     from socialvalue.store.footprints import read_footprint, save_footprint
 
     store = open_or_fail(store_url)
     model, problems = read_footprint(store, code)
     if model is None:
         fail(problems, f"footprint {code} cannot be changed")
-    changes = {
-        k: v
-        for k, v in (("rag_green_pct", green), ("rag_amber_pct", amber), ("return_due_days", due_days))
-        if v is not None
-    }
-    try:
-        updated = type(model).model_validate({**model.model_dump(), **changes})
-    except ValidationError as exc:
-        raise click.UsageError("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from exc
-    save_footprint(store, updated)
-    click.echo(f"{updated.code}: green from {updated.rag_green_pct:g}%, amber from {updated.rag_amber_pct:g}%, "
-               f"returns due {updated.return_due_days} days after each quarter")  # fmt: skip
+    updated, problems = with_rules(model, green, amber, due_days)
+    if updated is None:
+        fail(problems, f"footprint {code} was not changed")
+    saved, problems = save_footprint(store, updated)
+    if saved is None:
+        fail(problems, f"footprint {code} was not changed")
+    say(f"{updated.code}: green from {updated.rag_green_pct:g}%, amber from {updated.rag_amber_pct:g}%, "
+        f"returns due {updated.return_due_days} days after each quarter")  # fmt: skip

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from socialvalue.terminal import say
+
 from ._store import open_or_fail, store_option
 
 if TYPE_CHECKING:
-    from socialvalue.output.reportkit import Report
     from socialvalue.periods import Period
 
 
@@ -53,35 +54,16 @@ def _window(period: str | None, first: str | None, last: str | None) -> tuple[Pe
     return a, b
 
 
-def _write(made: Report, xlsx: Path | None, html: Path | None) -> None:
-    from socialvalue.output.atomic import OutputError
-    from socialvalue.output.reportkit import write_report_html, write_report_xlsx
-    from socialvalue.output.reportkit.xlsx import ReportTooLarge
+def _written(output: Path | None, html: Path | None) -> None:
+    if output is not None:
+        say(f"Workbook: {output}")
+    if html is not None:
+        say(f"Web page: {html}")
 
-    if xlsx is None and html is None:
+
+def _outputs(output: Path | None, html: Path | None) -> None:
+    if output is None and html is None:
         raise click.UsageError("say where to write the report: -o report.xlsx and/or --html report.html")
-    try:
-        if xlsx is not None:
-            write_report_xlsx(made, xlsx)
-            click.echo(f"Workbook: {xlsx}")
-        if html is not None:
-            write_report_html(made, html)
-            click.echo(f"Web page: {html}")
-    except ReportTooLarge as exc:
-        raise click.UsageError(str(exc)) from exc
-    except OSError as exc:
-        raise OutputError(f"could not write the report: {exc}") from exc
-
-
-def _footprint_code(store_url: str | None, given: str | None) -> str:
-    if given:
-        return given
-    from socialvalue.store.footprints import footprint_codes
-
-    codes = footprint_codes(open_or_fail(store_url, create=False))
-    if len(codes) != 1:
-        raise click.UsageError(f"say which footprint: --footprint CODE (the store holds {', '.join(codes) or 'none'})")
-    return codes[0]
 
 
 AS_OF_HELP = "The day the status (RAG, overdue returns) is worked out for [default: today]."
@@ -109,19 +91,17 @@ def report_footprint(footprint: str | None, period: str | None, first: str | Non
     breakdowns by organisation, place, theme, measure and quarter, each with a chart; counts (hours,
     roles) in their own units; contracts at risk; evidence grades; and what the figures rest on.
     """
-    from socialvalue.reports.footprint import footprint_report
-    from socialvalue.reports.queries import NoSuchFootprint, footprint_figures
+    from socialvalue.reports.publish import footprint_report_files
 
     a, b = _window(period, first, last)
-    if output is None and html is None:
-        raise click.UsageError("say where to write the report: -o report.xlsx and/or --html report.html")
-    code = _footprint_code(store_url, footprint)
+    _outputs(output, html)
     store = open_or_fail(store_url, create=False)
+    day = (as_of or dt.datetime.now()).date()
     try:
-        figures = footprint_figures(store, code, a, b, (as_of or dt.datetime.now()).date(), with_rows=not no_rows)
-    except NoSuchFootprint as exc:
-        raise click.UsageError(f"there is no footprint {exc} in the store {store.label}") from exc
-    _write(footprint_report(figures), output, html)
+        footprint_report_files(store, footprint, a, b, day, output, html, with_rows=not no_rows)
+    except LookupError as exc:
+        raise click.UsageError(str(exc)) from exc
+    _written(output, html)
 
 
 @report.command("contract")
@@ -132,17 +112,15 @@ def report_footprint(footprint: str | None, period: str | None, first: str | Non
 @store_option
 def report_contract(contract: str, as_of: dt.datetime | None, output: Path | None, html: Path | None, store_url: str | None) -> None:  # fmt: skip
     """CONTRACT's committed against delivered, by quarter and by KPI, for its review meeting."""
-    from socialvalue.reports.contract import contract_report
-    from socialvalue.reports.queries import NoSuchContract, contract_figures
+    from socialvalue.reports.publish import contract_report_files
 
-    if output is None and html is None:
-        raise click.UsageError("say where to write the report: -o report.xlsx and/or --html report.html")
+    _outputs(output, html)
     store = open_or_fail(store_url, create=False)
     try:
-        figures = contract_figures(store, contract, (as_of or dt.datetime.now()).date())
-    except NoSuchContract as exc:
-        raise click.UsageError(f"there is no contract {exc} in the store {store.label}") from exc
-    _write(contract_report(figures), output, html)
+        contract_report_files(store, contract, (as_of or dt.datetime.now()).date(), output, html)
+    except LookupError as exc:
+        raise click.UsageError(str(exc)) from exc
+    _written(output, html)
 
 
 @report.command("ocds")
@@ -165,20 +143,15 @@ def report_ocds(footprint: str | None, contract: str | None, ocid_prefix: str, p
     One release per contract: the KPIs as agreed metrics (quantity per quarter, and £ gross and net
     where a proxy value applies), and what the returns reported as implementation metrics.
     """
-    import json
-
-    from socialvalue.output.atomic import atomic_path
-    from socialvalue.reports.ocds import check_prefix, release_package
-    from socialvalue.reports.queries import ocds_contracts
+    from socialvalue.reports.ocds import check_prefix
+    from socialvalue.reports.publish import ocds_file
 
     why = check_prefix(ocid_prefix)
     if why:
         raise click.BadParameter(why, param_hint="--ocid-prefix")
     store = open_or_fail(store_url, create=False)
-    contracts = list(ocds_contracts(store, footprint, contract))
-    if not contracts:
-        raise click.UsageError("no contract in the store matches: nothing to publish")
-    package = release_package(contracts, ocid_prefix, publisher)
-    with atomic_path(output) as tmp:
-        tmp.write_text(json.dumps(package, indent=1, ensure_ascii=False), encoding="utf-8")
-    click.echo(f"{len(contracts)} release(s): {output}")
+    try:
+        releases = ocds_file(store, output, ocid_prefix, publisher, footprint, contract)
+    except LookupError as exc:
+        raise click.UsageError(str(exc)) from exc
+    say(f"{releases} release(s): {output}")

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import click
 
-from ._store import echo_problems, fail, open_or_fail, store_option
+from socialvalue.exitcodes import ExitCode
+from socialvalue.terminal import say
+
+from ._store import fail, list_problems, open_or_fail, store_option
 
 
 @click.group()
@@ -36,14 +39,8 @@ def _period(text: str) -> str:
     return period.key
 
 
-@returns.command("template")
-@click.argument("contract")
-@click.option("--period", required=True, help="The quarter, e.g. 2026Q3 (July to September 2026).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
-@store_option
-def returns_template(contract: str, period: str, output: Path, overwrite: bool, store_url: str | None) -> None:
-    """Make CONTRACT's delivery return workbook for a quarter, for the supplier to fill in."""
+def write_return(contract: str, period: str, output: Path, overwrite: bool, store_url: str | None) -> int:
+    """CONTRACT's delivery return for a quarter, written to ``output`` (``returns template`` and ``template --return``)."""
     from socialvalue.contracts.return_template import make_return
 
     quarter = _period(period)
@@ -51,46 +48,46 @@ def returns_template(contract: str, period: str, output: Path, overwrite: bool, 
     made, problems = make_return(store, contract, quarter, output, overwrite)  # refused: exit 2; unwritable: 3
     if made is None:
         fail(problems, f"no return was made for {contract}")
-    click.echo(f"Delivery return for {contract}, {quarter}: {output}")
+    say(f"Delivery return for {contract}, {quarter}: {output}")
+    return ExitCode.OK
+
+
+@returns.command("template")
+@click.argument("contract")
+@click.option("--period", required=True, help="The quarter, e.g. 2026Q3 (July to September 2026).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
+@store_option
+def returns_template(contract: str, period: str, output: Path, overwrite: bool, store_url: str | None) -> int:
+    """Make CONTRACT's delivery return workbook for a quarter, for the supplier to fill in.
+
+    The same as `socialvalue template --return CONTRACT --period QUARTER`."""
+    return write_return(contract, period, output, overwrite, store_url)
+
+
+INGEST_COLOURS = {"rejected": "red", "superseded": "green", "recorded": "green"}
 
 
 @returns.command("ingest")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @store_option
-def returns_ingest(folder: Path, store_url: str | None) -> None:
+def returns_ingest(folder: Path, store_url: str | None) -> int:
     """Read every returned workbook in FOLDER and record those without errors (each whole, or not at all).
 
     Exit 0 when every file was recorded (or was already); 1 when some were rejected (listed with file,
     sheet, cell and reason).
     """
-    from socialvalue.cli import EXIT_INPUT_ERRORS
-    from socialvalue.contracts.ingest import ingest_folder
-    from socialvalue.problems import Severity
+    from socialvalue.contracts.ingest import ingest_folder, return_files
 
     store = open_or_fail(store_url, create=False)
-    count = sum(1 for p in folder.iterdir() if p.is_file())
-    with click.progressbar(length=count, label="Reading returns", file=sys.stderr) as bar:
+    with click.progressbar(length=len(return_files(folder)), label="Reading returns", file=sys.stderr) as bar:
         report = ingest_folder(store, folder, bar.update)
     for f in report.files:
-        r, o = f.reading, f.outcome
-        where = f"{r.contract} {r.period}".strip() or "?"
-        if o is None:
-            click.secho(f"  rejected    {r.file} ({where}): {sum(p.severity is Severity.ERROR for p in r.problems)} error(s)", fg="red")  # fmt: skip
-        elif o.status == "duplicate":
-            click.echo(f"  already     {r.file} ({where}): this file is already recorded; nothing changed")
-        elif o.status == "unchanged":
-            click.echo(f"  unchanged   {r.file} ({where}): same figures as {o.earlier_file}; nothing changed")
-        elif o.status == "superseded":
-            click.secho(
-                f"  superseded  {r.file} ({where}) replaces {o.earlier_file}: {'; '.join(o.changes)}", fg="green"
-            )
-        else:
-            click.secho(f"  recorded    {r.file} ({where})", fg="green")
-    echo_problems(report.problems)
-    recorded = sum(1 for f in report.files if f.outcome and f.outcome.changed_store)
-    click.echo(f"{recorded} return(s) recorded, {len(report.rejected)} rejected, of {len(report.files)} file(s); store {store.label}")  # fmt: skip
-    if report.has_errors:
-        sys.exit(EXIT_INPUT_ERRORS)
+        what, line = f.describe()
+        say(f"  {what:11} {line}", fg=INGEST_COLOURS.get(what))
+    list_problems(report.problems)
+    say(f"{report.recorded} return(s) recorded, {len(report.rejected)} rejected, of {len(report.files)} file(s); store {store.label}")  # fmt: skip
+    return ExitCode.INPUT_PROBLEMS if report.has_errors else ExitCode.OK
 
 
 @returns.command("grade")
@@ -112,7 +109,7 @@ def returns_grade(
     done, problems = grade_evidence(store, contract, _period(period), grade, list(kpis) or None, by)
     if problems:
         fail(problems, "nothing was graded")
-    click.echo(f"Graded {done} KPI(s) of {contract} {_period(period)} as {grade}")
+    say(f"Graded {done} KPI(s) of {contract} {_period(period)} as {grade}")
 
 
 @returns.command("status")
@@ -129,28 +126,23 @@ def returns_status(footprint: str | None, contract: str | None, as_of: datetime 
     day = as_of.date() if as_of else date.today()
     report = contract_status(store, day, Scope(footprint=footprint, contract=contract))
     colours = {"green": "green", "amber": "yellow", "red": "red"}
-    click.echo(f"Status on {day} (commitment and delivery to the end of the last quarter ended)")
+    say(f"Status on {day} (commitment and delivery to the end of the last quarter ended)")
     for c in report.contracts:
         pct = f"{c.ratio:6.0%}" if c.ratio is not None else "     -"
-        click.secho(
-            f"  {c.contract:16} {pct} {c.rag:8} {c.organisation[:40]:40} {c.supplier[:30]}", fg=colours.get(c.rag)
+        manager = f"  manager {c.manager}" if c.manager else ""
+        say(
+            f"  {c.contract:16} {pct} {c.rag:8} {c.organisation[:40]:40} {c.supplier[:30]}{manager}",
+            fg=colours.get(c.rag),
         )
         for k in c.kpis:
             kp = f"{k.ratio:6.0%}" if k.ratio is not None else "     -"
-            click.echo(
-                f"      {k.code:8} {k.delivered_to_date:>12,g} of {k.committed_to_date:>12,g} {k.unit:10} {kp} {k.rag}"
-            )
+            say(f"      {k.code:8} {k.delivered_to_date:>12,g} of {k.committed_to_date:>12,g} {k.unit:10} {kp} {k.rag}")
         if c.overdue:
-            click.secho(f"      overdue returns: {', '.join(c.overdue)}", fg="red")
+            say(f"      overdue returns: {', '.join(c.overdue)}", fg="red")
     for p in report.findings:
-        click.secho(f"  {p.severity.value:7} {p}", fg="yellow")
-    click.echo(f"{len(report.contracts)} contract(s); {len(report.overdue)} overdue return(s); "
-               f"{len(report.findings)} possible double count(s)")  # fmt: skip
-
-
-def _qty(value: float) -> str:
-    """A quantity as people write it: 1,234.5 (at most two decimals, none when whole)."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+        say(f"  {p.severity.value:7} {p}", fg="yellow")
+    say(f"{len(report.contracts)} contract(s); {len(report.overdue)} overdue return(s); "
+        f"{len(report.findings)} possible double count(s)")  # fmt: skip
 
 
 @returns.command("history")
@@ -165,10 +157,8 @@ def returns_history(contract: str, store_url: str | None) -> None:
     if problems:
         fail(problems, f"no history for {contract}")
     for r in rows:
-        click.echo(
-            f"  {r['period']} {r['status']:10} {r['received_at']:%Y-%m-%d %H:%M} {r['sha256'][:12]} {r['file_name']}"
-        )
+        say(f"  {r['period']} {r['status']:10} {r['received_at']:%Y-%m-%d %H:%M} {r['sha256'][:12]} {r['file_name']}")
         for change in filter(None, r["changes"].split("\n")):
-            click.echo(f"      {change}")
+            say(f"      {change}")
     if not rows:
-        click.echo(f"No returns recorded for {contract} yet")
+        say(f"No returns recorded for {contract} yet")

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from socialvalue.intake.bid_reader import read_bid
-from socialvalue.output.scored import LoadedResults, rubric_mismatch
+from socialvalue.output.scored import LoadedResults, read_results_json, results_rubric, rubric_mismatch
 from socialvalue.periods import Period, quarters_between
 from socialvalue.problems import Problem, Severity, cell_text, define
 from socialvalue.rubric import RubricSource
@@ -58,6 +58,7 @@ def plan_award(
     title: str = "",
     profile: Profile | None = None,
     not_first: bool = False,
+    manager: str = "",
 ) -> tuple[AwardPlan | None, list[Problem]]:
     """The contract's KPIs from the winning bid, or the problems that stop the award (every one at once)."""
     result = loaded.result
@@ -114,8 +115,56 @@ def plan_award(
         ),
         bid_file=bid_path.name, bid_sha256=sha, contract_value_gbp=bid.price, start=start, end=end,
         periods=[p.key for p in periods], phasing="even" if profile is None else "profile", kpis=kpis,
+        manager=manager.strip(),
     )  # fmt: skip
     return plan, problems
+
+
+def prepare_award(
+    results_json: Path,
+    bid_path: Path,
+    *,
+    rubric: str | None = None,
+    profile: str | None = None,
+    contract: str,
+    organisation: str,
+    start: date,
+    end: date,
+    title: str = "",
+    not_first: bool = False,
+    manager: str = "",
+) -> tuple[AwardPlan | None, list[Problem]]:
+    """The award as ``socialvalue award`` asks for it: the results file read, the rubric the tender was
+    scored with (``rubric``, else the built-in one the results name), the phasing ``profile`` (weights
+    ``1,1,2,2``, or a CSV file of them), then :func:`plan_award`. None with every problem when it cannot be made."""
+    loaded, problems = read_results_json(results_json)
+    if loaded is None:
+        return None, problems
+    source, problems = results_rubric(loaded, rubric)
+    if source is None:
+        return None, problems
+    weights = None
+    if profile is not None:
+        weights, problems = _profile(profile, quarters_between(start, end))
+        if weights is None:
+            return None, problems
+    return plan_award(
+        loaded, bid_path, source, contract=contract, organisation=organisation, start=start, end=end, title=title,
+        profile=weights, not_first=not_first, manager=manager,
+    )  # fmt: skip
+
+
+def _profile(given: str, periods: Sequence[Period]) -> tuple[Profile | None, list[Problem]]:
+    """``--profile``: a CSV file when one of that name exists, else the weights written out."""
+    path = Path(given)
+    if not path.is_file():
+        return read_profile(given, periods)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = f"the profile could not be read as UTF-8 text: {exc}"
+        return None, [BAD_PROFILE(file=path.name, why=why)]
+    return read_profile(text, periods, path.name)
 
 
 def _kpi(m: MeasureLine, model_theme: str, phased: list[float]) -> KpiPlan:

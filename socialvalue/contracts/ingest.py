@@ -26,6 +26,20 @@ class Ingested:
     def rejected(self) -> bool:
         return self.outcome is None
 
+    def describe(self) -> tuple[str, str]:
+        """(what happened: ``rejected``, ``already``, ``unchanged``, ``superseded`` or ``recorded``; a line saying so)."""
+        r, o = self.reading, self.outcome
+        where = f"{r.file} ({f'{r.contract} {r.period}'.strip() or '?'})"
+        if o is None:
+            return "rejected", f"{where}: {sum(p.severity is Severity.ERROR for p in r.problems)} error(s)"
+        if o.status == "duplicate":
+            return "already", f"{where}: this file is already recorded; nothing changed"
+        if o.status == "unchanged":
+            return "unchanged", f"{where}: same figures as {o.earlier_file}; nothing changed"
+        if o.status == "superseded":
+            return "superseded", f"{where} replaces {o.earlier_file}: {'; '.join(o.changes)}"
+        return "recorded", where
+
 
 @dataclass
 class IngestReport:
@@ -43,6 +57,16 @@ class IngestReport:
     @property
     def has_errors(self) -> bool:
         return bool(self.rejected) or any(p.severity is Severity.ERROR for p in self.notes)
+
+    @property
+    def recorded(self) -> int:
+        """Files that changed the store (recorded, or superseding an earlier return)."""
+        return sum(1 for f in self.files if f.outcome is not None and f.outcome.changed_store)
+
+
+def return_files(folder: Path) -> list[Path]:
+    """The files :func:`ingest_folder` reads from ``folder``, in that order."""
+    return list_bid_files(folder)[0]
 
 
 def ingest_file(store: Store, path: Path) -> Ingested:

@@ -30,8 +30,18 @@ REGISTER_MISSING = define("register-missing", Severity.WARNING, "{code} ({name})
 REGISTER_DIFFERS = define("register-differs", Severity.WARNING, "{code}: the {what} here is {ours!r}, the register {register} says {theirs!r}")  # fmt: skip
 
 
-def check_footprint(footprint: Footprint) -> list[Problem]:
-    """What a footprint lead should look at: closures without successors, successors outside, empty places."""
+def check_footprint(footprint: Footprint, ods: Sequence[Path] = (), ons: Sequence[Path] = ()) -> list[Problem]:
+    """What a footprint lead should look at: closures without successors, successors outside, empty places;
+    with ODS extracts or ONS code lists, codes, names and dates against those registers."""
+    problems = _consistency(footprint)
+    if ods:
+        problems += check_against_ods(footprint, ods)
+    if ons:
+        problems += check_against_ons(footprint, ons)
+    return problems
+
+
+def _consistency(footprint: Footprint) -> list[Problem]:
     problems: list[Problem] = []
     by_key = {o.key: o for o in footprint.organisations}
     for o in footprint.organisations:

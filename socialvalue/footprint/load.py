@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from socialvalue.problems import Problem, Severity, define
 from socialvalue.rubric.load import _read_yaml, _validation_problems
 
-from .models import SCHEME_OF_KIND, Footprint, Organisation, OrgKind, Scheme, normalise_code
+from .models import SCHEME_OF_KIND, Footprint, Organisation, OrgKind, Place, Scheme, normalise_code
 from .successions import successor_cycles
 
 FOOTPRINT_INVALID = define("footprint-invalid", Severity.ERROR, "{why}")
@@ -48,6 +49,40 @@ def footprint_from_yaml(text: str, file: str) -> tuple[Footprint | None, list[Pr
         ]
     problems = structure_problems(footprint, file)
     return (None, problems) if problems else (footprint, [])
+
+
+def _invalid(exc: ValidationError) -> list[Problem]:
+    return [FOOTPRINT_INVALID(why=e["msg"].removeprefix("Value error, ")) for e in exc.errors()]
+
+
+def new_footprint(
+    code: str, name: str, gss: str | None = None, places: Sequence[str] = ()
+) -> tuple[Footprint | None, list[Problem]]:
+    """An empty footprint from its code (the ICB's ODS code), name, ONS code and places written ``GSS=Name``."""
+    try:
+        footprint = Footprint(
+            code=code.upper(), name=name, gss=gss,
+            places=[Place(gss=p.partition("=")[0].strip().upper(), name=p.partition("=")[2].strip()) for p in places],
+        )  # fmt: skip
+    except ValidationError as exc:
+        return None, _invalid(exc)
+    problems = structure_problems(footprint)
+    return (None, problems) if problems else (footprint, [])
+
+
+def with_rules(
+    footprint: Footprint, green: float | None = None, amber: float | None = None, due_days: int | None = None
+) -> tuple[Footprint | None, list[Problem]]:
+    """``footprint`` with new RAG thresholds (% of the phased commitment to date) or days a return is due."""
+    changes = {
+        k: v
+        for k, v in (("rag_green_pct", green), ("rag_amber_pct", amber), ("return_due_days", due_days))
+        if v is not None
+    }
+    try:
+        return Footprint.model_validate({**footprint.model_dump(), **changes}), []
+    except ValidationError as exc:
+        return None, _invalid(exc)
 
 
 def structure_problems(footprint: Footprint, file: str = "") -> list[Problem]:

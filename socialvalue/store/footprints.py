@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -187,3 +188,17 @@ def find_organisation(conn: sa.Connection, code: str) -> tuple[int | None, list[
         schemes = ", ".join(sorted(r.scheme for r in rows))
         return None, [ORG_AMBIGUOUS(code=code, schemes=schemes, example=f"{rows[0].scheme}:{bare}")]
     return int(rows[0].id), []
+
+
+def load_organisations(store: Store, footprint: Footprint, csv_file: Path) -> tuple[int | None, list[Problem]]:
+    """Add or update ``footprint``'s organisations from an organisations CSV, whole or not at all: how many
+    were loaded (None when nothing was), with every problem."""
+    from socialvalue.footprint.load import merge_organisations, read_organisations_csv
+
+    orgs, problems = read_organisations_csv(csv_file, footprint)
+    if not orgs and problems:
+        return None, problems
+    saved, save_problems = save_footprint(store, merge_organisations(footprint, orgs))
+    if saved is None:
+        return None, save_problems
+    return len(orgs), problems

@@ -42,6 +42,18 @@ def write_report_xlsx(report: Report, target: Path, inputs: Sequence[Path] = ())
     return write(report, target, inputs)
 
 
+def write_report(report: Report, xlsx: Path | None, html: Path | None, inputs: Sequence[Path] = ()) -> list[Path]:
+    """The report as a workbook and/or a page, replacing their targets together (both from this run, or
+    both as they were); the files written."""
+    from ..atomic import together
+
+    with together():
+        return [
+            *([write_report_xlsx(report, xlsx, inputs)] if xlsx is not None else []),
+            *([write_report_html(report, html, inputs)] if html is not None else []),
+        ]
+
+
 __all__ = [
     "PALETTE",
     "Cell",
@@ -56,6 +68,7 @@ __all__ = [
     "Report",
     "Section",
     "Series",
+    "write_report",
     "write_report_html",
     "write_report_xlsx",
 ]

@@ -20,7 +20,7 @@ from typing import Any
 
 from socialvalue.problems import column_letters, quote_sheet
 
-from ..atomic import atomic_path
+from ..atomic import OutputRefused, atomic_path
 from ..safe import WORKBOOK_OPTIONS, clean_text
 from ..sheets import put
 from .model import Cell, Column, DataTable, Kind, Report
@@ -41,8 +41,8 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 _CRITERION_SPECIAL = re.compile(r"[*?~]|^[=<>]")
 
 
-class ReportTooLarge(ValueError):
-    """More rows behind the totals than one Excel sheet holds: narrow the period or the footprint."""
+class ReportTooLarge(OutputRefused):
+    """More rows behind the totals than one Excel sheet holds: narrow the period or the footprint (exit 2)."""
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
