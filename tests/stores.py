@@ -7,6 +7,7 @@ CI a missing server skips the PostgreSQL half with the reason; in CI (``CI=true`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -29,9 +30,9 @@ def postgres_admin_url() -> str:
     return url
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test."""
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards."""
     admin = sa.engine.make_url(postgres_admin_url()).set(drivername="postgresql+psycopg")
     name = f"sv_test_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
@@ -43,6 +44,13 @@ def postgres_url() -> Iterator[str]:
         with engine.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         engine.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    with postgres_database() as url:
+        yield url
 
 
 def sqlite_url(folder: Path) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,15 +19,23 @@ from socialvalue.store.engine import open_store
 from .browser import check_page, require_chromium
 from .recalc import cached_values, formula_cells, recalc_libreoffice, same, soffice
 from .report_store import FOOTPRINT, QUARTERS, Fact, SyntheticFootprint, build
+from .stores import postgres_database
 
 AS_OF = dt.date(2026, 8, 15)
 FIRST, LAST = Period.parse("2025Q4"), Period.parse("2026Q3")
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> SyntheticFootprint:
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.db'}")
-    return build(store)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def synthetic(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SyntheticFootprint]:
+    """The synthetic footprint in an SQLite store, and in a PostgreSQL one."""
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.db'}"
+        else:
+            url = stack.enter_context(postgres_database())
+        store = open_store(url)
+        stack.callback(store.close)
+        yield build(store)
 
 
 @pytest.fixture(scope="module")

@@ -468,3 +468,71 @@ def test_store_errors_are_usage_errors(tmp_path: Path) -> None:
     assert code == 2
     code, out = run("returns", "template", "C-9", "--period", "2026Q5", "-o", tmp_path / "x.xlsx", "--store", str(tmp_path / "s.db"))  # fmt: skip
     assert code == 2 and "not a quarter" in out
+
+
+def test_contract_manager_at_award_changed_later_and_shown(
+    store_url: str, results: Path, example_tender, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from socialvalue.periods import Period
+    from socialvalue.reports.queries import contract_figures, footprint_figures
+
+    cli("footprint", "create", "cheshire-and-merseyside", "--store", store_url)
+    _award(store_url, results, example_tender.bids_dir, "C-1", WINNER, "RBQ", "--manager", "A. Shah")
+    day = date(2026, 11, 30)  # two quarters ended, no return: the contract is at risk
+    assert [c.manager for c in contract_status(open_store(store_url), day).contracts] == ["A. Shah"]
+    out = cli("returns", "status", "--as-of", "2026-11-30", "--store", store_url)
+    assert "manager A. Shah" in out
+
+    hostile = "B. Jones\x1b[2J\nERROR forged line"
+    out = cli("contract", "set", "C-1", "--manager", hostile, "--store", store_url)
+    assert "\x1b" not in out and "B. Jones\\x1b[2J\\nERROR forged line" in out and "(was A. Shah)" in out
+    quarter = Period.parse("2026Q3")
+    assert quarter is not None
+    figures = footprint_figures(open_store(store_url), "QYG", quarter, quarter, day, with_rows=False)
+    assert [(r.contract, r.manager) for r in figures.at_risk] == [("C-1", hostile.strip())]
+    assert contract_figures(open_store(store_url), "C-1", day).manager == hostile.strip()
+    html = tmp_path / "c1.html"
+    cli("report", "contract", "C-1", "--as-of", "2026-11-30", "--html", html, "--store", store_url)
+    assert "contract manager B. Jones" in html.read_text(encoding="utf-8") and "\x1b" not in html.read_text(
+        encoding="utf-8"
+    )
+
+    cli("contract", "set", "C-1", "--manager", "", "--store", store_url)
+    assert [c.manager for c in contract_status(open_store(store_url), day).contracts] == [""]
+    code, out = run("contract", "set", "C-9", "--manager", "X", "--store", store_url)
+    assert code == 2 and "no contract C-9 in the store" in out
+
+
+def test_template_return_is_the_returns_template(awarded: str, tmp_path: Path) -> None:
+    one, other = tmp_path / "one.xlsx", tmp_path / "other.xlsx"
+    cli("returns", "template", "C-1", "--period", "2026Q3", "-o", one, "--store", awarded)
+    out = cli("template", "--return", "C-1", "--period", "2026Q3", "-o", other, "--store", awarded)
+    assert f"Delivery return for C-1, 2026Q3: {other}" in out
+
+    def content(path: Path) -> tuple[object, ...]:
+        wb = load_workbook(path)
+        meta = {r[0].value: r[1].value for r in wb["_socialvalue"].iter_rows() if r[0].value != "created"}
+        cells = [tuple(c.value for c in row) for row in wb["Delivery"].iter_rows()]
+        return meta, cells
+
+    assert content(one) == content(other)
+    code, out = run("template", "--return", "C-1", "--period", "2026Q3", "-o", other, "--store", awarded)
+    assert code == 2 and "--overwrite" in out
+    code, out = run("template", "--return", "C-1", "-o", tmp_path / "x.xlsx", "--store", awarded)
+    assert code == 2 and "--return CONTRACT --period 2026Q3" in out
+    code, out = run("template", "--return", "C-1", "--period", "2026Q3", "--rubric", "local-measures", "-o", tmp_path / "x.xlsx", "--store", awarded)  # fmt: skip
+    assert code == 2 and not (tmp_path / "x.xlsx").exists()
+    code, out = run("template", "-o", tmp_path / "x.xlsx")
+    assert code == 2 and "--rubric R" in out
+
+
+def test_names_from_files_cannot_forge_console_lines(store_url: str, tmp_path: Path) -> None:
+    cli("footprint", "create", "cheshire-and-merseyside", "--store", store_url)
+    csv_file = tmp_path / "vcse.csv"
+    csv_file.write_text(
+        'scheme,code,name,kind,place\ncharity,1099999,"Trust\x1b[31m\rERROR all scores lost",vcse,Liverpool\n',
+        encoding="utf-8",
+    )
+    cli("footprint", "load", "QYG", csv_file, "--store", store_url)
+    out = cli("footprint", "show", "QYG", "--store", store_url)
+    assert "\x1b" not in out and "Trust\\x1b[31m\\nERROR all scores lost" in out  # the \r was read as a line break

@@ -18,6 +18,7 @@ from socialvalue import __version__
 
 from ..atomic import atomic_path
 from ..document import plain
+from ..safe import clean_text
 from .model import Cell, Figure, Kind, Report
 
 if TYPE_CHECKING:
@@ -48,12 +49,23 @@ def show(value: Cell, kind: Kind = "text") -> str:
     return plain(value)
 
 
+def _without_controls(value: object) -> object:
+    """Every value the templates print, control characters removed (a name holding an escape sequence or a
+    form feed is not HTML text); markup the page built itself (the charts) passes as it is."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean_text(value, limit=len(value) + 1)
+    return value
+
+
 def _environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
         loader=PackageLoader("socialvalue.output.reportkit", "templates"),
         autoescape=True,
+        finalize=_without_controls,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
