@@ -104,7 +104,10 @@ def test_figures_match_sums_worked_out_from_the_test_data(
         if f.delivered is not None:
             grades[f.grade or "not graded"] += 1
     assert {g.grade: g.lines for g in figures.grades} == grades
-    assert [(v.name, v.version, v.illustrative) for v in figures.value_sets] == [("illustrative-2026", "2026.1", True)]
+    contracts = len({f.contract for f in facts})  # every synthetic tender uses the one value set
+    assert [(v.name, v.version, v.illustrative, v.contracts) for v in figures.value_sets] == [
+        ("illustrative-2026", "2026.1", True, contracts)
+    ]
     assert sum(figures.rag.values()) == len(synthetic.contracts)
     assert figures.overdue_returns == sum(1 for n in range(len(synthetic.contracts)) if n % 6 == 5)
     overdue = {c for n, c in enumerate(synthetic.contracts) if n % 6 == 5}

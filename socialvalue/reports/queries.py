@@ -213,17 +213,15 @@ def grades(conn: sa.Connection, w: Window) -> list[GradeLine]:
 
 
 def value_sets(conn: sa.Connection, w: Window) -> list[ValueSetUse]:
-    """The value sets behind the window's £: contracts of the organisations the summary lists for the
-    window, each checked (one index probe) to have fact rows in it."""
-    t, c = S.tender, S.contract
-    organisations = sa.select(SUM.c.organisation_id).where(*w.where(SUM)).distinct()
-    has_rows = sa.select(KP.c.id).where(KP.c.contract_id == c.c.id, *w.where(KP)).exists()
+    """The value sets behind the window's £, with how many contracts use each (the contracts are read from
+    the fact table's ``(footprint_id, period_index, contract_id)`` index alone)."""
+    t = S.tender
+    contracts = sa.select(KP.c.contract_id).where(*w.where()).distinct().subquery()
     query = (
         sa.select(t.c.value_set, t.c.value_set_version, t.c.value_set_illustrative,
-                  sa.func.count(sa.distinct(c.c.id)).label("contracts"))
-        .select_from(c.join(t, t.c.id == c.c.tender_id))
-        .where(c.c.organisation_id.in_(organisations), c.c.first_period_index <= w.last.index,
-               c.c.last_period_index >= w.first.index, has_rows)
+                  sa.func.count(sa.distinct(S.contract.c.id)).label("contracts"))
+        .select_from(contracts.join(S.contract, S.contract.c.id == contracts.c.contract_id)
+                     .join(t, t.c.id == S.contract.c.tender_id))
         .group_by(t.c.value_set, t.c.value_set_version, t.c.value_set_illustrative)
         .order_by(t.c.value_set, t.c.value_set_version)
     )  # fmt: skip

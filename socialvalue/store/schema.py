@@ -245,7 +245,7 @@ kpi_period = sa.Table(
     sa.Column("evidence_ref", sa.String(300)),
     _fk("return_id", "return_submission.id", nullable=True, index=True),
     sa.UniqueConstraint("kpi_id", "period_index"),
-    sa.Index("ix_kpi_period_footprint_period", "footprint_id", "period_index"),
+    sa.Index("ix_kpi_period_footprint_period_contract", "footprint_id", "period_index", "contract_id"),
     sa.Index("ix_kpi_period_organisation_period", "organisation_id", "period_index"),
     sa.Index("ix_kpi_period_contract_period", "contract_id", "period_index"),
 )

@@ -8,6 +8,8 @@ Create Date: 2026-06-02
   priced-or-count, with delivered lines and £ by evidence grade; filled here from the fact rows already
   recorded, and kept current from now on by every write to ``kpi_period`` (``socialvalue.store.summary``).
 - ``contract`` gains ``manager``: who manages the contract (reviews its returns, grades the evidence).
+- ``kpi_period``'s index on ``(footprint_id, period_index)`` also holds ``contract_id``: the contracts behind a
+  footprint's quarters are then read from the index alone.
 
 Frozen: later changes go in later revisions.
 """
@@ -60,6 +62,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("organisation_id", "period_index", "measure_id", "theme_id", "priced", "footprint_id"),
     )  # fmt: skip
     op.create_index("ix_kpi_summary_footprint_period", "kpi_summary", ["footprint_id", "period_index"])
+    op.create_index(
+        "ix_kpi_period_footprint_period_contract", "kpi_period", ["footprint_id", "period_index", "contract_id"]
+    )
+    op.drop_index("ix_kpi_period_footprint_period", "kpi_period")
     delivered = "delivered_quantity IS NOT NULL"
     graded = [(name, f"{delivered} AND evidence_grade = {value}") for name, value in GRADES]
     known = ", ".join(value for _, value in GRADES)
@@ -79,6 +85,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.create_index("ix_kpi_period_footprint_period", "kpi_period", ["footprint_id", "period_index"])
+    op.drop_index("ix_kpi_period_footprint_period_contract", "kpi_period")
     op.drop_index("ix_kpi_summary_footprint_period", "kpi_summary")
     op.drop_table("kpi_summary")
     with op.batch_alter_table("contract") as batch:
