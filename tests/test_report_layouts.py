@@ -91,6 +91,7 @@ def figures() -> FootprintFigures:
 def test_footprint_report_says_what_the_issue_asks() -> None:
     report = footprint_report(figures(), dt.datetime(2026, 8, 15, 9, 0, tzinfo=dt.UTC))
     assert report.warnings and report.warnings[0].label == "Illustrative values:"
+    assert report.warnings[0].text.startswith("illustrative-2026 v2026.1 (3 contracts) holds illustrative values")
     keys = {h.key for h in report.headlines}
     assert {
         "committed_gross",
@@ -154,6 +155,7 @@ def test_contract_report(tmp_path: Path) -> None:
     assert [f.table.key for f in kpis] == ["KPI LE01", "KPI VOL"] and all(f.chart for f in kpis)
     assert all(col.kind != "gbp" for col in kpis[1].table.columns)  # hours stay hours
     assert report.warnings and "contract manager not recorded" in report.subtitle
+    assert report.warnings[0].text.startswith("illustrative-2026 v2026.1 holds illustrative values")
     page = write_report_html(report, tmp_path / "c.html").read_text(encoding="utf-8")
     assert "Overdue: 2026Q2." in page
     assert pytest.approx(42_000) == next(h.value for h in report.headlines if h.key == "delivered")

@@ -310,3 +310,60 @@ def test_sheet_names_are_valid_and_unique(names: list[str]) -> None:
     assert len({m.lower() for m in made}) == len(made)
     for m in made:
         assert 0 < len(m) <= 31 and not re.search(r"[\[\]:*?/\\']", m) and m == m.strip()
+
+
+def test_long_headings_and_names_wrap_in_the_workbook_rather_than_being_cut(tmp_path: Path) -> None:
+    """Gross and net headings stay told apart, a long organisation name is shown whole, charts count from £0."""
+    long_name = "Warrington and Halton Teaching Hospitals NHS Foundation Trust, Community Services Division"
+    rows = [{"key": "RWW", "name": long_name, "committed_gross": 39_483.0, "committed_net": 30_186.0},
+            {"key": "RBQ", "name": "Short", "committed_gross": 39_000.0, "committed_net": 30_000.0}]  # fmt: skip
+    table = DataTable(
+        "Orgs", "By organisation",
+        [Column("key", "Code", code=True), Column("name", "Organisation"), Column("committed_gross", "Committed £ (gross)", "gbp"),
+         Column("committed_net", "Committed £ (net)", "gbp")],
+        rows, note="A note wider than the first column: it reads on one line, never wrapped inside column A.",
+    )  # fmt: skip
+    chart = Chart("bar", "Committed", "key", [Series("committed_gross", "Committed (gross)")], "£")
+    headline = Headline("h", "A headline figure whose label is longer than its column is wide, by far", 1.0)
+    report = Report("Report", "Sub", headlines=[headline], sections=[Section("S", [], [Figure(table, chart)])])
+    target = write_report_xlsx(report, tmp_path / "wrap.xlsx")
+    ws = load_workbook(target)["Orgs"]
+    heading = kit_xlsx.HEADING_ROW + 1
+    width = ws.column_dimensions["C"].width
+    assert len("Committed £ (gross)") > width  # the heading needs two lines …
+    assert ws.row_dimensions[heading].height >= 2 * kit_xlsx.LINE_HEIGHT  # … and its row shows both
+    name = ws.cell(heading + 1, 2)
+    assert name.value == long_name and name.alignment.wrap_text
+    assert ws.row_dimensions[heading + 1].height >= 2 * kit_xlsx.LINE_HEIGHT
+    assert ws.row_dimensions[heading + 2].height is None  # a short name keeps the default height
+    assert not ws["A2"].alignment.wrap_text  # the table's note is not squeezed into column A
+    summary = load_workbook(target)["Summary"]
+    label = next(c for c in summary["A"] if c.value and str(c.value).startswith("A headline"))
+    assert label.alignment.wrap_text and summary.row_dimensions[label.row].height >= 2 * kit_xlsx.LINE_HEIGHT
+    with zipfile.ZipFile(target) as z:
+        drawn = z.read(next(n for n in z.namelist() if n.startswith("xl/charts/chart"))).decode()
+    assert '<c:min val="0"/>' in drawn  # £ from zero: two close figures are not drawn as if one were half the other
+
+
+def test_chart_labels_wrap_between_words() -> None:
+    from socialvalue.output.reportkit.charts import label
+
+    assert (
+        label("Liverpool Heart and Chest Hospital NHS Foundation Trust")
+        == "Liverpool Heart and Chest\nHospital NHS Foundation Trust"
+    )
+    assert label("Wirral Council") == "Wirral Council"
+    three = label("Hours of careers support in local schools and colleges (reported as a count)")
+    assert three.count("\n") == 1 and three.endswith("…")
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200), st.integers(4, 60))
+def test_wrapped_words_keep_every_word_in_order_within_the_width(text: str, width: int) -> None:
+    from socialvalue.words import wrap_words
+
+    lines = wrap_words(text, width)
+    assert all(len(line) <= width for line in lines)
+    assert "".join("".join(lines).split()) == "".join(text.split())  # nothing lost, nothing added, in order
+    short = wrap_words(text, width, max_lines=2)
+    assert len(short) <= 2 and all(len(line) <= width for line in short)

@@ -164,7 +164,10 @@ def test_award_keeps_the_tender_trail_and_is_recorded_once(awarded: str, results
         == hashlib.sha256((example_tender.bids_dir / WINNER).read_bytes()).hexdigest()
     )
     assert tender.results_sha256 == hashlib.sha256(results.read_bytes()).hexdigest()
-    assert tender.rubric_fingerprint == payload["rubric_fingerprint"] and tender.value_set_version == "2026.1"
+    assert tender.rubric_fingerprint == payload["rubric_fingerprint"] and (
+        tender.value_set,
+        tender.value_set_version,
+    ) == ("illustrative-2026", "2026.1")
     lines = {m["code"]: m for m in payload["measures"] if m["bid_id"] == winner["bid_id"] and m["quantity"]}
     assert kpis.keys() == lines.keys() and rows == len(lines) * 6
     for code, k in kpis.items():

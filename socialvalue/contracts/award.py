@@ -102,14 +102,14 @@ def plan_award(
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
     b = reading.bid
+    value_set, version = _value_set(result.value_set, source)
     plan = AwardPlan(
         contract=contract, title=title, organisation=organisation,
         supplier=SupplierInfo(name=b.supplier_name or bid.supplier, company_number=b.company_number, postcode=b.postcode,
                               is_sme=b.is_sme, is_vcse=b.is_vcse),
         tender=TenderAudit(
             rubric_id=result.rubric_id, rubric_version=result.rubric_version, rubric_title=result.rubric_title,
-            rubric_fingerprint=result.rubric_fingerprint, value_set=result.value_set,
-            value_set_version=source.value_set.version if source.value_set else "",
+            rubric_fingerprint=result.rubric_fingerprint, value_set=value_set, value_set_version=version,
             value_set_illustrative=result.value_set_illustrative, results_file=loaded.file,
             results_sha256=loaded.sha256, tool=loaded.tool,
         ),
@@ -118,6 +118,16 @@ def plan_award(
         manager=manager.strip(),
     )  # fmt: skip
     return plan, problems
+
+
+def _value_set(scored: str, source: RubricSource) -> tuple[str, str]:
+    """The value set the tender was scored with, as the store keeps it: its id and version apart (the results
+    name it by its label, ``id vVERSION`` with any illustrative warning). A set other than the rubric's own is
+    kept as the results name it, with no version rather than the rubric's set's."""
+    own = source.value_set
+    if own is not None and scored == own.label:
+        return own.id, own.version
+    return scored, ""
 
 
 def prepare_award(

@@ -24,7 +24,7 @@ def _kpi_figure(code: str, lines: list[KpiQuarter]) -> Figure:
     first = lines[0]
     rows: list[dict[str, object]] = [
         {"period": q.period, "committed": q.committed, "delivered": q.delivered, "grade": q.grade or "",
-         "evidence_ref": q.evidence_ref, "gross": q.money.delivered_gross if q.money else None}
+         "evidence_ref": q.evidence_ref, "gross": q.money.delivered_gross if q.money and q.delivered is not None else None}
         for q in lines
     ]  # fmt: skip
     columns = [Column("period", "Quarter"), Column("committed", f"Committed ({first.unit})", "count"),
@@ -73,15 +73,22 @@ def contract_report(f: ContractFigures, generated: dt.datetime | None = None) ->
          Column("changes", "What changed"), Column("sha256", "SHA-256", width=20)],
         [vars(r) for r in f.returns],
     )  # fmt: skip
+    by_quarter = breakdown("By quarter", "£ by quarter", f.by_quarter, "period", "Quarter", kind="bar", traced=False)
+    returned = {line.period for line in f.lines if line.delivered is not None}
+    for row in by_quarter.table.rows:  # no return for the quarter yet: nothing delivered is known, not £0 delivered
+        if row["key"] not in returned:
+            row.update(delivered_gross=None, delivered_net=None, rate=None)
+    by_quarter.table.note = ("A quarter without a return shows —. The total compares what was delivered so far with "
+                             "the commitment of every quarter shown; the status above is delivery to date.")  # fmt: skip
     sections = [
-        Section("By quarter", [], [breakdown("By quarter", "£ by quarter", f.by_quarter, "period", "Quarter", kind="bar", traced=False)]),
+        Section("By quarter", [], [by_quarter]),
         Section("By KPI", notes, kpi_figures),
         Section("Returns", [Note(f"Overdue: {', '.join(f.overdue)}.", "warning")] if f.overdue else [], [Figure(returns)]),
     ]  # fmt: skip
     warnings = []
     basis = [Note(f.tender, label="Tender:")]
     if f.value_set is not None:
-        label = f"{f.value_set.name} {f.value_set.version}".strip()
+        label = f.value_set.label
         if f.value_set.illustrative:
             warnings.append(Note(f"{label} holds illustrative values shipped with socialvalue, not a published value set: "
                                  "the £ figures show the method, not a value to rely on.", "warning", "Illustrative values:"))  # fmt: skip

@@ -68,6 +68,11 @@ class ValueSetUse:
     illustrative: bool
     contracts: int
 
+    @property
+    def label(self) -> str:
+        """How the reports name the set: ``id vVERSION`` (as scoring outputs do), else what the store holds."""
+        return f"{self.name} v{self.version}" if self.name and self.version else self.name or "not recorded"
+
 
 @dataclass
 class ContractRisk:

@@ -63,7 +63,7 @@ def breakdown(
 ) -> Figure:  # fmt: skip
     """One breakdown: code, name (and detail), the £ columns, a total row, and a committed-vs-delivered chart."""
     named = any(g.name != g.key for g in groups)
-    columns = [Column("key", "Code"), Column("name", heading)] if named else [Column("key", heading)]
+    columns = [Column("key", "Code", code=True), Column("name", heading)] if named else [Column("key", heading)]
     if detail:
         columns.append(Column("detail", detail))
     table = DataTable(
@@ -121,7 +121,7 @@ def footprint_report(figures: FootprintFigures, generated: dt.datetime | None = 
     ]  # fmt: skip
     counts = DataTable(
         "Counts", "Counted in their own units (no £ value)",
-        [Column("measure", "Measure"), Column("description", "Description"), Column("unit", "Unit"),
+        [Column("measure", "Measure", code=True), Column("description", "Description"), Column("unit", "Unit"),
          Column("committed", "Committed", "count"), Column("delivered", "Delivered", "count"),
          Column("rate", "Delivered ÷ committed", "percent", ratio=("delivered", "committed"))],
         [{"measure": c.measure, "description": c.description, "unit": c.unit, "committed": c.committed,
@@ -135,7 +135,7 @@ def footprint_report(figures: FootprintFigures, generated: dt.datetime | None = 
 
     risk = DataTable(
         "At risk", f"Contracts at risk: red or amber, or with a return overdue (as of {f.as_of})" if f.as_of else "Contracts at risk",
-        [Column("rag", "RAG"), Column("contract", "Contract"), Column("title", "Title"), Column("organisation", "Organisation"),
+        [Column("rag", "RAG"), Column("contract", "Contract", code=True), Column("title", "Title"), Column("organisation", "Organisation"),
          Column("manager", "Contract manager"), Column("supplier", "Supplier"),
          Column("rate", "Delivered to date ÷ committed", "percent"), Column("overdue", "Returns overdue")],
         [{"rag": r.rag, "contract": r.contract, "title": r.title, "organisation": r.organisation,
@@ -164,7 +164,7 @@ def footprint_report(figures: FootprintFigures, generated: dt.datetime | None = 
 
     basis, warnings = [], []
     for v in f.value_sets:
-        label = f"{v.name} {v.version}".strip() or "not recorded"
+        label = v.label
         if v.illustrative:
             warnings.append(Note(f"{label} ({v.contracts} contracts) holds illustrative values shipped with socialvalue, not a "
                               "published value set: the £ figures resting on it show the method, not a value to rely on.",

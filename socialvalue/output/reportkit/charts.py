@@ -14,21 +14,23 @@ import re
 import threading
 from typing import Any
 
+from socialvalue.words import wrap_words
+
 from .model import Chart, DataTable
 
 _LOCK = threading.Lock()  # matplotlib's rcParams are process-wide
 _PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
 _TAG = re.compile(r"<[^>]*>")
 _IDS = re.compile(r'(\bid="|url\(#|href="#)')
-MAX_LABEL = 38
+MAX_LABEL = 30
+"""Characters on one line of a category label: long names wrap onto a second line between words."""
+MAX_TITLE = 80
 
 
-def label(text: object, limit: int = MAX_LABEL) -> str:
-    """A label on one line, long names cut visibly (the table beneath the chart has them whole)."""
-    shown = " ".join(str(text).split())
-    if len(shown) > limit:
-        shown = shown[: limit - 1] + "…"
-    return shown
+def label(text: object, limit: int = MAX_LABEL, lines: int = 2) -> str:
+    """A label in at most ``lines`` lines of ``limit`` characters, broken between words; a name longer than that
+    is cut visibly with "…" (the table beneath the chart has it whole)."""
+    return "\n".join(wrap_words(str(text), limit, lines))
 
 
 def _number(value: object) -> float:
@@ -54,7 +56,7 @@ def svg(chart: Chart, table: DataTable, chart_id: str) -> str:
 
     matplotlib.use("Agg", force=False)  # never a GUI backend, whatever the environment says
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     categories = [label(r.get(chart.category, "")) for r in table.rows]
     kind = table.column(chart.series[0].column).kind if chart.series else "number"
@@ -73,7 +75,7 @@ def svg(chart: Chart, table: DataTable, chart_id: str) -> str:
     }
     n = max(len(categories), 1)
     horizontal = chart.kind == "barh"
-    height = min(max(2.4, 0.32 * n * max(len(chart.series), 1) ** 0.5 + 1.2), 14.0) if horizontal else 3.4
+    height = min(max(1.8, 0.32 * n * max(len(chart.series), 1) ** 0.5 + 1.2), 14.0) if horizontal else 3.4
     with _LOCK, matplotlib.rc_context(rc):
         fig = Figure(figsize=(7.6, height), layout="constrained")
         ax = fig.add_subplot()
@@ -83,7 +85,7 @@ def svg(chart: Chart, table: DataTable, chart_id: str) -> str:
         positions = list(range(len(categories)))
         for i, s in enumerate(chart.series):
             values = [_number(r.get(s.column)) for r in table.rows]
-            name = label(s.label or table.column(s.column).heading)
+            name = label(s.label or table.column(s.column).heading, MAX_TITLE, 1)
             if chart.kind == "line":
                 ax.plot(positions, values, marker="o", color=colours[i], label=name, linewidth=2)
             else:
@@ -92,6 +94,8 @@ def svg(chart: Chart, table: DataTable, chart_id: str) -> str:
                 bar(offsets, values, width * 0.95, color=colours[i], label=name)
         value_axis, category_axis = (ax.xaxis, ax.yaxis) if horizontal else (ax.yaxis, ax.xaxis)
         value_axis.set_major_formatter(formatter)
+        if kind == "count" and all(_number(r.get(s.column)).is_integer() for s in chart.series for r in table.rows):
+            value_axis.set_major_locator(MaxNLocator(integer=True))  # whole contracts, lines: never a tick at 2.5
         category_axis.set_ticks(positions, categories)
         if horizontal:
             ax.invert_yaxis()  # first row at the top, as in the table
@@ -106,10 +110,10 @@ def svg(chart: Chart, table: DataTable, chart_id: str) -> str:
         if all(_number(r.get(s.column)) >= 0 for s in chart.series for r in table.rows):
             (ax.set_xlim if horizontal else ax.set_ylim)(0, None)  # amounts from zero: never exaggerate a gap
         if chart.axis:
-            (ax.set_xlabel if horizontal else ax.set_ylabel)(label(chart.axis))
+            (ax.set_xlabel if horizontal else ax.set_ylabel)(label(chart.axis, MAX_TITLE, 1))
         if len(chart.series) > 1:
             fig.legend(frameon=False, fontsize=8, loc="outside lower center", ncols=len(chart.series))
-        fig.suptitle(label(chart.title, 90), x=0.01, ha="left", fontweight="bold", fontsize=11)
+        fig.suptitle(label(chart.title, MAX_TITLE), x=0.01, ha="left", fontweight="bold", fontsize=11)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     drawn = _PROLOG.sub("", buffer.getvalue(), count=1).strip()

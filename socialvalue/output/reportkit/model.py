@@ -44,6 +44,8 @@ class Column:
     must recompute)."""
     ratio: tuple[str, str] | None = None
     """In the workbook, numerator column key ÷ denominator column key, as a formula."""
+    code: bool = False
+    """A reference or code (``C-2025-014``, ``local-measures/LE01``): on the page, never broken across lines."""
 
 
 @dataclass

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from socialvalue.problems import column_letters, quote_sheet
+from socialvalue.words import wrap_words
 
 from ..atomic import OutputRefused, atomic_path
 from ..safe import WORKBOOK_OPTIONS, clean_text
@@ -36,7 +37,9 @@ _NUMBER_FORMATS: dict[Kind, str] = {
     "date": "d mmm yyyy",
     "text": "@",
 }
+SUMMARY_WIDTHS = (44.0, 18.0, 70.0)  # Summary's Figure, Value and Note columns
 _WIDTHS: dict[Kind, float] = {"gbp": 14, "count": 12, "number": 12, "percent": 10, "date": 12, "text": 16}
+LINE_HEIGHT = 13.0  # points per line of 10 pt Arial, wrapped
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 _CRITERION_SPECIAL = re.compile(r"[*?~]|^[=<>]")
 
@@ -64,6 +67,16 @@ def _width(column: Column, rows: Collection[dict[str, Cell]]) -> float:
         return max(_WIDTHS[column.kind], len(column.heading) * 0.9)
     longest = max((len(str(r.get(column.key) or "")) for r in itertools.islice(rows, 1000)), default=0)
     return min(max(longest + 2, len(column.heading) * 0.9, 8), 48)
+
+
+def _lines(text: object, width: float) -> int:
+    """Lines ``text`` wraps to in a column ``width`` characters wide (between words, as spreadsheets wrap)."""
+    return len(wrap_words(str(text), max(int(width) - 1, 4))) if text not in (None, "") else 1
+
+
+def _height(lines: int) -> float:
+    """The row height (points) that shows ``lines`` wrapped lines whole: spreadsheets do not all grow a row to fit."""
+    return LINE_HEIGHT * lines + 2
 
 
 def _criterion(value: Cell, ref: str) -> str:
@@ -98,11 +111,14 @@ class _Writer:
         return self.fmt("heading", bold=True, font_color="#FFFFFF", bg_color="#1F4E79", border=1, text_wrap=True,
                         valign="top")  # fmt: skip
 
-    def kind_format(self, kind: Kind, total: bool = False) -> Any:
+    def kind_format(self, kind: Kind, total: bool = False, wrap: bool = False) -> Any:
+        """The cells of one kind; ``wrap``: a figure table's cells (top-aligned, text wrapping between words)."""
         props: dict[str, Any] = {"num_format": _NUMBER_FORMATS[kind]}
+        if wrap:
+            props |= {"valign": "top", "text_wrap": kind == "text"}
         if total:
             props |= {"bold": True, "bg_color": "#DEEAF6", "top": 1}
-        return self.fmt(f"{kind}-{total}", **props)
+        return self.fmt(f"{kind}-{total}-{wrap}", **props)
 
     def _plan_rows(self, rows: DataTable) -> None:
         self.rows_sheet = sheet_name(rows.key, self.taken)
@@ -146,9 +162,8 @@ class _Writer:
 
     def summary(self, figure_sheets: list[tuple[str, str]]) -> None:
         ws = self.wb.add_worksheet(sheet_name("Summary", self.taken))
-        ws.set_column(0, 0, 44)
-        ws.set_column(1, 1, 18)
-        ws.set_column(2, 2, 70)
+        for col, width in enumerate(SUMMARY_WIDTHS):
+            ws.set_column(col, col, width)
         self.cell(ws, 0, 0, self.report.title, "text", self.fmt("title", bold=True, font_size=16, font_color="#1F4E79"))
         self.cell(ws, 1, 0, self.report.subtitle, "text", self.fmt("subtitle", font_size=12, font_color="#1F4E79"))
         made = self.report.generated or dt.datetime.now(dt.UTC)
@@ -172,17 +187,22 @@ class _Writer:
         wrap = self.fmt("wrap", text_wrap=True, valign="top")
         for h in self.report.headlines:
             row += 1
-            ws.write_string(row, 0, clean_text(h.label))
-            fmt = self.kind_format(h.kind)
+            lines = max(_lines(clean_text(h.label), SUMMARY_WIDTHS[0]), _lines(clean_text(h.note), SUMMARY_WIDTHS[2]))
+            if lines > 1:
+                ws.set_row(row, _height(lines))
+            ws.write_string(row, 0, clean_text(h.label), wrap)
+            fmt = self.kind_format(h.kind, wrap=True)
             if h.sums and h.sums in self.rows_columns:
                 self.formula(ws, row, 1, f"=SUM({self.rows_columns[h.sums]})", h.value, fmt)
             elif h.ratio and h.ratio[0] in where and h.ratio[1] in where:
                 num, den = where[h.ratio[0]], where[h.ratio[1]]
                 self.formula(ws, row, 1, f'=IF({den}=0,"",{num}/{den})', h.value, fmt)
             else:
-                self.cell(ws, row, 1, h.value, h.kind)
+                self.cell(ws, row, 1, h.value, h.kind, fmt)
             if h.note:
-                ws.write_string(row, 2, clean_text(h.note), wrap)
+                ws.write_string(
+                    row, 2, clean_text(h.note), self.fmt("note-cell", text_wrap=True, valign="top", indent=1)
+                )
         ws.freeze_panes(heading_row + 1, 0)
         row += 2
         if self.report.basis:
@@ -217,7 +237,7 @@ class _Writer:
             0, 0, clean_text(table.title), self.fmt("title2", bold=True, font_size=13, font_color="#1F4E79")
         )
         if table.note:
-            ws.write_string(1, 0, clean_text(table.note), self.fmt("note", italic=True, font_color="#595959"))
+            ws.write_string(1, 0, clean_text(table.note), self.fmt("table-note", italic=True, font_color="#595959"))
         self.table(ws, table, HEADING_ROW)
         if chart is not None and table.rows:
             self.chart(ws, name, table, chart)
@@ -225,12 +245,22 @@ class _Writer:
 
     def table(self, ws: Any, table: DataTable, top: int) -> None:
         heading = self.heading_format()
-        for col, c in enumerate(table.columns):
-            ws.set_column(col, col, _width(c, table.rows))
+        widths = [_width(c, table.rows) for c in table.columns]
+        if table.total and table.rows and not table.columns[0].width:  # the total row's label is shown whole too
+            widths[0] = max(widths[0], min(len(clean_text(table.total)) + 2, 48))
+        ws.set_row(
+            top, _height(max(_lines(clean_text(c.heading), w) for c, w in zip(table.columns, widths, strict=True)))
+        )
+        for col, (c, width) in enumerate(zip(table.columns, widths, strict=True)):
+            ws.set_column(col, col, width)
             ws.write_string(top, col, clean_text(c.heading), heading)
         letters = {c.key: column_letters(i) for i, c in enumerate(table.columns)}
+        text = [(c.key, w) for c, w in zip(table.columns, widths, strict=True) if c.kind == "text"]
         first = top + 1
         for r, values in enumerate(table.rows):
+            lines = max((_lines(clean_text(values.get(key) or ""), w) for key, w in text), default=1)
+            if lines > 1:  # a long name wraps in its cell (text columns wrap) rather than being cut at the border
+                ws.set_row(first + r, _height(lines))
             self._row(ws, table, first + r, values, letters)
         last = first + len(table.rows) - 1
         if table.total and table.rows:
@@ -244,7 +274,12 @@ class _Writer:
                 elif c.ratio is not None:
                     num, den = letters[c.ratio[0]], letters[c.ratio[1]]
                     self.formula(
-                        ws, row, col, f'=IF({den}{row + 1}=0,"",{num}{row + 1}/{den}{row + 1})', totals.get(c.key), fmt
+                        ws,
+                        row,
+                        col,
+                        f'=IF(OR({den}{row + 1}=0,{num}{row + 1}=""),"",{num}{row + 1}/{den}{row + 1})',
+                        totals.get(c.key),
+                        fmt,
                     )
                 elif c.key in totals:
                     self.formula(ws, row, col, f"=SUM({letter}{first + 1}:{letter}{last + 1})", totals[c.key], fmt)
@@ -257,7 +292,7 @@ class _Writer:
     def _row(self, ws: Any, table: DataTable, row: int, values: dict[str, Cell], letters: dict[str, str]) -> None:
         for col, c in enumerate(table.columns):
             value = values.get(c.key)
-            fmt = self.kind_format(c.kind)
+            fmt = self.kind_format(c.kind, wrap=True)
             if c.sums and c.sums in self.rows_columns and table.match:
                 criteria = []
                 for rows_key, own_key in table.match.items():
@@ -266,7 +301,14 @@ class _Writer:
                 self.formula(ws, row, col, f"=SUMIFS({self.rows_columns[c.sums]},{','.join(criteria)})", value, fmt)
             elif c.ratio is not None:
                 num, den = letters[c.ratio[0]], letters[c.ratio[1]]
-                self.formula(ws, row, col, f'=IF({den}{row + 1}=0,"",{num}{row + 1}/{den}{row + 1})', value, fmt)
+                self.formula(
+                    ws,
+                    row,
+                    col,
+                    f'=IF(OR({den}{row + 1}=0,{num}{row + 1}=""),"",{num}{row + 1}/{den}{row + 1})',
+                    value,
+                    fmt,
+                )
             else:
                 self.cell(ws, row, col, value, c.kind, fmt)
 
@@ -291,9 +333,15 @@ class _Writer:
                 series |= {"fill": {"color": colour}, "border": {"none": True}, "gap": 60}
             xl.add_series(series)
         xl.set_title({"name": clean_text(chart.title, limit=255), "name_font": {"size": 12, "bold": True}})
-        value_axis = {"num_format": _NUMBER_FORMATS.get(kind, "General"), "major_gridlines": {"visible": True,
+        value_axis: dict[str, Any] = {"num_format": _NUMBER_FORMATS.get(kind, "General"), "major_gridlines": {"visible": True,
                       "line": {"color": "#DDDDDD"}}, "name": clean_text(chart.axis, limit=255) if chart.axis else None}  # fmt: skip
         value_axis = {k: v for k, v in value_axis.items() if v is not None}
+        values = [r.get(s.column) for s in chart.series for r in table.rows]
+        if all(not isinstance(v, int | float) or v >= 0 for v in values):
+            value_axis["min"] = 0  # amounts from zero, as on the page: a spreadsheet's own scale can exaggerate a gap
+        numbers = [float(v) for v in values if isinstance(v, int | float)]
+        if kind == "count" and numbers and all(v.is_integer() for v in numbers) and max(numbers) <= 10:
+            value_axis["major_unit"] = 1  # whole contracts or lines: never a gridline at 2.5
         if excel_kind == "bar":
             xl.set_x_axis(value_axis)
             xl.set_y_axis({"reverse": True, "crossing": "max"})  # first row at the top, as in the table; £ axis below
