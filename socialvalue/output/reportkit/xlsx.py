@@ -69,6 +69,14 @@ def _width(column: Column, rows: Collection[dict[str, Cell]]) -> float:
     return min(max(longest + 2, len(column.heading) * 0.9, 8), 48)
 
 
+def _widths(table: DataTable) -> list[float]:
+    """The widths of a figure table's columns (the total row's label shown whole too)."""
+    widths = [_width(c, table.rows) for c in table.columns]
+    if table.total and table.rows and not table.columns[0].width:
+        widths[0] = max(widths[0], min(len(clean_text(table.total)) + 2, 48))
+    return widths
+
+
 def _lines(text: object, width: float) -> int:
     """Lines ``text`` wraps to in a column ``width`` characters wide (between words, as spreadsheets wrap)."""
     return len(wrap_words(str(text), max(int(width) - 1, 4))) if text not in (None, "") else 1
@@ -236,8 +244,14 @@ class _Writer:
         ws.write_string(
             0, 0, clean_text(table.title), self.fmt("title2", bold=True, font_size=13, font_color="#1F4E79")
         )
-        if table.note:
-            ws.write_string(1, 0, clean_text(table.note), self.fmt("table-note", italic=True, font_color="#595959"))
+        if table.note:  # across the table's columns, wrapped: the page prints the table's width, not the note's
+            note, width = clean_text(table.note), sum(_widths(table))
+            ws.set_row(1, _height(_lines(note, width)))
+            fmt = self.fmt("table-note", italic=True, font_color="#595959", text_wrap=True, valign="top")
+            if len(table.columns) > 1:
+                ws.merge_range(1, 0, 1, len(table.columns) - 1, note, fmt)
+            else:
+                ws.write_string(1, 0, note, fmt)
         self.table(ws, table, HEADING_ROW)
         if chart is not None and table.rows:
             self.chart(ws, name, table, chart)
@@ -245,9 +259,7 @@ class _Writer:
 
     def table(self, ws: Any, table: DataTable, top: int) -> None:
         heading = self.heading_format()
-        widths = [_width(c, table.rows) for c in table.columns]
-        if table.total and table.rows and not table.columns[0].width:  # the total row's label is shown whole too
-            widths[0] = max(widths[0], min(len(clean_text(table.total)) + 2, 48))
+        widths = _widths(table)
         ws.set_row(
             top, _height(max(_lines(clean_text(c.heading), w) for c, w in zip(table.columns, widths, strict=True)))
         )
