@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -97,13 +98,13 @@ def assert_summary_current(url: str) -> None:
                 )
                 sums[f"{prefix}_lines"] = (sums.get(f"{prefix}_lines") or 0) + (1 if mine else 0)
                 add(sums, f"{prefix}_gross_gbp", f.delivered_gross_gbp if mine else None)
-        got = {
+        got: dict[tuple[object, ...], Any] = {
             (r.footprint_id, r.organisation_id, r.theme_id, r.measure_id, r.period, r.period_index, bool(r.priced)): r
             for r in conn.execute(sa.select(S.kpi_summary))
         }
     assert set(got) == set(expected)
-    for key, sums in expected.items():
+    for group, sums in expected.items():
         for column, value in sums.items():
-            stored = getattr(got[key], column)
+            stored = getattr(got[group], column)
             same = stored is None if value is None else stored == pytest.approx(value)
-            assert same, (key, column, stored, value)
+            assert same, (group, column, stored, value)

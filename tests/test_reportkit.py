@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import zipfile
@@ -315,7 +316,7 @@ def test_sheet_names_are_valid_and_unique(names: list[str]) -> None:
 def test_long_headings_and_names_wrap_in_the_workbook_rather_than_being_cut(tmp_path: Path) -> None:
     """Gross and net headings stay told apart, a long organisation name is shown whole, charts count from £0."""
     long_name = "Warrington and Halton Teaching Hospitals NHS Foundation Trust, Community Services Division"
-    rows = [{"key": "RWW", "name": long_name, "committed_gross": 39_483.0, "committed_net": 30_186.0},
+    rows: list[dict[str, str | int | float | dt.date | None]] = [{"key": "RWW", "name": long_name, "committed_gross": 39_483.0, "committed_net": 30_186.0},
             {"key": "RBQ", "name": "Short", "committed_gross": 39_000.0, "committed_net": 30_000.0}]  # fmt: skip
     table = DataTable(
         "Orgs", "By organisation",
@@ -359,7 +360,7 @@ def test_chart_labels_wrap_between_words() -> None:
 
 
 @settings(deadline=None, max_examples=200)
-@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200), st.integers(4, 60))
+@given(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200), st.integers(4, 60))
 def test_wrapped_words_keep_every_word_in_order_within_the_width(text: str, width: int) -> None:
     from socialvalue.words import wrap_words
 

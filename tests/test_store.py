@@ -474,8 +474,8 @@ def test_store_errors_are_usage_errors(tmp_path: Path) -> None:
 
 
 def test_contract_manager_at_award_changed_later_and_shown(
-    store_url: str, results: Path, example_tender, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    store_url: str, results: Path, example_tender: ExampleTender, tmp_path: Path
+) -> None:
     from socialvalue.periods import Period
     from socialvalue.reports.queries import contract_figures, footprint_figures
 

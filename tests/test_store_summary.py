@@ -40,7 +40,7 @@ MEASURES = [  # code, theme, unit, £ per unit (None: a count), net factor
     ("EN01", "Climate", "tCO2e", 250.0, 0.9),
     ("VOL", "Communities", "hours", None, 1.0),
 ]
-FIRST = Period.parse("2025Q3")
+FIRST = Period.of(2025, 3)
 assert FIRST is not None
 _codes = itertools.count()
 
