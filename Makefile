@@ -22,6 +22,20 @@ demo: $(STAMP)
 		-o demo/results.xlsx --json demo/results.json --csv demo/results.csv; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 	$(BIN)/socialvalue summaries demo/results.json -o demo/summaries --tender demo/tender-details.yaml; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 	@echo "Results: demo/results.xlsx (also demo/results.json, demo/results.csv); assessment summaries in demo/summaries/"
+	@# After award: the winning bid becomes a contract in the store (demo/store.db, in the built-in Cheshire and
+	@# Merseyside footprint), its supplier returns two quarters, and the footprint lead reports on them.
+	$(BIN)/socialvalue footprint create cheshire-and-merseyside --store demo/store.db
+	$(BIN)/socialvalue award demo/results.json --bid demo/bids/mersey-care-services.xlsx --contract LUH-2026-014 \
+		--org REM --start 2026-04-01 --end 2028-03-31 --title "Estates cleaning" --manager "A. Shah" --store demo/store.db
+	$(BIN)/socialvalue template --return LUH-2026-014 --period 2026Q2 -o demo/returns-issued/LUH-2026-014-2026Q2.xlsx --store demo/store.db
+	$(BIN)/socialvalue template --return LUH-2026-014 --period 2026Q3 -o demo/returns-issued/LUH-2026-014-2026Q3.xlsx --store demo/store.db
+	$(BIN)/socialvalue example demo/returns --returns-for demo/returns-issued
+	$(BIN)/socialvalue returns ingest demo/returns --store demo/store.db
+	$(BIN)/socialvalue returns grade LUH-2026-014 --period 2026Q2 --grade documented --by "A. Shah" --store demo/store.db
+	$(BIN)/socialvalue returns status --footprint QYG --store demo/store.db
+	$(BIN)/socialvalue report footprint --from 2026Q2 --to 2026Q3 -o demo/footprint.xlsx --html demo/footprint.html --store demo/store.db
+	$(BIN)/socialvalue report contract LUH-2026-014 -o demo/contract.xlsx --html demo/contract.html --store demo/store.db
+	@echo "Delivery: contract LUH-2026-014 in demo/store.db; footprint report demo/footprint.xlsx and .html; contract report demo/contract.xlsx and .html"
 	@echo "Run socialvalue yourself: .venv/bin/socialvalue --help  (or: source .venv/bin/activate, then socialvalue --help)"
 
 lint: $(STAMP)

@@ -18,6 +18,12 @@ from socialvalue.rubric import data_dir, load_rubric
 
 DETAILS = "tender-details.yaml"
 """The example's tender details, copied beside its bids."""
+DELIVERY = "delivery.yaml"
+"""What the example's winning supplier reports it delivered, by quarter and KPI code (for its delivery returns)."""
+
+
+class NoExampleFigures(ValueError):
+    """An issued file is not a delivery return, or is one for a quarter the example has no figures for."""
 
 
 @dataclass
@@ -87,3 +93,57 @@ def build_example(folder: Path) -> ExampleTender:
         consensus=folder / "consensus.xlsx",
         details=folder / DETAILS,
     )
+
+
+def _issued_return(path: Path) -> tuple[str, str, list[str]]:
+    """The contract, quarter and KPI codes of a delivery return issued from the store (its hidden record and rows)."""
+    from openpyxl import load_workbook
+
+    from socialvalue.contracts import return_layout as R
+    from socialvalue.fill import _rows
+
+    wb = load_workbook(path, read_only=False)
+    try:
+        if R.META_SHEET not in wb.sheetnames or R.DELIVERY not in wb.sheetnames:
+            raise NoExampleFigures(f"{path.name} is not a delivery return made by `socialvalue template --return`")
+        meta = {str(k): str(v) for k, v in wb[R.META_SHEET].iter_rows(max_col=2, values_only=True) if k is not None}
+        if meta.get("kind") != R.RETURN_KIND:
+            raise NoExampleFigures(f"{path.name} is not a delivery return made by `socialvalue template --return`")
+        return meta.get("contract", ""), meta.get("period", ""), list(_rows(wb[R.DELIVERY], R.RET_CODE))
+    finally:
+        wb.close()
+
+
+def fill_example_returns(issued: Path, folder: Path) -> list[Path]:
+    """Fill each delivery return in ``issued`` as the example's supplier would (``templates/example/delivery.yaml``),
+    into ``folder`` (new or empty), under the same file names: the returns a contract manager then ingests.
+
+    Every KPI the return asks for gets a delivered figure (0 where the example names none: a delivered cell is
+    never left blank), with its evidence and reference when above 0. Raises :class:`NoExampleFigures` for a file
+    that is not a delivery return or is one for a quarter the example has no figures for; nothing is written then.
+    """
+    from socialvalue.contracts.fill import fill_return
+    from socialvalue.output.atomic import atomic_dir
+
+    spec: dict[str, Any] = yaml.safe_load((data_dir("templates") / "example" / DELIVERY).read_text(encoding="utf-8"))
+    files = sorted(p for p in issued.iterdir() if p.is_file() and p.suffix.lower() == ".xlsx")
+    if not files:
+        raise NoExampleFigures(f"{issued} holds no delivery returns (.xlsx) to fill")
+    plans = []
+    for path in files:
+        contract, period, codes = _issued_return(path)
+        figures = spec["delivered"].get(period)
+        if figures is None:
+            known = ", ".join(spec["delivered"])
+            raise NoExampleFigures(
+                f"{path.name} is {contract}'s return for {period}: the example has figures for {known} only"
+            )
+        delivered = {code: figures.get(code, 0) for code in codes}
+        notes = {code: spec["evidence"].get(code, ["Supplier's records, {period}", "{period}"]) for code in codes}
+        evidence = {c: notes[c][0].format(period=period) for c in codes if delivered[c]}
+        references = {c: notes[c][1].format(period=period) for c in codes if delivered[c]}
+        plans.append((path, delivered, evidence, references))
+    with atomic_dir(folder, inputs=files) as work:
+        for path, delivered, evidence, references in plans:
+            fill_return(path, work / path.name, delivered, evidence, references)
+    return [folder / path.name for path, *_ in plans]

@@ -539,3 +539,33 @@ def test_names_from_files_cannot_forge_console_lines(store_url: str, tmp_path: P
     cli("footprint", "load", "QYG", csv_file, "--store", store_url)
     out = cli("footprint", "show", "QYG", "--store", store_url)
     assert "\x1b" not in out and "Trust\\x1b[31m\\nERROR all scores lost" in out  # the \r was read as a line break
+
+
+def test_the_example_supplier_fills_its_issued_returns_ready_to_ingest(awarded: str, tmp_path: Path) -> None:
+    """`example --returns-for` (the demo's supplier): every KPI gets the delivery.yaml figure or 0, evidence above 0,
+    and the returns then ingest cleanly; a quarter the example has no figures for is refused with nothing written."""
+    import yaml
+
+    from socialvalue.rubric import data_dir
+
+    spec = yaml.safe_load((data_dir("templates") / "example" / "delivery.yaml").read_text(encoding="utf-8"))
+    issued, filled = tmp_path / "issued", tmp_path / "filled"
+    for quarter in ("2026Q2", "2026Q3"):
+        cli("template", "--return", "C-1", "--period", quarter, "-o", issued / f"C-1-{quarter}.xlsx", "--store", awarded)  # fmt: skip
+    out = cli("example", filled, "--returns-for", issued)
+    assert "2 delivery return(s) filled" in out and f"socialvalue returns ingest {filled}" in out
+    assert sorted(p.name for p in filled.iterdir()) == ["C-1-2026Q2.xlsx", "C-1-2026Q3.xlsx"]
+    ws = load_workbook(filled / "C-1-2026Q2.xlsx")["Delivery"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] in KPIS}
+    assert {code: row[7] for code, row in rows.items()} == {c: spec["delivered"]["2026Q2"].get(c, 0) for c in KPIS}
+    assert rows["LE02"][8] is None and rows["LE01"][8].endswith("2026Q2") and rows["LE01"][9] == "HR-PAY-2026Q2.xlsx"
+
+    assert "2 return(s) recorded, 0 rejected" in cli("returns", "ingest", filled, "--store", awarded)
+    report = contract_status(open_store(awarded), date(2026, 11, 30), Scope(contract="C-1"))
+    delivered = {k.code: k.delivered_to_date for k in report.contracts[0].kpis}
+    assert delivered == {c: sum(spec["delivered"][q].get(c, 0) for q in ("2026Q2", "2026Q3")) for c in KPIS}
+
+    cli("template", "--return", "C-1", "--period", "2026Q4", "-o", tmp_path / "later" / "C-1-2026Q4.xlsx", "--store", awarded)  # fmt: skip
+    code, out = run("example", tmp_path / "none", "--returns-for", tmp_path / "later")
+    assert code == 2 and "for 2026Q4: the example has figures for 2026Q2, 2026Q3 only" in out
+    assert not (tmp_path / "none").exists()
