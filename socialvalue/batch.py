@@ -23,6 +23,7 @@ from socialvalue.records import few_collections
 from socialvalue.rubric import Rubric, RubricSource, ValueSet
 from socialvalue.scoring import BidScorer, ScoredBid, TenderResult, compare_bids
 from socialvalue.scoring.decision import decide
+from socialvalue.scoring.flags import InputErrors, LookAlike
 
 CHUNK = 16
 """Files per task when reading in parallel (per-task overhead is about one read)."""
@@ -257,9 +258,7 @@ def _score_files(
             one = score(r.bid)
             errors = sum(1 for p in r.problems if p.severity is Severity.ERROR)
             if errors:
-                one.result.flags.insert(
-                    0, f"{errors} input error(s) in this bid: see Errors (those entries were not counted)"
-                )
+                one.result.flags.insert(0, InputErrors(count=errors))
             scored.append(one)
         if progress:
             progress(1)
@@ -268,7 +267,7 @@ def _score_files(
     for alike in look_alikes(bids):  # listed once, flagged on both bids' rows, never excluded
         problems.append(alike.problem)
         for this, other in ((alike.file, alike.other), (alike.other, alike.file)):
-            results[this].flags.append(f"looks like {other}: {alike.kind} (see Errors; flagged, not excluded)")
+            results[this].flags.append(LookAlike(other=other, sign=alike.kind))
     unreadable = {r.file: r.sha256 for r in readings if r.bid is None}
     result = compare_bids(rubric, source.value_set, scored, unreadable)
     result.decision = decide(rubric, source.value_set, bids, panel, result)

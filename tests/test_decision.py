@@ -185,14 +185,14 @@ def test_tie_names_the_published_fallback() -> None:
     panel = scores("a", Q1=4) + scores("b", Q1=4)
     result = score_tender(r, VALUES, bids, panel)
     assert result.winner is None
-    flag = result.bids[0].flags[0]
+    flag = result.bids[0].flags[0].text
     assert "not broken by the tie-break rules (higher-quality)" in flag
     assert "The published final tie-break decides it: a draw between the tied tenders, witnessed and recorded" in flag
     d = decide(r, VALUES, bids, panel, result)
     assert d.status == "tie" and "a and b are equal at the top" in d.why[0]
     unpublished = score_tender(rubric(tie_break=["higher-quality"]), VALUES, bids, panel)
-    assert "publishes no final tie-break" in unpublished.bids[0].flags[0]
-    assert "decide by the published fallback" not in unpublished.bids[0].flags[0]
+    assert "publishes no final tie-break" in unpublished.bids[0].flags[0].text
+    assert "decide by the published fallback" not in unpublished.bids[0].flags[0].text
 
 
 def test_only_one_compared_tender() -> None:

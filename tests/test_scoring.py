@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from socialvalue.bid import Bid, PanelScore
 from socialvalue.rubric import Rubric
-from socialvalue.scoring import BidScorer, BidStatus, ScoredBid, compare_bids, score_tender
+from socialvalue.scoring import BidScorer, BidStatus, FlagKind, ScoredBid, compare_bids, score_tender
 from socialvalue.scoring.engine import uncompared
 from socialvalue.scoring.pool import pool_figures
 from socialvalue.scoring.results import BidResult, TenderResult
@@ -217,21 +217,24 @@ def test_tie_broken_by_higher_quality() -> None:
     res = by_name(score_tender(r, VALUES, [bid("a", 100), bid("b", 125)], ps))
     assert res["a"].total == pytest.approx(res["b"].total)
     assert res["b"].rank == 1 and res["a"].rank == 2
-    assert any("tie-break" in f for f in res["b"].flags)
+    assert [f.kind for f in res["b"].flags] == [FlagKind.TIE_BROKEN]
+    assert "placed by the tie-break (higher-quality, then lower-price)" in res["b"].flags[0].text
 
 
 def test_unbreakable_tie_shares_the_rank() -> None:
     res = by_name(score_tender(rubric(), VALUES, [bid("a", 100), bid("b", 100)], panel("a", "b")))
     assert res["a"].rank == res["b"].rank == 1
-    assert any("not broken" in f for f in res["a"].flags)
+    assert [f.kind for f in res["a"].flags] == [FlagKind.TIE]
+    assert "not broken" in res["a"].flags[0].text
 
 
 def test_abnormally_low_price_is_flagged_not_rejected() -> None:
     # others' mean is 100; 70 is 30% below, over the 20% threshold
     res = by_name(score_tender(rubric(), VALUES, [bid("a", 70), bid("b", 100), bid("c", 100)], panel("a", "b", "c")))
-    assert any("abnormally low" in f for f in res["a"].flags)
+    assert [f.kind for f in res["a"].flags] == [FlagKind.LOW_PRICE]
+    assert res["a"].flags[0].text.startswith("abnormally low price: £70.00 is 30% below")
     assert res["a"].status is BidStatus.RANKED
-    assert not any("abnormally low" in f for f in res["b"].flags)
+    assert FlagKind.LOW_PRICE not in [f.kind for f in res["b"].flags]
 
 
 # --- properties --------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from socialvalue.example import ExampleTender
 from socialvalue.fill import fill_response
 from socialvalue.problems import CellRef, Problem
 from socialvalue.rubric import RubricSource
-from socialvalue.scoring import BidStatus
+from socialvalue.scoring import BidResult, BidStatus
 
 ANSWER = (
     "We will run the service from a depot in Bootle with a team of thirty staff, supervised by a named contract "
@@ -73,6 +73,11 @@ def _scores(batch: Batch, but: str = NAME) -> dict[str, tuple[object, ...]]:
 
 def _problems(batch: Batch, file: str = NAME) -> dict[tuple[str, str], Problem]:
     return {(p.code, f"{p.sheet}!{p.cell}"): p for p in batch.problems if p.file == file}
+
+
+def _texts(result: BidResult) -> list[str]:
+    """A bid's flags in words, as the results show them."""
+    return [f.text for f in result.flags]
 
 
 def _result(batch: Batch, file: str = NAME):  # type: ignore[no-untyped-def]
@@ -139,7 +144,7 @@ def test_a_commitment_worth_more_than_the_bid_price_is_not_counted(setup: Setup)
         "bid's own price (£1,500,000), the plausibility ceiling: check the quantity and its unit"
     )
     edited = _result(batch)
-    assert any(f.startswith("1 commitment(s) not counted by the plausibility guard (LE01)") for f in edited.flags)
+    assert any(f.startswith("1 commitment(s) not counted by the plausibility guard (LE01)") for f in _texts(edited))
     line = next(m for m in batch.result.measures if m.bid_id == NAME and m.code == "LE01")
     assert (line.counted, line.counted_quantity, line.quantity) == (False, 0, 100)
     assert "plausibility ceiling" in line.note  # the Readings row says why
@@ -346,8 +351,8 @@ def test_a_bid_read_against_another_template_says_so_on_its_row(
     batch = _run(setup, record)
     problem = _problems(batch)[(code, "_socialvalue!")]
     edited = _result(batch)
-    assert any(f.startswith(flag) for f in edited.flags), edited.flags
-    assert problem.reason in next(f for f in edited.flags if f.startswith("template:"))
+    assert any(f.startswith(flag) for f in _texts(edited)), _texts(edited)
+    assert problem.reason in next(f for f in _texts(edited) if f.startswith("template:"))
     assert _scores(batch) == _scores(twin)
 
 
@@ -359,7 +364,7 @@ def test_a_bid_with_no_template_record_says_so_on_its_row(setup: Setup, twin: Ba
     assert _problems(batch)[("template-unknown", "!")].reason.startswith(
         "the workbook has no record of the template it was made from"
     )
-    assert any(f.startswith("template: no record of the template") for f in _result(batch).flags)
+    assert any(f.startswith("template: no record of the template") for f in _texts(_result(batch)))
     assert _scores(batch) == _scores(twin)
 
 
@@ -435,8 +440,8 @@ def test_look_alike_names_identical_files_and_answers_are_flagged_not_excluded(
         "the supplier name 'Northwest Facilities plc' looks like 'North West Faci1ities Limited' (letters that look "
         "alike), used as edited.xlsx: check whether one organisation submitted twice (flagged, not excluded)"
     )
-    assert "looks like edited.xlsx: a look-alike supplier name (see Errors; flagged, not excluded)" in (
-        _result(batch, "northwest-facilities.xlsx").flags
+    assert "looks like edited.xlsx: a look-alike supplier name (see Errors; flagged, not excluded)" in _texts(
+        _result(batch, "northwest-facilities.xlsx")
     )
     same_file = _problems(batch, "mersey-copy.xlsx")
     assert same_file[("identical-file", "!")].reason.startswith(
@@ -451,15 +456,17 @@ def test_look_alike_names_identical_files_and_answers_are_flagged_not_excluded(
     for file in (NAME, "mersey-copy.xlsx", "zz-copied.xlsx", "mersey-care-services.xlsx"):
         result = _result(batch, file)
         assert result.in_pool and result.status is not BidStatus.EXCLUDED  # flagged, not excluded
-    assert "looks like northwest-facilities.xlsx: a look-alike supplier name (see Errors; flagged, not excluded)" in (
-        _result(batch).flags
+    assert (
+        "looks like northwest-facilities.xlsx: a look-alike supplier name (see Errors; flagged, not excluded)"
+        in _texts(_result(batch))
     )
-    assert "looks like mersey-copy.xlsx: an identical file (the same SHA-256) (see Errors; flagged, not excluded)" in (
-        _result(batch, "mersey-care-services.xlsx").flags
+    assert (
+        "looks like mersey-copy.xlsx: an identical file (the same SHA-256) (see Errors; flagged, not excluded)"
+        in _texts(_result(batch, "mersey-care-services.xlsx"))
     )
     assert (
         "looks like mersey-care-services.xlsx: the same answer to Q1, word for word (see Errors; flagged, not excluded)"
-        in (_result(batch, "zz-copied.xlsx").flags)
+        in _texts(_result(batch, "zz-copied.xlsx"))
     )
     # a copy of the best bid and two plausible bids: the example's own bids keep their points
     example_scores = {f: s for f, s in _scores(batch).items() if f not in ("mersey-copy.xlsx", "zz-copied.xlsx")}
@@ -479,7 +486,7 @@ def test_an_excluded_bid_with_an_abnormally_low_price_is_flagged_and_reported(
     edited = _result(batch)
     assert (edited.status, edited.in_pool) == (BidStatus.EXCLUDED, False)
     assert edited.price_below_mean_pct == pytest.approx(37, abs=0.5)
-    assert edited.flags == [
+    assert _texts(edited) == [
         "abnormally low price (outside the comparison: this bid is excluded, so its price changes no score): "
         "£1,090,000.00 is 37% below the mean of the compared bids (£1,730,000.00; threshold 20%): investigate before "
         "award, do not reject outright"

@@ -54,7 +54,7 @@ def write_csv(result: TenderResult, target: Path, inputs: Sequence[Path] = ()) -
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
         for b in result.bids:
-            data = {**b.model_dump(), "value_set": result.value_set}
+            data = {**b.model_dump(), "flags": [f.text for f in b.flags], "value_set": result.value_set}
             writer.writerow([_cell(data.get(col)) for col in CSV_COLUMNS])
 
     if str(target) == STDOUT:

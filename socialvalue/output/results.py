@@ -29,7 +29,7 @@ from socialvalue.layout import cell_ref
 from socialvalue.problems import Problem, cell_text, column_letters
 from socialvalue.rubric import CriterionKind, Rubric, ValueSet
 from socialvalue.rubric.models import AgainstTarget, LinearDeduction, PricePerQualityPoint, RelativeToBest
-from socialvalue.scoring import methods
+from socialvalue.scoring.methods import PriceCells, price_rule, sv_rule
 from socialvalue.scoring.results import COUNT_ONLY_NOTE, BidResult, BidStatus, MeasureLine, TenderResult
 from socialvalue.words import cut_words
 
@@ -730,10 +730,10 @@ class _Writer:
                 formula = f'=IF(OR({ref["cprice"]}="",{parts}),"",{ref["cprice"]}/({"+".join(non_price)}))'
                 _formula(ws, row, c["ratio"], formula, b.price_per_point, fmt(by["ratio"]))
             if has_price:
-                formula = methods.price_formula(
-                    r.price_method, ref["cprice"], pool("cprice"),
+                formula = price_rule(r.price_method).formula(PriceCells(
+                    ref["cprice"], pool("cprice"),
                     ref.get("ratio", ""), pool("ratio") if ppqp else "",
-                )  # fmt: skip
+                ))  # fmt: skip
                 _formula(ws, row, c["price_pts"], formula, b.price_points, fmt(by["price_pts"]))
             if quality:
                 self._points_sum(
@@ -751,7 +751,7 @@ class _Writer:
                 source = ref["svpct"] if pct_basis else ref["sv"]
                 formula = f'=IF({ref["cprice"]}="","",{source})'
                 _formula(ws, row, c["basis"], formula, basis_value if b.in_pool else None, fmt(by["basis"]))
-                formula = methods.sv_formula(sv.quantitative_method, ref["basis"], pool("basis"))
+                formula = sv_rule(sv.quantitative_method).formula(ref["basis"], pool("basis"))
                 _formula(ws, row, c["sv_pts"], formula, b.sv_quant_points, fmt(by["sv_pts"]))
             if qual:
                 sv_id = r.criterion(CriterionKind.SOCIAL_VALUE).id  # type: ignore[union-attr]
@@ -762,7 +762,7 @@ class _Writer:
                 f"{'+'.join(parts_refs)}))"
             )
             _formula(ws, row, c["total"], total, b.total, fmt(by["total"]))
-            reason = "; ".join(x for x in [b.status_reason, *b.flags] if x)
+            reason = "; ".join(x for x in [b.status_reason, *(f.text for f in b.flags)] if x)
             put(ws, row, c["flags"], reason, f.wrap)
             fit_height(ws, row, reason, by["flags"].width)
         ws.autofilter(HEADER_ROW, 0, last, len(cols) - 1)

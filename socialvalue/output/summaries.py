@@ -23,6 +23,7 @@ from socialvalue import __version__
 from socialvalue.details import TenderDetails
 from socialvalue.problems import Problem, Severity
 from socialvalue.rubric import CriterionKind, Rubric
+from socialvalue.scoring.flags import TIES, FlagKind, in_order
 from socialvalue.scoring.results import BidResult, BidStatus, Decision, MeasureLine, QuestionLine, TenderResult
 
 from .atomic import atomic_dir
@@ -445,11 +446,11 @@ def _flags(rubric: Rubric, result: TenderResult) -> list[Block]:
         """The bidder, and whether it is outside the comparison (its flags then change no score)."""
         return f"{b.supplier or b.file}" + ("" if b.in_pool else f" (outside the comparison: {b.status.value})")
 
-    items = [f"{who(b)}: {f}" for b in result.bids for f in b.flags]
+    items = [f"{who(b)}: {f.text}" for b in result.bids for f in in_order(b.flags)]
     blocks.append(Bullets(items) if items else Para("No flags were raised."))
-    ties = [f"{b.supplier or b.file}: {f}" for b in result.bids for f in b.flags if "tie" in f or "equal total" in f]
-    low_bids = [b for b in result.bids if b.price_below_mean_pct is not None]
-    low = [f"{who(b)}: {f}" for b in low_bids for f in b.flags if f.startswith("abnormally low")]
+    ties = [f"{b.supplier or b.file}: {f.text}" for b in result.bids for f in in_order(b.flags) if f.kind in TIES]
+    low_bids = [b for b in result.bids if any(f.kind is FlagKind.LOW_PRICE for f in b.flags)]
+    low = [f"{who(b)}: {f.text}" for b in low_bids for f in b.flags if f.kind is FlagKind.LOW_PRICE]
     blocks.append(Heading("Ties", 2))
     rule = ", then ".join(t.value for t in rubric.tie_break)
     if ties:

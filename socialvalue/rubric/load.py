@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from socialvalue.encoding import read_text_file
 from socialvalue.problems import Problem, Severity, define
 
-from .models import Rubric
+from .models import METHOD_TAGS, Rubric
 from .policy import policy_problems
 from .structure import structure_issues
 from .valueset import ProxyValue, ValueSet
@@ -110,7 +110,7 @@ def _validation_problems(exc: ValidationError, file: str, lines: dict[str, int])
     for err in exc.errors():
         loc = [str(p) for p in err["loc"]]
         # drop discriminator tags pydantic adds to the path (e.g. 'relative-to-mean')
-        loc = [p for p in loc if not p.startswith(("lowest-over", "relative-to", "linear-", "price-per", "target"))]
+        loc = [p for p in loc if p not in METHOD_TAGS]
         path = ".".join(loc)
         message = err["msg"]
         if err["type"] == "value_error":  # a field's own rule (e.g. a question's weight or points)

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
@@ -119,6 +119,16 @@ class AgainstTarget(_Model):
 
 
 SvMethod = Annotated[RelativeToBest | AgainstTarget, Field(discriminator="method")]
+
+
+def _literals(union: Any) -> frozenset[str]:
+    members = get_args(get_args(union)[0])
+    return frozenset(str(lit) for m in members for lit in get_args(m.model_fields["method"].annotation))
+
+
+METHOD_TAGS = _literals(PriceMethod) | _literals(SvMethod)
+"""Every ``method`` a rubric may name (the price and social value methods); pydantic puts the chosen one in the
+path of an error inside it (``price_method.linear-deduction.deduction_pct_per_pct``)."""
 
 
 # --- what bidders answer -------------------------------------------------------------------

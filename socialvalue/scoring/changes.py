@@ -29,19 +29,16 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from socialvalue.rubric import CriterionKind, Policy, Rubric
-from socialvalue.rubric.models import LinearDeduction, LowestOverBid, PricePerQualityPoint, RelativeToMean
 from socialvalue.rubric.policy import MINIMUM_SV_WEIGHT_PCT
+from socialvalue.shown import money
 
 from .engine import TOLERANCE
+from .methods import PRICE_RULES, price_rule
 from .results import BidResult, BidStatus, DecisionChange, QuestionLine, TenderResult
 from .whatif import WhatIf, boundary, lead, winner_id
 
 WEIGHT_STEP = 0.01
 """Weights are reported to 0.01 point."""
-
-
-def gbp(value: float) -> str:
-    return f"£{value:,.2f}"
 
 
 def leaders(result: TenderResult) -> str:
@@ -94,7 +91,7 @@ def _step_bound(rubric: Rubric) -> float:
         scores = rubric.scale_for(q).scores
         steps = [b - a for a, b in pairwise(scores)]
         most = max(most, rubric.question_max_points(q) * max(steps) / rubric.scale_for(q).max)
-    if isinstance(rubric.price_method, PricePerQualityPoint):
+    if price_rule(rubric.price_method).reads_other_points:
         most += rubric.weight(CriterionKind.PRICE)
     return most
 
@@ -113,7 +110,7 @@ def _may_change(ctx: Context, b: BidResult, line: QuestionLine, score: float, di
     score ÷ the scale's top, as the results show them); only a total that reaches the rival's can change the
     winner. Every other move (a hurdle crossed, a tender excluded, price per quality point) is re-scored.
     """
-    if isinstance(ctx.rubric.price_method, PricePerQualityPoint) or b.status is not BidStatus.RANKED:
+    if price_rule(ctx.rubric.price_method).reads_other_points or b.status is not BidStatus.RANKED:
         return True
     if line.minimum_score is not None and score < line.minimum_score:
         return True
@@ -207,9 +204,7 @@ def runner_up_price(ctx: Context) -> DecisionChange | None:
     lo = boundary(lambda p: ctx.flips(at(p)), 1, hi, linear_in=lambda p: 1 / p, back=lambda u: 1 / u)
     price = lo / 100
     less = r.price - price
-    what = (
-        f"{ctx.name(r.bid_id)}'s price {gbp(less)} lower ({less / r.price * 100:.1f}%: {gbp(r.price)} → {gbp(price)})"
-    )
+    what = f"{ctx.name(r.bid_id)}'s price {money(less, pence=True)} lower ({less / r.price * 100:.1f}%: {money(r.price, pence=True)} → {money(price, pence=True)})"
     return _change(ctx, at(lo), "price", what, bid_id=r.bid_id, before=r.price, after=price, amount=less)
 
 
@@ -308,7 +303,7 @@ def weight_moves(ctx: Context) -> list[DecisionChange]:
         return []
     weights = _Weights(ctx)
     changes: list[DecisionChange] = []
-    ppqp = isinstance(rubric.price_method, PricePerQualityPoint)
+    ppqp = price_rule(rubric.price_method).reads_other_points
     for c in rubric.criteria:
         found: list[float] = []
         if ppqp and c.kind is not CriterionKind.PRICE:
@@ -344,12 +339,7 @@ def price_methods(ctx: Context) -> tuple[list[DecisionChange], list[str]]:
     rubric = ctx.rubric
     if not rubric.weight(CriterionKind.PRICE):
         return [], []
-    others = (
-        LowestOverBid(),
-        RelativeToMean(method="relative-to-mean"),
-        LinearDeduction(method="linear-deduction"),
-        PricePerQualityPoint(method="price-per-quality-point"),
-    )
+    others = [rule.example() for rule in PRICE_RULES.values()]  # each published method with its defaults
     changes: list[DecisionChange] = []
     same: list[str] = []
     for m in others:

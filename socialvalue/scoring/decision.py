@@ -18,18 +18,15 @@ from collections.abc import Callable, Sequence
 from socialvalue.bid import Bid, PanelScore
 from socialvalue.records import few_collections
 from socialvalue.rubric import CriterionKind, Rubric, ValueSet
+from socialvalue.shown import money, points
 
-from .changes import Context, gbp, price_methods, runner_up_price, score_steps, weight_moves
+from .changes import Context, price_methods, runner_up_price, score_steps, weight_moves
 from .engine import TOLERANCE
 from .results import BidResult, BidStatus, Decision, DecisionChange, PartGap, QuestionLine, TenderResult
 from .whatif import WhatIf, Work, winner_id
 
 LISTED = 3
 """One-step changes named in the headline sentence (all are in ``changes``)."""
-
-
-def _pts(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
 
 
 # --- why the winner won --------------------------------------------------------------------------
@@ -70,7 +67,9 @@ def gaps(rubric: Rubric, result: TenderResult, w: BidResult, r: BidResult) -> li
     for c in rubric.criteria:
         if c.kind is CriterionKind.PRICE:
             detail = (
-                f"price {gbp(w.price)} against {gbp(r.price)}" if w.price is not None and r.price is not None else ""
+                f"price {money(w.price, pence=True)} against {money(r.price, pence=True)}"
+                if w.price is not None and r.price is not None
+                else ""
             )
             out.append(PartGap(part=c.name, winner_points=w.price_points, runner_up_points=r.price_points,
                                difference=(w.price_points or 0) - (r.price_points or 0), detail=detail))  # fmt: skip
@@ -84,7 +83,7 @@ def gaps(rubric: Rubric, result: TenderResult, w: BidResult, r: BidResult) -> li
                 parts.append(
                     PartGap(part="commitments", winner_points=w.sv_quant_points, runner_up_points=r.sv_quant_points,
                             difference=(w.sv_quant_points or 0) - (r.sv_quant_points or 0),
-                            detail=f"commitments worth {gbp(w.sv_scored)} {sv.score_on} against {gbp(r.sv_scored)}")
+                            detail=f"commitments worth {money(w.sv_scored, pence=True)} {sv.score_on} against {money(r.sv_scored, pence=True)}")
                 )  # fmt: skip
             if sv.quantitative_share_pct < 100:
                 parts += _question_gaps(rubric, result, w.bid_id, r.bid_id, c.id)
@@ -106,12 +105,12 @@ def _why(rubric: Rubric, w: BidResult, r: BidResult, found: list[PartGap]) -> li
     name_w, name_r = w.supplier or w.bid_id, r.supplier or r.bid_id
     if margin > TOLERANCE:
         lines = [
-            f"{name_w} ranked first with {_pts(w.total)} points out of 100, {margin:.2f} ahead of {name_r} ({_pts(r.total)})."
+            f"{name_w} ranked first with {points(w.total)} points out of 100, {margin:.2f} ahead of {name_r} ({points(r.total)})."
         ]
     else:
         rules = ", then ".join(t.value for t in rubric.tie_break)
         lines = [
-            f"{name_w} and {name_r} have equal totals ({_pts(w.total)} points); {name_w} is placed first by the "
+            f"{name_w} and {name_r} have equal totals ({points(w.total)} points); {name_w} is placed first by the "
             f"published tie-break ({rules})."
         ]
     gained = [g for g in found if g.difference > 0.005]

@@ -11,9 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from socialvalue.rubric import CriterionKind, Rubric
-from socialvalue.rubric.models import PricePerQualityPoint, RelativeToBest, RelativeToMean
 
-from . import methods
+from .methods import price_rule, sv_rule
 from .plausible import usable_price
 from .results import BidResult, BidStatus
 
@@ -42,8 +41,8 @@ def pool_entry(rubric: Rubric, r: BidResult) -> PoolEntry | None:
     sv = rubric.social_value
     basis = 0.0
     if sv is not None and sv.quantitative_share_pct > 0:
-        basis = methods.sv_basis(sv.quantitative_method, r.sv_scored, r.price)
-    if isinstance(rubric.price_method, PricePerQualityPoint):
+        basis = sv_rule(sv.quantitative_method).basis(r.sv_scored, r.price)
+    if price_rule(rubric.price_method).reads_other_points:
         return PoolEntry(r.price, basis, r.quality_points, r.sv_qual_points)
     return PoolEntry(r.price, basis)
 
@@ -74,13 +73,9 @@ class PoolFigures:
         """The figures the rubric's price and social value methods read (the others only serve the flags)."""
         read: list[float | None] = []
         if rubric.weight(CriterionKind.PRICE):
-            m = rubric.price_method
-            if isinstance(m, PricePerQualityPoint):
-                read.append(self.lowest_ratio)
-            else:
-                read.append(self.mean_price if isinstance(m, RelativeToMean) else self.lowest_price)
+            read.append(price_rule(rubric.price_method).figure(self))
         sv = rubric.social_value
-        if sv is not None and sv.quantitative_share_pct > 0 and isinstance(sv.quantitative_method, RelativeToBest):
+        if sv is not None and sv.quantitative_share_pct > 0 and sv_rule(sv.quantitative_method).reads_best:
             read.append(self.best_sv)
         return tuple(read)
 
@@ -97,15 +92,15 @@ def figures_of(rubric: Rubric, entries: Sequence[PoolEntry]) -> PoolFigures:
     quant = sv is not None and sv.quantitative_share_pct > 0
     best = max((e.basis for e in entries), default=0.0)
     lowest_ratio = None
-    if isinstance(rubric.price_method, PricePerQualityPoint) and rubric.weight(CriterionKind.PRICE):
+    rule = price_rule(rubric.price_method)
+    if rule.reads_other_points and rubric.weight(CriterionKind.PRICE):
         ratios = []
+        sv_points = sv_rule(sv.quantitative_method) if sv is not None and quant else None
         for e in entries:
-            points = None
-            if sv is not None and quant:
-                points = methods.sv_points(sv.quantitative_method, rubric.sv_quantitative_weight, e.basis, best)
-            rest = non_price(rubric, e.quality, points, e.sv_qual)
-            if rest:
-                ratios.append(e.price / rest)
+            points = sv_points.points(rubric.sv_quantitative_weight, e.basis, best) if sv_points else None
+            ratio = rule.per_point(e.price, non_price(rubric, e.quality, points, e.sv_qual))
+            if ratio is not None:
+                ratios.append(ratio)
         lowest_ratio = min(ratios, default=None)
     return PoolFigures(len(entries), sum(prices), min(prices, default=None), best, lowest_ratio)
 

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from socialvalue.problems import Cell, Problem
 from socialvalue.records import record
 
+from .flags import Flag
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -132,7 +134,9 @@ class BidResult(_Model):
     price_per_point: float | None = None
     total: float | None = None
     rank: int | None = None
-    flags: list[str] = Field(default_factory=list)
+    flags: list[Flag] = Field(
+        default_factory=list, description="What to look at before award, each with its kind, data and words."
+    )
     is_sme: bool | None = None
     is_vcse: bool | None = None
     postcode: str = ""

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 
 from socialvalue.bid import Bid, PanelScore
 from socialvalue.rubric import Rubric, ValueSet
-from socialvalue.rubric.models import PricePerQualityPoint
 
 from .engine import BidScorer, ScoredBid, compare_bids, uncompared
+from .methods import price_rule
 from .pool import PoolEntry, PoolFigures, figures_of, pool_entry
 from .results import BidResult, BidStatus, TenderResult
 
@@ -183,7 +183,7 @@ class WhatIf:
         contenders = [scorer(self.bids[r.bid_id]).result for r in contenders]
         kept = {r.bid_id for r in contenders}
         others = [r for b, r in self.scored.items() if b not in kept]
-        if isinstance(rubric.price_method, PricePerQualityPoint):
+        if price_rule(rubric.price_method).reads_other_points:
             # the pool figures then read question points, which only the re-scored bids have under these
             # weights; a ranked bid off the front holds neither the lowest price per point nor the best
             # social value (the bid dominating it holds at least as much), so it is left out of them
