@@ -223,10 +223,36 @@ def score_files(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     notes: Sequence[Problem] = (),
+    each: Callable[[ScoredBid], None] | None = None,
 ) -> Batch:
-    """Read, validate and score ``files``; with ``jobs`` > 1 the reading is spread over processes."""
+    """Read, validate and score ``files``; with ``jobs`` > 1 the reading is spread over processes.
+
+    ``each`` is given every bid as soon as it is scored on its own (before the comparison), in bid-file order
+    (the order of the scored tender's lines), while the workers read on: :func:`score_to_outputs` writes each
+    bid's rows of the results workbook so.
+    """
     with few_collections():
-        return _score_files(files, source, evaluations, jobs, progress, notes)
+        return _score_files(files, source, evaluations, jobs, progress, notes, each)
+
+
+class _InTurn:
+    """Hands scored bids on in bid-file order, each as soon as its turn comes (at once for files given sorted)."""
+
+    def __init__(self, files: Sequence[Path], each: Callable[[ScoredBid], None] | None) -> None:
+        names = [p.name for p in files]
+        self.turns = sorted(range(len(names)), key=names.__getitem__)
+        self.each, self.next = each, 0
+        self.held: dict[int, ScoredBid | None] = {}
+
+    def __call__(self, position: int, scored: ScoredBid | None) -> None:
+        if self.each is None:
+            return
+        self.held[position] = scored
+        while self.next < len(self.turns) and self.turns[self.next] in self.held:
+            ready = self.held.pop(self.turns[self.next])
+            self.next += 1
+            if ready is not None:
+                self.each(ready)
 
 
 def _score_files(
@@ -236,6 +262,7 @@ def _score_files(
     jobs: int,
     progress: Callable[[int], None] | None,
     notes: Sequence[Problem],
+    each: Callable[[ScoredBid], None] | None,
 ) -> Batch:
     rubric = source.rubric
     problems: list[Problem] = list(notes)
@@ -251,15 +278,18 @@ def _score_files(
     score = BidScorer(rubric, source.value_set, panel)
     readings: list[BidReading] = []
     scored: list[ScoredBid] = []
-    for r in iter_readings(files, rubric, jobs, keep_answers=False, value_set=source.value_set):
+    in_turn = _InTurn(files, each)
+    for position, r in enumerate(iter_readings(files, rubric, jobs, keep_answers=False, value_set=source.value_set)):
         readings.append(r)
         problems += r.problems
+        one = None
         if r.bid is not None:
             one = score(r.bid)
             errors = sum(1 for p in r.problems if p.severity is Severity.ERROR)
             if errors:
                 one.result.flags.insert(0, InputErrors(count=errors))
             scored.append(one)
+        in_turn(position, one)
         if progress:
             progress(1)
     bids = [r.bid for r in readings if r.bid is not None]
@@ -307,3 +337,48 @@ def consensus_template(
         with together(overwrite=overwrite):
             write_consensus_template(rubric, made.bids, target, inputs=inputs)
     return made
+
+
+@dataclass
+class Outputs:
+    """Where :func:`score_to_outputs` writes: the results workbook, and JSON and CSV copies ('-': standard output)."""
+
+    results: Path
+    json: Path | None = None
+    csv: Path | None = None
+    inputs: Sequence[Path] = ()
+    """Files never written over (the bids, the panel's scores, the rubric)."""
+    rubric_file: str = ""
+    command: str = ""
+    """The command line, for the Audit sheet."""
+
+
+def score_to_outputs(
+    files: Sequence[Path],
+    source: RubricSource,
+    outputs: Outputs,
+    evaluations: Sequence[Path] = (),
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    notes: Sequence[Problem] = (),
+) -> Batch:
+    """Score ``files`` and write the results workbook (each bid's rows as it is scored, while the workers read
+    the next; the ranked sheets when all are compared), then the JSON and CSV. Each output is written atomically;
+    inside :func:`~socialvalue.output.atomic.together` they replace their targets together."""
+    from socialvalue.output.export import write_csv, write_json
+    from socialvalue.output.results import AuditInfo, open_results
+
+    with open_results(outputs.results, source.rubric, source.value_set, outputs.inputs) as book:
+        batch = score_files(files, source, evaluations, jobs, progress, notes, each=book.add)
+        audit = AuditInfo(
+            rubric_file=outputs.rubric_file,
+            inputs=[(r.file, r.sha256, batch.outcome(r.file)) for r in batch.readings],
+            evaluations=batch.evaluations,
+            command=outputs.command,
+        )
+        book.finish(batch.result, batch.problems, audit)
+    if outputs.json:
+        write_json(batch.result, outputs.json, outputs.inputs)
+    if outputs.csv:
+        write_csv(batch.result, outputs.csv, outputs.inputs)
+    return batch

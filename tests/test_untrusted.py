@@ -125,30 +125,35 @@ def _sheet_xml(path: Path) -> bytes:
         return zf.read("xl/worksheets/sheet1.xml")
 
 
-def test_results_rows_are_written_as_xlsxwriter_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The results workbook's lean row writer (output/sheets.py) gives XlsxWriter's XML, byte for byte."""
+def test_the_one_xlsxwriter_override_writes_what_xlsxwriter_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The results workbook's sheets skip XlsxWriter's search for Excel 365 function names in our formulas
+    (output/sheets.py): the sheet XML is byte for byte what XlsxWriter writes without the override."""
+    from xlsxwriter.worksheet import Worksheet
+
     from socialvalue.output import sheets
 
-    _rows_workbook(tmp_path / "lean.xlsx", TRICKY_TEXT)
-    for name in ("_write_cell", "_write_single_row", "_write_string", "_write_formula"):
-        monkeypatch.setattr(sheets._LeanRowsWorksheet, name, getattr(sheets._ClassicFormulaWorksheet, name))
+    _rows_workbook(tmp_path / "ours.xlsx", TRICKY_TEXT)
+    monkeypatch.setattr(sheets.ClassicFormulaWorksheet, "_prepare_formula", Worksheet._prepare_formula)
     _rows_workbook(tmp_path / "xlsxwriter.xlsx", TRICKY_TEXT)
-    assert _sheet_xml(tmp_path / "lean.xlsx") == _sheet_xml(tmp_path / "xlsxwriter.xlsx")
+    assert _sheet_xml(tmp_path / "ours.xlsx") == _sheet_xml(tmp_path / "xlsxwriter.xlsx")
 
 
-def test_text_that_looks_like_cell_markup_stays_text(tmp_path: Path) -> None:
-    """XlsxWriter (constant_memory) copies a string shaped like ``<r>…</r>`` into the XML as markup: a supplier
-    named ``<r>A & B</r>`` made a results workbook Excel must repair. It is written as text."""
-    from openpyxl import load_workbook
+def test_no_private_xlsxwriter_call_outside_the_one_override() -> None:
+    """Workbooks are written with XlsxWriter's public API (so its versions are not pinned): no call of a private
+    writer anywhere in the package, and text goes through put/write_text/write() (quote prefix) not write_string."""
+    import re
 
-    from socialvalue.output.sheets import LEAN_ROWS
-
-    if not LEAN_ROWS:
-        pytest.skip("XlsxWriter before 3.3: its own row writer is used")
-    texts = ["<r>Acme & Sons</r>", "<r><t>bold?</t></r>"]
-    _rows_workbook(tmp_path / "r.xlsx", texts)
-    ws = load_workbook(tmp_path / "r.xlsx")["S"]
-    assert [ws.cell(row=i + 1, column=1).value for i in range(len(texts))] == texts
+    package = Path(__file__).resolve().parents[1] / "socialvalue"
+    private = re.compile(r"\.\_(write|prepare|check|xml)\w*\(")
+    found = {
+        f"{path.relative_to(package)}:{n}": line.strip()
+        for path in package.rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if private.search(line) or (".write_string(" in line and path.name != "sheets.py" and "def " not in line)
+    }
+    assert not found, found
 
 
 def test_text_shaped_like_markup_stays_text_in_every_workbook(

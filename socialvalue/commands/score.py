@@ -89,30 +89,21 @@ def score(
     --json and --csv copies are replaced together: all three from this run, or (if it is stopped)
     all three as they were.
     """
-    from socialvalue.batch import score_files
+    from socialvalue.batch import Outputs, score_to_outputs
     from socialvalue.output.atomic import check_targets, together
-    from socialvalue.output.export import STDOUT, write_csv, write_json
-    from socialvalue.output.results import AuditInfo, write_results
+    from socialvalue.output.export import STDOUT
 
     source = rubric_or_fail(rubric_name, values, encoding)
     files, notes = bid_files(bids_dir)
     inputs = [*files, *evaluations, source.path]
     files_out = [t for t in (json_out, csv_out) if t is not None and str(t) != STDOUT]  # '-': standard output
     check_targets([output, *files_out], inputs, overwrite=overwrite)
-    with click.progressbar(length=len(files), label="Reading bids", file=sys.stderr) as bar:
-        batch = score_files(files, source, evaluations, jobs or cores(), bar.update, notes)
-    audit = AuditInfo(
-        rubric_file=str(source.path),
-        inputs=[(r.file, r.sha256, batch.outcome(r.file)) for r in batch.readings],
-        evaluations=batch.evaluations,
-        command=command_line(),
-    )
-    with together(overwrite=overwrite):
-        write_results(batch.result, source.rubric, source.value_set, output, batch.problems, audit, inputs)
-        if json_out:
-            write_json(batch.result, json_out, inputs)
-        if csv_out:
-            write_csv(batch.result, csv_out, inputs)
+    outputs = Outputs(output, json_out, csv_out, inputs, str(source.path), command_line())
+    with (
+        together(overwrite=overwrite),
+        click.progressbar(length=len(files), label="Reading bids", file=sys.stderr) as bar,
+    ):
+        batch = score_to_outputs(files, source, outputs, evaluations, jobs or cores(), bar.update, notes)
     piped = any(str(x) == STDOUT for x in (json_out, csv_out) if x)  # standard output carries the data: words to stderr
     if not quiet:
         for b in batch.result.bids:

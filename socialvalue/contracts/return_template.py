@@ -17,7 +17,7 @@ from xlsxwriter.workbook import Workbook
 from socialvalue import __version__
 from socialvalue.output.atomic import OutputRefused, atomic_path
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
-from socialvalue.output.sheets import protect
+from socialvalue.output.sheets import protect, write_string
 from socialvalue.output.template import Styles, _headers, write_meta
 from socialvalue.periods import Period
 from socialvalue.problems import Problem
@@ -82,13 +82,13 @@ def _instructions(wb: Workbook, spec: ReturnSpec, styles: Styles) -> None:
     ]
     for i, (text, fmt) in enumerate(lines):
         if text:
-            ws.write_string(i, 0, clean_text(text), fmt)
+            write_string(ws, i, 0, clean_text(text), fmt)
     protect(ws)
 
 
 def _delivery(wb: Workbook, spec: ReturnSpec, styles: Styles) -> None:
     ws = wb.add_worksheet(R.DELIVERY)
-    ws.write_string(0, 0, f"Delivered in {spec.period}: one row per KPI; fill in the shaded cells", styles.title)
+    write_string(ws, 0, 0, f"Delivered in {spec.period}: one row per KPI; fill in the shaded cells", styles.title)
     _headers(ws, R.RETURN_COLUMNS, styles, len(spec.kpis))  # on the response workbook's heading row (R.HEADER)
     ws.set_row(R.HEADER - 1, 45)
     percent = wb.add_format({"num_format": "0%", "valign": "top", "border": 1, "border_color": "#BFBFBF"})
@@ -96,10 +96,10 @@ def _delivery(wb: Workbook, spec: ReturnSpec, styles: Styles) -> None:
     for i, k in enumerate(spec.kpis):
         row = R.FIRST_ROW - 1 + i
         a1 = row + 1
-        ws.write_string(row, R.RET_CODE.index, k.code, styles.locked)
-        ws.write_string(row, R.RET_THEME.index, clean_text(k.theme), styles.locked)
-        ws.write_string(row, R.RET_MEASURE.index, clean_text(k.description), styles.locked)
-        ws.write_string(row, R.RET_UNIT.index, k.unit, styles.locked)
+        write_string(ws, row, R.RET_CODE.index, k.code, styles.locked)
+        write_string(ws, row, R.RET_THEME.index, clean_text(k.theme), styles.locked)
+        write_string(ws, row, R.RET_MEASURE.index, clean_text(k.description), styles.locked)
+        write_string(ws, row, R.RET_UNIT.index, k.unit, styles.locked)
         ws.write_number(row, R.RET_COMMITTED.index, k.committed, number)
         ws.write_number(row, R.RET_TO_DATE.index, k.commitment_to_date, number)
         ws.write_number(row, R.RET_BEFORE.index, k.delivered_before, number)
@@ -112,7 +112,7 @@ def _delivery(wb: Workbook, spec: ReturnSpec, styles: Styles) -> None:
         ws.write_formula(row, R.RET_DELIVERED_TO_DATE.index, f"={g}+N({h})", number, k.delivered_before)
         share = k.delivered_before / k.commitment_to_date if k.commitment_to_date else ""
         ws.write_formula(row, R.RET_PERCENT.index, f'=IF({f}>0,{k_}/{f},"")', percent, share)
-        ws.write_string(row, R.RET_RULES.index, clean_text(counting_note(k)), styles.locked)
+        write_string(ws, row, R.RET_RULES.index, clean_text(counting_note(k)), styles.locked)
         ws.data_validation(
             row, R.RET_DELIVERED.index, row, R.RET_DELIVERED.index,
             {"validate": "decimal", "criteria": ">=", "value": 0, "error_title": "A number, please",

@@ -57,14 +57,14 @@ def lm3(w: Writer) -> None:
         put(ws, r, 0, m.scope)
         for c, part in enumerate(m.parts, start=1):
             put(ws, r, c, part.amount_gbp, w.f.money)
-        ws._write_formula(r, 7, f"=B{r + 1}+C{r + 1}", w.f.money, m.r1)
-        ws._write_formula(r, 8, f"=D{r + 1}+E{r + 1}", w.f.money, m.r2)
+        ws.write_formula(r, 7, f"=B{r + 1}+C{r + 1}", w.f.money, m.r1)
+        ws.write_formula(r, 8, f"=D{r + 1}+E{r + 1}", w.f.money, m.r2)
         if m.r3 is None:
             put(ws, r, 9, "not worked out")
             put(ws, r, 10, "")
         else:
-            ws._write_formula(r, 9, f"=F{r + 1}+G{r + 1}", w.f.money, m.r3)
-            ws._write_formula(
+            ws.write_formula(r, 9, f"=F{r + 1}+G{r + 1}", w.f.money, m.r3)
+            ws.write_formula(
                 r,
                 10,
                 f'=IF(H{r + 1}=0,"",(H{r + 1}+I{r + 1}+J{r + 1})/H{r + 1})',

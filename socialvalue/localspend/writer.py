@@ -96,7 +96,7 @@ class Writer:
         self, ws: Worksheet, row: int, col: int, what: str, crit: Sequence[tuple[str, str]], value: float, fmt: Any
     ) -> None:
         parts = ", ".join(f"{self.rng(c)}, {v}" for c, v in crit)
-        ws._write_formula(row, col, f"=SUMIFS({self.rng(what)}, {parts})", fmt, value)
+        ws.write_formula(row, col, f"=SUMIFS({self.rng(what)}, {parts})", fmt, value)
 
     # --- the rows behind every total -------------------------------------------------------
     def lines(self) -> None:
@@ -141,11 +141,11 @@ class Writer:
             f"{months[-1] if months else '-'}.",
         )  # fmt: skip
         put(ws, 3, 0, "Local share of payments to placed suppliers", self.f.bold)
-        ws._write_formula(
+        ws.write_formula(
             4, 0, '=IF(E_LOCAL+E_NOTLOCAL=0,"",E_LOCAL/(E_LOCAL+E_NOTLOCAL))', self.f.big_pct, _value(fig.total.share)
         )
         put(ws, 5, 0, "Share of all payments whose supplier could be placed (coverage)", self.f.bold)
-        ws._write_formula(
+        ws.write_formula(
             6, 0, '=IF(E_PAID=0,"",(E_LOCAL+E_NOTLOCAL)/E_PAID)', self.f.big_pct, _value(fig.total.coverage)
         )
         put(ws, 8, 0, "Every row read, and where it went", self.f.bold)
@@ -163,15 +163,15 @@ class Writer:
             self.sumifs(ws, row, 3, "rows", crit, went.rows, self.f.count)
             self.sumifs(ws, row, 4, "amount", crit, went.amount, self.f.money)
             if kind == Kind.PAYMENT:
-                ws._write_formula(row, 5, f'=IF(E_PAID=0,"",E{row + 1}/E_PAID)', self.f.pct, _value(went.share_of_paid))
+                ws.write_formula(row, 5, f'=IF(E_PAID=0,"",E{row + 1}/E_PAID)', self.f.pct, _value(went.share_of_paid))
             cells[(kind, cat)] = row
             row += 1
         put(ws, row, 2, "All rows read", self.f.bold)
-        ws._write_formula(row, 3, f"=SUM(D11:D{row})", self.f.count_total, fig.rows_counted)
-        ws._write_formula(row, 4, f"=SUM(E11:E{row})", self.f.total, round(sum(w.amount for w in fig.went), 2))
+        ws.write_formula(row, 3, f"=SUM(D11:D{row})", self.f.count_total, fig.rows_counted)
+        ws.write_formula(row, 4, f"=SUM(E11:E{row})", self.f.total, round(sum(w.amount for w in fig.went), 2))
         put(ws, row + 1, 2, "Rows read from the spend files (counted as they were read)")
         put(ws, row + 1, 3, r.rows_read, self.f.count)
-        ws._write_formula(
+        ws.write_formula(
             row + 2,
             3,
             f'=IF(D{row + 1}=D{row + 2},"every row accounted for","ROWS MISSING")',
@@ -232,15 +232,15 @@ class Writer:
             pay = [(key, crit_key), ("kind", '"payment"')]
             self.sumifs(ws, r, 2, "amount", [*pay, ("cat", '"local"')], line.local, self.f.money)
             self.sumifs(ws, r, 3, "amount", [*pay, ("cat", '"not-local"')], line.not_local, self.f.money)
-            ws._write_formula(
+            ws.write_formula(
                 r, 4, f'=SUMIFS(L_amount, L_{key}, {crit_key}, L_kind, "payment")-C{r + 1}-D{r + 1}', self.f.money,
                 line.not_placed,
             )  # fmt: skip
             self.sumifs(ws, r, 5, "amount", [(key, crit_key), ("kind", '"credit"')], line.credits, self.f.money)
-            ws._write_formula(
+            ws.write_formula(
                 r, 6, f'=IF(C{r + 1}+D{r + 1}=0,"",C{r + 1}/(C{r + 1}+D{r + 1}))', self.f.pct, _value(line.share)
             )
-            ws._write_formula(
+            ws.write_formula(
                 r, 7, f'=IF(C{r + 1}+D{r + 1}+E{r + 1}=0,"",(C{r + 1}+D{r + 1})/(C{r + 1}+D{r + 1}+E{r + 1}))',
                 self.f.pct, _value(line.coverage),
             )  # fmt: skip
@@ -248,7 +248,7 @@ class Writer:
         put(ws, last, 0, "Total", self.f.bold)
         for c, total in enumerate(b.totals(), start=2):
             col = chr(ord("A") + c)
-            ws._write_formula(last, c, f"=SUM({col}4:{col}{last})", self.f.total, total)
+            ws.write_formula(last, c, f"=SUM({col}4:{col}{last})", self.f.total, total)
         if b.chart and b.rows:
             ch = self.wb.add_chart({"type": "line"})
             ch.add_series(
@@ -285,16 +285,16 @@ class Writer:
             put(ws, r, 0, d)
             put(ws, r, 1, self.r.local_area.get(d, ""))
             put(ws, r, 2, "Yes" if local else "No")
-            ws._write_formula(r, 3, f"=SUMIFS(S_paid, {crit})", self.f.money, round(paid[d], 2))
-            ws._write_formula(r, 4, f"=COUNTIFS({crit})", self.f.count, suppliers[d])
+            ws.write_formula(r, 3, f"=SUMIFS(S_paid, {crit})", self.f.money, round(paid[d], 2))
+            ws.write_formula(r, 4, f"=COUNTIFS({crit})", self.f.count, suppliers[d])
         last = 3 + len(districts)
         total = round(sum(paid.values()), 2)
         put(ws, last, 0, "Total", self.f.bold)
-        ws._write_formula(last, 3, f"=SUM(D4:D{last})", self.f.total, total)
-        ws._write_formula(last, 4, f"=SUM(E4:E{last})", self.f.count_total, sum(suppliers.values()))
+        ws.write_formula(last, 3, f"=SUM(D4:D{last})", self.f.total, total)
+        ws.write_formula(last, 4, f"=SUM(E4:E{last})", self.f.count_total, sum(suppliers.values()))
         placed = self.sums.get("kc", Kind.PAYMENT, Category.LOCAL)[1] + self.sums.get("kc", Kind.PAYMENT, Category.NOT_LOCAL)[1]  # fmt: skip
         put(ws, last + 1, 0, "Check against the Summary (local + not local payments)")
-        ws._write_formula(
+        ws.write_formula(
             last + 1, 3, f'=IF(ROUND(D{last + 1}-(E_LOCAL+E_NOTLOCAL),2)=0,"matches the Summary","DIFFERS FROM THE SUMMARY")',
             self.f.bold, "matches the Summary" if round(total - placed, 2) == 0 else "DIFFERS FROM THE SUMMARY",
         )  # fmt: skip

@@ -19,7 +19,7 @@ from socialvalue.rubric import Rubric, Scale
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS, clean_text
-from .sheets import SafeWorkbook, fit_height, page_setup, protect, put
+from .sheets import SafeWorkbook, fit_height, page_setup, protect, put, write_string
 from .template import Styles, template_meta, write_meta
 
 
@@ -60,16 +60,16 @@ def write_consensus_sheet(
     ws = wb.add_worksheet(L.CONSENSUS)
     widths = [c.width for c in L.CONSENSUS_COLUMNS] + [width for _, width in extra_columns]
     page_setup(ws, widths, L.HEADER_ROW - 1, repeat_columns=L.CON_CODE.index + 1, last_row=L.HEADER_ROW - 1 + len(rows))
-    ws.write_string(0, 0, clean_text(title), st.title)
+    write_string(ws, 0, 0, clean_text(title), st.title)
     ws.merge_range(1, 0, 1, len(L.CONSENSUS_COLUMNS) - 1, clean_text(note), st.wrap_long)
     ws.set_row(1, 32)
     for col in L.CONSENSUS_COLUMNS:
         ws.set_column(col.index, col.index, col.width)
-        ws.write_string(L.HEADER_ROW - 1, col.index, col.heading, st.header)
+        write_string(ws, L.HEADER_ROW - 1, col.index, col.heading, st.header)
     first_extra = len(L.CONSENSUS_COLUMNS)
     for i, (heading, width) in enumerate(extra_columns):
         ws.set_column(first_extra + i, first_extra + i, width)
-        ws.write_string(L.HEADER_ROW - 1, first_extra + i, heading, st.header)
+        write_string(ws, L.HEADER_ROW - 1, first_extra + i, heading, st.header)
     ws.set_row(L.HEADER_ROW - 1, 30)
     ws.freeze_panes(L.HEADER_ROW, 0)
     flag = wb.add_format({"text_wrap": True, "valign": "top", "border": 1, "bg_color": "#F8CBAD", "bold": True})

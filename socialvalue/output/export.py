@@ -54,7 +54,13 @@ def write_csv(result: TenderResult, target: Path, inputs: Sequence[Path] = ()) -
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
         for b in result.bids:
-            data = {**b.model_dump(), "flags": [f.text for f in b.flags], "value_set": result.value_set}
+            # the flags' words only: dumping the flags through their union could lose a Ctrl-C (pydantic retries
+            # another member of the union when one fails, KeyboardInterrupt included)
+            data = {
+                **b.model_dump(exclude={"flags"}),
+                "flags": [f.text for f in b.flags],
+                "value_set": result.value_set,
+            }
             writer.writerow([_cell(data.get(col)) for col in CSV_COLUMNS])
 
     if str(target) == STDOUT:

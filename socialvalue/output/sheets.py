@@ -1,4 +1,14 @@
-"""Small helpers every generated workbook uses: typed cell writes, protection, printing, row heights."""
+"""Writing cells with XlsxWriter's public API: typed values, text that stays text, and one override for speed.
+
+Every generated workbook is a :class:`SafeWorkbook`: its sheets write text as text cells, and text that Excel
+would turn into a formula when someone edits the cell (``=1+1``, ``+44…``, ``@SUM(…)``, a leading tab or line
+break) gets Excel's quote prefix. That happens in :func:`put` and :func:`write_text`, and in ``ws.write()`` and
+``ws.merge_range()`` through XlsxWriter's documented ``add_write_handler`` hook; nothing here calls
+XlsxWriter's private methods. Also printing, protection and row heights.
+
+The results, report and local-spend workbooks are :class:`ResultsWorkbook`, whose sheets carry the one
+override this project makes of XlsxWriter (:class:`ClassicFormulaWorksheet`, see there).
+"""
 
 from __future__ import annotations
 
@@ -7,43 +17,56 @@ from collections.abc import Sequence
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
 
 from .safe import FORMULA_TRIGGERS, clean_text
-
-try:  # the cell records and row/column settings the lean row writer below is written against (XlsxWriter 3.3)
-    from xlsxwriter.worksheet import (
-        CellBlankTuple,
-        CellFormulaTuple,
-        CellNumberTuple,
-        CellStringTuple,
-        ColumnInfo,  # noqa: F401  # row and column settings with named fields: only that they exist matters
-        RowInfo,  # noqa: F401
-    )
-except ImportError:  # an older XlsxWriter: its own (slower) writers are used
-    LEAN_ROWS = False
-else:
-    LEAN_ROWS = True
 
 ROW_MAX_HEIGHT = 409
 """Excel's tallest row, in points."""
 
 
-def put(ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
-    """Write one value by its type: text always as a string cell (never a formula), numbers as numbers, None blank.
+def text_format(ws: Worksheet, text: str, fmt: Any = None) -> Any:
+    """The format to write ``text`` with: ``fmt``, or the same with Excel's quote prefix where the text would
+    become a formula when the cell is edited (on a :class:`SafeWorkbook`'s sheets)."""
+    if text[:1] in FORMULA_TRIGGERS:
+        quoted = getattr(ws, "quoted", None)
+        if quoted is not None:
+            return quoted(fmt)
+    return fmt
 
-    Calls XlsxWriter's undecorated writers (``_write_string`` …: the public ones only add parsing of
-    "A1" cell names, which ``put`` never gets), as the results workbook writes hundreds of thousands of cells.
-    """
+
+def write_string(ws: Worksheet, row: int, col: int, text: str, fmt: Any = None) -> None:
+    """XlsxWriter's ``write_string``, quote-prefixed where editing the cell would make the text a formula.
+
+    For text already cleaned, or the tool's own; :func:`write_text` cleans it first."""
+    ws.write_string(row, col, text, text_format(ws, text, fmt))
+
+
+def write_text(ws: Worksheet, row: int, col: int, text: object, fmt: Any = None) -> None:
+    """Write text (a supplier's, a file's, anyone's) as a text cell: cleaned (:func:`~.safe.clean_text`), never
+    a formula, quote-prefixed where editing would make it one."""
+    write_string(ws, row, col, clean_text(text), fmt)
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """Write one value by its type: text always as a string cell (never a formula), numbers as numbers, None blank."""
     if value is None or value == "":
-        ws._write_blank(row, col, None, fmt)
+        ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
-        ws._write_string(row, col, "Yes" if value else "No", fmt)
+        ws.write_string(row, col, "Yes" if value else "No", fmt)
     elif isinstance(value, int | float):
-        ws._write_number(row, col, value, fmt)
+        ws.write_number(row, col, value, fmt)
     else:
-        ws._write_string(row, col, clean_text(value), fmt)
+        write_text(ws, row, col, value, fmt)
+
+
+def write_formula(ws: Worksheet, row: int, col: int, formula: str, value: float | str | None, fmt: Any = None) -> None:
+    """A live formula stored with the value the tool worked out ('' where there is none), so previews, pandas and
+    calamine read the figure. A value that is not a finite number is a bug, and is refused: a workbook holding
+    ``inf`` or ``nan`` as a result cannot be opened by some readers and shows 0 in others."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"not a finite number for the formula {formula!r}: {value!r} (a bug: please report it)")
+    ws.write_formula(row, col, formula, fmt, "" if value is None else value)
 
 
 A4 = 9
@@ -126,48 +149,9 @@ def fit_height(ws: Worksheet, row: int, text: str, width: float, minimum: float 
         ws.set_row(row, min(ROW_MAX_HEIGHT, height))
 
 
-_FORMULA_ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
-
-
-def _xml_text(text: str) -> str:
-    """Text escaped for an XML element, as XlsxWriter escapes it (quotes stay as they are)."""
-    if "&" in text or "<" in text or ">" in text:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text
-
-
-class _RowBuffer:
-    """Collects one row's XML so it reaches the temporary file in one write, not one write per cell."""
-
-    __slots__ = ("parts", "write")
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.write = self.parts.append
-
-
-class _SafeWorksheet(Worksheet):  # type: ignore[misc]
-    """A worksheet whose text cells never become formulas, not even when someone edits one in Excel.
-
-    Text is always written as a text cell. Text that Excel would read as a formula when the cell is
-    edited and entered again (``=1+1``, ``+44…``, ``@SUM(…)``, or a leading tab or line break before
-    one) is also given Excel's quote prefix: it shows exactly as written, and stays text when edited.
-    """
-
-    quoted: Any = None
-    """Set by :class:`SafeWorkbook`: format → the same format with the quote prefix."""
-
-    def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
-        if string[:1] in FORMULA_TRIGGERS and self.quoted is not None:
-            cell_format = self.quoted(cell_format)
-        return int(super()._write_string(row, col, string, cell_format))
-
-
 class SafeWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
-    """XlsxWriter's workbook with :class:`_SafeWorksheet` sheets: every generated workbook is made with it
-    (created with :data:`~socialvalue.output.safe.WORKBOOK_OPTIONS`)."""
-
-    worksheet_class = _SafeWorksheet
+    """XlsxWriter's workbook whose sheets keep text as text (see the module's note): every generated workbook is
+    made with it (created with :data:`~socialvalue.output.safe.WORKBOOK_OPTIONS`)."""
 
     def add_format(self, properties: dict[str, Any] | None = None) -> Any:
         fmt = super().add_format(properties)
@@ -177,6 +161,7 @@ class SafeWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
     def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Any:
         ws = super().add_worksheet(name, worksheet_class)
         ws.quoted = self.quoted
+        ws.add_write_handler(str, _write_str)  # ws.write() and ws.merge_range() with text
         return ws
 
     def close(self) -> None:
@@ -201,111 +186,36 @@ class SafeWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
         return cache[key]
 
 
-class _ClassicFormulaWorksheet(_SafeWorksheet):
-    """A worksheet for formulas built by this project only.
+def _write_str(ws: Worksheet, row: int, col: int, text: str, fmt: Any = None, *_: Any) -> Any:
+    """``ws.write()``'s handler for text: a text cell, quote-prefixed where editing would make it a formula
+    (empty text is a blank cell, as ``write()`` writes it)."""
+    if text == "":
+        return ws.write_blank(row, col, None, fmt)
+    return ws.write_string(row, col, text, text_format(ws, text, fmt))
 
-    XlsxWriter runs 29 regular expressions over every formula to spell out function names newer
-    than Excel 2010 (``_xlfn.``). Our formulas use only IF, MIN, MAX, AVERAGE, SUM, SUMPRODUCT,
-    COUNT and N, which every Excel knows, so that step is skipped: a formula costs ~10 µs to write,
-    not ~50 µs (measured with bench/run.py). The recalculation tests hold the written formulas to
-    their values.
+
+CLASSIC_FUNCTIONS = frozenset(("IF", "MIN", "MAX", "AVERAGE", "SUM", "SUMPRODUCT", "SUMIFS", "COUNT", "N", "OR"))
+"""Every function our formulas use: all known to every Excel since 2007 (tests/test_methods.py checks the
+results workbook's formulas use no other)."""
+
+
+class ClassicFormulaWorksheet(Worksheet):  # type: ignore[misc]
+    """A worksheet for formulas built by this project only: the one place this project overrides XlsxWriter.
+
+    Before storing a formula, XlsxWriter runs some thirty regular expressions over it to spell out the
+    dynamic-array functions of Excel 365 (``FILTER`` → ``_xlfn._xlws.FILTER``). Our formulas use only
+    :data:`CLASSIC_FUNCTIONS`, so that step finds nothing: it costs about 25 µs of the 35 µs a formula takes
+    to write, and a 1,000-bid results workbook holds some 80,000 formulas. ``_prepare_formula`` is XlsxWriter's
+    own step (internal, stable since XlsxWriter 3.0); overriding it keeps what it does to our formulas (the
+    leading ``=`` dropped). Should a later XlsxWriter rename or drop it, this override is simply not called and
+    formulas are written XlsxWriter's way, correctly and more slowly: nothing else depends on it.
     """
 
-    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+    def _prepare_formula(self, formula: str, *args: Any, **kwargs: Any) -> str:
         return formula[1:] if formula.startswith("=") else formula
 
 
-class _LeanRowsWorksheet(_ClassicFormulaWorksheet):
-    """The same, with rows written quickly in constant_memory mode (XlsxWriter 3.3's internals).
-
-    Each finished row is turned into XML (``_write_single_row``): that is most of the cost of a
-    cell. Here a row's XML is built as one string and written once; the four kinds of cell the
-    results workbook holds (number, text, formula, blank) are stored and written in fewer steps by
-    a lean ``_write_cell`` that gives XlsxWriter's XML byte for byte (tests/test_untrusted.py holds
-    it to that); anything else is left to XlsxWriter. Text cells are always written as plain text:
-    XlsxWriter writes a string shaped like ``<r>…</r>`` into the XML as markup, so a supplier named
-    ``<r>A & B</r>`` made a workbook Excel had to repair.
-    """
-
-    def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0) -> int:
-        """XlsxWriter's, less the search for array and dynamic-array functions: our formulas use neither.
-
-        A value that is not a finite number is refused: scoring never produces one, so it is a bug, and a
-        workbook holding ``inf`` or ``nan`` as a result cannot be opened by some readers and shows 0 in others.
-        """
-        if value.__class__ is float and not math.isfinite(value):
-            raise ValueError(f"not a finite number for the formula {formula!r}: {value!r} (a bug: please report it)")
-        if not formula or formula.startswith("{") or self._check_dimensions(row, col):
-            return int(super()._write_formula(row, col, formula, cell_format, value))
-        if self.constant_memory and row > self.previous_row:
-            self._write_single_row(row)
-        self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
-        return 0
-
-    def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
-        """XlsxWriter's, for the usual case (constant_memory, shorter than half Excel's limit) in fewer steps."""
-        if not self.constant_memory or len(string) > self.xls_strmax // 2 or self._check_dimensions(row, col):
-            return int(super()._write_string(row, col, string, cell_format))
-        if string[:1] in FORMULA_TRIGGERS and self.quoted is not None:
-            cell_format = self.quoted(cell_format)
-        if row > self.previous_row:
-            self._write_single_row(row)
-        self.table[row][col] = CellStringTuple(string, cell_format)
-        return 0
-
-    def _write_single_row(self, current_row_num: int = 0) -> None:
-        fh: Any = self.fh  # type: ignore[has-type]
-        buffer = _RowBuffer()
-        self.fh = buffer
-        try:
-            super()._write_single_row(current_row_num)
-        finally:
-            self.fh = fh
-        if buffer.parts:
-            fh.write("".join(buffer.parts))
-
-    def _write_cell(self, row: int, col: int, cell: Any) -> None:
-        kind = cell.__class__
-        if not self.constant_memory or kind not in (CellNumberTuple, CellStringTuple, CellFormulaTuple, CellBlankTuple):
-            super()._write_cell(row, col, cell)
-            return
-        ref = xl_rowcol_to_cell_fast(row, col)
-        fmt = cell.format
-        if fmt:
-            attr = f' r="{ref}" s="{fmt._get_xf_index()}"'
-        else:
-            row_info, col_info = self.row_info.get(row), self.col_info.get(col)
-            if (row_info is not None and row_info.row_format) or (
-                col_info is not None and col_info.column_format is not None
-            ):
-                super()._write_cell(row, col, cell)  # the row's or column's format applies
-                return
-            attr = f' r="{ref}"'
-        if kind is CellNumberTuple:
-            self.fh.write(f"<c{attr}><v>{cell.number:.16G}</v></c>")
-        elif kind is CellStringTuple:
-            text = cell.string
-            if "_x" in text or not text.isprintable():
-                text = self._escape_control_characters(text)
-            space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-            self.fh.write(f'<c{attr} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
-        elif kind is CellFormulaTuple:
-            value = cell.value
-            if isinstance(value, bool):
-                super()._write_cell(row, col, cell)
-                return
-            if isinstance(value, str):
-                if value in _FORMULA_ERRORS:
-                    attr += ' t="e"'
-                elif value:
-                    attr += ' t="str"'
-                value = _xml_text(value)
-            self.fh.write(f"<c{attr}><f>{_xml_text(cell.formula)}</f><v>{value}</v></c>")
-        else:
-            self.fh.write(f"<c{attr}/>")
-
-
 class ResultsWorkbook(SafeWorkbook):
-    """XlsxWriter's workbook, with worksheets that write our (classic-function) formulas and rows quickly."""
+    """The workbooks of many formulas (results, reports, local spend): sheets that write our formulas quickly."""
 
-    worksheet_class = _LeanRowsWorksheet if LEAN_ROWS else _ClassicFormulaWorksheet
+    worksheet_class = ClassicFormulaWorksheet

@@ -30,7 +30,7 @@ from socialvalue.rubric import Rubric, ValueSet
 
 from .atomic import atomic_path
 from .safe import WORKBOOK_OPTIONS
-from .sheets import SafeWorkbook, fit_height, lines_needed, page_setup, protect
+from .sheets import SafeWorkbook, fit_height, lines_needed, page_setup, protect, write_string
 
 INPUT_FILL = "#FFF2CC"
 INSTRUCTIONS_WIDTH = 96
@@ -99,7 +99,7 @@ def _headers(ws: Worksheet, columns: Sequence[L.Column], styles: Styles, rows: i
     """Column headings (repeated on every printed page), frozen in view; ``rows`` data rows follow them."""
     for col in columns:
         ws.set_column(col.index, col.index, col.width)
-        ws.write_string(L.HEADER_ROW - 1, col.index, col.heading, styles.header)
+        write_string(ws, L.HEADER_ROW - 1, col.index, col.heading, styles.header)
     ws.freeze_panes(L.HEADER_ROW, 0)
     ws.set_row(L.HEADER_ROW - 1, 30)
     page_setup(ws, [c.width for c in columns], L.HEADER_ROW - 1, last_row=L.HEADER_ROW - 1 + rows)
@@ -118,7 +118,7 @@ def _instructions(wb: Workbook, rubric: Rubric, value_set: ValueSet | None, styl
     lines = instruction_lines(rubric, value_set)
     for i, (text, style) in enumerate(lines):
         if text:
-            ws.write_string(i, 0, text, formats.get(style))
+            write_string(ws, i, 0, text, formats.get(style))
             if i > 1:  # the title rows are not wrapped: a long title runs on to the right
                 fit_height(ws, i, text, INSTRUCTIONS_WIDTH)
     page_setup(ws, (INSTRUCTIONS_WIDTH,), last_row=len(lines))
@@ -131,19 +131,19 @@ def _locked(ws: Worksheet, row: int, cells: Sequence[tuple[L.Column, Expected]],
         if value is None:
             ws.write_blank(row, col.index, None, styles.locked)
         elif isinstance(value, str):
-            ws.write_string(row, col.index, value, styles.locked)
+            write_string(ws, row, col.index, value, styles.locked)
         else:
             ws.write_number(row, col.index, value, styles.number)
 
 
 def _supplier_sheet(wb: Workbook, styles: Styles) -> None:
     ws = wb.add_worksheet(L.SUPPLIER)
-    ws.write_string(0, 0, TITLES[L.SUPPLIER], styles.title)
+    write_string(ws, 0, 0, TITLES[L.SUPPLIER], styles.title)
     _headers(ws, L.SUPPLIER_COLUMNS, styles, len(L.SUPPLIER_FIELDS))
     for i, f in enumerate(L.SUPPLIER_FIELDS):
         row = L.FIRST_DATA_ROW - 1 + i
         _fit_row(ws, row, (f.label + " (required)", L.SUP_LABEL), (f.help, L.SUP_HELP))
-        ws.write_string(row, L.SUP_KEY.index, f.key, styles.key)
+        write_string(ws, row, L.SUP_KEY.index, f.key, styles.key)
         _locked(ws, row, supplier_cells(f), styles)
         fmt = styles.input_number if f.kind == "money" else styles.input_text
         ws.write_blank(row, L.SUP_VALUE.index, None, fmt)
@@ -161,14 +161,14 @@ def _supplier_sheet(wb: Workbook, styles: Styles) -> None:
 
 def _commitments_sheet(wb: Workbook, rubric: Rubric, value_set: ValueSet | None, styles: Styles) -> None:
     ws = wb.add_worksheet(L.COMMITMENTS)
-    ws.write_string(0, 0, TITLES[L.COMMITMENTS], styles.title)
+    write_string(ws, 0, 0, TITLES[L.COMMITMENTS], styles.title)
     _headers(ws, L.COMMITMENT_COLUMNS, styles, len(rubric.measures()))
     for i, (theme, m) in enumerate(rubric.measures()):
         row = L.FIRST_DATA_ROW - 1 + i
         rule = counting_rule(m, value_set)
         _fit_row(ws, row, (m.description, L.COM_MEASURE), (rule, L.COM_RULES), (theme.name, L.COM_THEME), minimum=30)
-        ws.write_string(row, L.COM_CODE.index, m.code, styles.locked)
-        ws.write_string(row, L.COM_UNIT.index, m.unit, styles.locked)
+        write_string(ws, row, L.COM_CODE.index, m.code, styles.locked)
+        write_string(ws, row, L.COM_UNIT.index, m.unit, styles.locked)
         _locked(ws, row, commitment_cells(theme, m, value_set), styles)
         ws.write_blank(row, L.COM_QUANTITY.index, None, styles.input_number)
         ws.write_blank(row, L.COM_EVIDENCE.index, None, styles.input_text)
@@ -187,12 +187,12 @@ def _commitments_sheet(wb: Workbook, rubric: Rubric, value_set: ValueSet | None,
 
 def _statements_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
     ws = wb.add_worksheet(L.STATEMENTS)
-    ws.write_string(0, 0, TITLES[L.STATEMENTS], styles.title)
+    write_string(ws, 0, 0, TITLES[L.STATEMENTS], styles.title)
     _headers(ws, L.STATEMENT_COLUMNS, styles, len(rubric.all_questions()))
     for i, q in enumerate(rubric.all_questions()):
         row = L.FIRST_DATA_ROW - 1 + i
         _fit_row(ws, row, (q.text + (f"\n\n{q.guidance}" if q.guidance else ""), L.ST_QUESTION), minimum=90)
-        ws.write_string(row, L.ST_CODE.index, q.code, styles.locked)
+        write_string(ws, row, L.ST_CODE.index, q.code, styles.locked)
         _locked(ws, row, statement_cells(rubric, q), styles)
         ws.write_blank(row, L.ST_ANSWER.index, None, styles.input_text)
         # words = spaces + 1 once line breaks are spaces and runs of spaces are one (as count_words splits)
@@ -214,12 +214,12 @@ def _statements_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
 
 def _gates_sheet(wb: Workbook, rubric: Rubric, styles: Styles) -> None:
     ws = wb.add_worksheet(L.GATES)
-    ws.write_string(0, 0, TITLES[L.GATES], styles.title)
+    write_string(ws, 0, 0, TITLES[L.GATES], styles.title)
     _headers(ws, L.GATE_COLUMNS, styles, len(rubric.all_gates()))
     for i, g in enumerate(rubric.all_gates()):
         row = L.FIRST_DATA_ROW - 1 + i
         _fit_row(ws, row, (g.text + (f"\n{g.guidance}" if g.guidance else ""), L.GATE_TEXT), minimum=30)
-        ws.write_string(row, L.GATE_CODE.index, g.code, styles.locked)
+        write_string(ws, row, L.GATE_CODE.index, g.code, styles.locked)
         _locked(ws, row, gate_cells(g), styles)
         ws.write_blank(row, L.GATE_ANSWER.index, None, styles.input_text)
         ws.write_blank(row, L.GATE_EVIDENCE.index, None, styles.input_text)
@@ -243,8 +243,8 @@ def template_meta(rubric: Rubric) -> dict[str, str]:
 def write_meta(wb: Workbook, meta: dict[str, str]) -> None:
     ws = wb.add_worksheet(L.META)
     for i, (key, value) in enumerate(meta.items()):
-        ws.write_string(i, 0, key)
-        ws.write_string(i, 1, value)
+        write_string(ws, i, 0, key)
+        write_string(ws, i, 1, value)
     ws.very_hidden()
     protect(ws)
 

@@ -28,7 +28,7 @@ from socialvalue.output.atomic import OutputRefused, atomic_path, check_target
 from socialvalue.output.consensus import ConsensusRow, scale_summary, write_consensus_sheet
 from socialvalue.output.entries import entries_in
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
-from socialvalue.output.sheets import SafeWorkbook, page_setup, protect, put
+from socialvalue.output.sheets import SafeWorkbook, page_setup, protect, put, write_string
 from socialvalue.output.template import Styles, template_meta, write_meta
 
 from .carry import CarryForward, carry_forward, read_earlier, review_note
@@ -57,10 +57,10 @@ def _moderation_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles) -> None:
     lead = len(L.MODERATION_COLUMNS)
     low_col, high_col, spread_col, steps_col, flag_col = (lead + n + i for i in range(5))
     reason0 = lead + n + 5
-    ws.write_string(
-        0, 0, clean_text(f"Moderation: {mod.rubric.title} (rubric {mod.rubric.id} v{mod.rubric.version})"), st.title
+    write_string(
+        ws, 0, 0, clean_text(f"Moderation: {mod.rubric.title} (rubric {mod.rubric.id} v{mod.rubric.version})"), st.title
     )
-    ws.write_string(1, 0, clean_text(f"Panel: {', '.join(mod.evaluators) or 'none'}. Rule: {gap_rule(mod.gap)}."))
+    write_string(ws, 1, 0, clean_text(f"Panel: {', '.join(mod.evaluators) or 'none'}. Rule: {gap_rule(mod.gap)}."))
     headings: list[tuple[str, float]] = [(c.heading, c.width) for c in L.MODERATION_COLUMNS]
     headings += [(name, 11) for name in mod.evaluators]
     headings += [
@@ -73,7 +73,7 @@ def _moderation_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles) -> None:
     headings += [(f"{name}{L.MOD_REASON_SUFFIX}", 45) for name in mod.evaluators]
     for col, (heading, width) in enumerate(headings):
         ws.set_column(col, col, width)
-        ws.write_string(L.HEADER_ROW - 1, col, clean_text(heading), st.header)
+        write_string(ws, L.HEADER_ROW - 1, col, clean_text(heading), st.header)
     ws.set_row(L.HEADER_ROW - 1, 45)
     ws.freeze_panes(L.HEADER_ROW, L.MOD_CODE.index + 1)
     flag_text = wb.add_format(
@@ -182,13 +182,13 @@ def _review_sheet(wb: SafeWorkbook, carried: CarryForward) -> None:
 
 def _problems_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles) -> None:
     ws = wb.add_worksheet(L.PANEL_PROBLEMS)
-    ws.write_string(0, 0, "Problems found in the evaluator workbooks: one row per problem", st.title)
+    write_string(ws, 0, 0, "Problems found in the evaluator workbooks: one row per problem", st.title)
     note = (
         f"{len(mod.problems)} problem(s)"
         if mod.problems
         else "No problems: every evaluator scored every question on the scale, with a reason"
     )
-    ws.write_string(1, 0, note)
+    write_string(ws, 1, 0, note)
     cols = (
         ("File", 30),
         ("Sheet", 14),
@@ -200,7 +200,7 @@ def _problems_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles) -> None:
     )
     for i, (heading, width) in enumerate(cols):
         ws.set_column(i, i, width)
-        ws.write_string(L.HEADER_ROW - 1, i, heading, st.header)
+        write_string(ws, L.HEADER_ROW - 1, i, heading, st.header)
     for i, p in enumerate(mod.problems):
         r0 = L.FIRST_DATA_ROW - 1 + i
         for col, value in enumerate((p.file, p.sheet, p.cell, p.severity.value, p.code, p.raw, p.reason)):
@@ -216,7 +216,7 @@ def _audit_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles, command: str, cr
     ws.set_column(1, 1, 44)
     ws.set_column(2, 2, 68)
     ws.set_column(3, 3, 30)
-    ws.write_string(0, 0, "Audit: who scored what, and from which files", st.title)
+    write_string(ws, 0, 0, "Audit: who scored what, and from which files", st.title)
     facts = [
         ("Tool", f"socialvalue {__version__}"),
         ("Created (UTC)", created),
@@ -232,13 +232,13 @@ def _audit_sheet(wb: SafeWorkbook, mod: Moderation, st: Styles, command: str, cr
         ("Questions flagged for discussion", f"{len(mod.flagged)} of {len(mod.rows)}"),
     ]
     for i, (k, v) in enumerate(facts):
-        ws.write_string(2 + i, 0, k, st.bold)
-        ws.write_string(2 + i, 1, clean_text(v))
+        write_string(ws, 2 + i, 0, k, st.bold)
+        write_string(ws, 2 + i, 1, clean_text(v))
     row = 3 + len(facts)
-    ws.write_string(row, 0, "Evaluator workbooks (every file in the folder)", st.bold)
+    write_string(ws, row, 0, "Evaluator workbooks (every file in the folder)", st.bold)
     row += 1
     for i, heading in enumerate(("Evaluator", "File", "SHA-256", "Outcome")):
-        ws.write_string(row, i, heading, st.header)
+        write_string(ws, row, i, heading, st.header)
     row += 1
     for ret in mod.returns:
         for col, value in enumerate((ret.evaluator, ret.file, ret.sha256, ret.outcome)):

@@ -26,7 +26,7 @@ from socialvalue import layout as L
 from socialvalue.bid import Bid
 from socialvalue.output.atomic import OutputRefused, atomic_path, check_target, together
 from socialvalue.output.safe import WORKBOOK_OPTIONS, clean_text
-from socialvalue.output.sheets import ROW_MAX_HEIGHT, SafeWorkbook, lines_needed, page_setup, protect
+from socialvalue.output.sheets import ROW_MAX_HEIGHT, SafeWorkbook, lines_needed, page_setup, protect, write_string
 from socialvalue.output.template import Styles, template_meta, write_meta
 from socialvalue.problems import Problem, Severity, column_letters, define
 from socialvalue.rubric import Rubric, Scale
@@ -228,7 +228,7 @@ def _instructions(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles) -> 
     for i, (text, fmt) in enumerate(lines):
         if text:
             ws.merge_range(i, 0, i, 2, "", fmt)
-            ws.write_string(i, 0, clean_text(text), fmt)
+            write_string(ws, i, 0, clean_text(text), fmt)
             if lines_needed(text, 16 + 22 + 90) > 1:
                 ws.set_row(i, 15 * lines_needed(text, 16 + 22 + 90) + 2)
     row = len(lines) + 1
@@ -236,15 +236,15 @@ def _instructions(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles) -> 
     for q in r.all_questions():
         scales.setdefault(r.scale_for(q).id, r.scale_for(q))
     for scale in scales.values():
-        ws.write_string(row, 0, clean_text(f"Scale {scale.id}" + (f" ({scale.name})" if scale.name else "")), st.bold)
+        write_string(ws, row, 0, clean_text(f"Scale {scale.id}" + (f" ({scale.name})" if scale.name else "")), st.bold)
         row += 1
         for col, heading in enumerate(("Score", "Label", "Descriptor")):
-            ws.write_string(row, col, heading, st.header)
+            write_string(ws, row, col, heading, st.header)
         row += 1
         for p in reversed(scale.points):
             ws.write_number(row, 0, p.score, st.number)
-            ws.write_string(row, 1, clean_text(p.label), st.locked)
-            ws.write_string(row, 2, clean_text(p.descriptor), st.locked)
+            write_string(ws, row, 1, clean_text(p.label), st.locked)
+            write_string(ws, row, 2, clean_text(p.descriptor), st.locked)
             row += 1
         row += 1
     protect(ws)
@@ -253,13 +253,13 @@ def _instructions(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles) -> 
 def _evaluation_sheet(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles) -> None:
     r = plan.rubric
     ws = wb.add_worksheet(L.EVALUATION)
-    ws.write_string(0, 0, clean_text(f"Scores of {evaluator}: fill in the shaded cells"), st.title)
-    ws.write_string(
-        1, 0, "One row per bid and question. Your score must be a point on the scale; your reason is required."
+    write_string(ws, 0, 0, clean_text(f"Scores of {evaluator}: fill in the shaded cells"), st.title)
+    write_string(
+        ws, 1, 0, "One row per bid and question. Your score must be a point on the scale; your reason is required."
     )
     for col in L.EVALUATION_COLUMNS:
         ws.set_column(col.index, col.index, col.width)
-        ws.write_string(L.HEADER_ROW - 1, col.index, col.heading, st.header)
+        write_string(ws, L.HEADER_ROW - 1, col.index, col.heading, st.header)
     ws.set_row(L.HEADER_ROW - 1, 30)
     ws.freeze_panes(L.HEADER_ROW, L.EV_CODE.index + 1)
     grey = wb.add_format(
@@ -272,21 +272,21 @@ def _evaluation_sheet(wb: Workbook, plan: PanelPlan, evaluator: str, st: Styles)
             scale = r.scale_for(q)
             answer = pb.answers.get(q.code, "")
             legend = scale_legend(scale)
-            ws.write_string(row, L.EV_BID.index, clean_text(pb.label), st.locked)
-            ws.write_string(row, L.EV_BIDDER.index, clean_text(bidder), st.locked)
-            ws.write_string(row, L.EV_CODE.index, q.code, st.locked)
-            ws.write_string(row, L.EV_QUESTION.index, clean_text(q.text.strip()), st.locked)
+            write_string(ws, row, L.EV_BID.index, clean_text(pb.label), st.locked)
+            write_string(ws, row, L.EV_BIDDER.index, clean_text(bidder), st.locked)
+            write_string(ws, row, L.EV_CODE.index, q.code, st.locked)
+            write_string(ws, row, L.EV_QUESTION.index, clean_text(q.text.strip()), st.locked)
             if answer.strip():
-                ws.write_string(row, L.EV_ANSWER.index, clean_text(answer), st.locked)
+                write_string(ws, row, L.EV_ANSWER.index, clean_text(answer), st.locked)
             else:
-                ws.write_string(row, L.EV_ANSWER.index, "[No answer was given]", grey)
+                write_string(ws, row, L.EV_ANSWER.index, "[No answer was given]", grey)
             given = pb.bid.answers.get(q.code)
             ws.write_number(row, L.EV_WORDS.index, given.words if given else 0, st.number)
             if q.word_limit:
                 ws.write_number(row, L.EV_LIMIT.index, q.word_limit, st.number)
             else:
                 ws.write_blank(row, L.EV_LIMIT.index, None, st.locked)
-            ws.write_string(row, L.EV_SCALE.index, clean_text(legend), st.locked)
+            write_string(ws, row, L.EV_SCALE.index, clean_text(legend), st.locked)
             ws.write_blank(row, L.EV_SCORE.index, None, st.input_number)
             ws.write_blank(row, L.EV_REASON.index, None, st.input_text)
             allowed = [f"{s:g}" for s in scale.scores]
@@ -332,19 +332,19 @@ def write_key_workbook(plan: PanelPlan, target: Path, inputs: Sequence[Path] = (
         wb = SafeWorkbook(str(tmp), WORKBOOK_OPTIONS)
         st = Styles(wb)
         ws = wb.add_worksheet(L.PANEL_KEY)
-        ws.write_string(0, 0, clean_text(f"Blind-marking key: {plan.rubric.title}"), st.title)
-        ws.write_string(
-            1, 0, "Keep this file apart from the evaluators until the panel's scores are collected.", st.warning
+        write_string(ws, 0, 0, clean_text(f"Blind-marking key: {plan.rubric.title}"), st.title)
+        write_string(
+            ws, 1, 0, "Keep this file apart from the evaluators until the panel's scores are collected.", st.warning
         )
         for col in L.KEY_COLUMNS:
             ws.set_column(col.index, col.index, col.width)
-            ws.write_string(L.HEADER_ROW - 1, col.index, col.heading, st.header)
+            write_string(ws, L.HEADER_ROW - 1, col.index, col.heading, st.header)
         for i, pb in enumerate(plan.bids):
             row = L.FIRST_DATA_ROW - 1 + i
-            ws.write_string(row, L.KEY_LABEL.index, pb.label, st.locked)
-            ws.write_string(row, L.KEY_BID.index, clean_text(pb.bid.bid_id), st.locked)
-            ws.write_string(row, L.KEY_SUPPLIER.index, clean_text(pb.bid.label), st.locked)
-            ws.write_string(row, L.KEY_SHA256.index, pb.bid.sha256, st.locked)
+            write_string(ws, row, L.KEY_LABEL.index, pb.label, st.locked)
+            write_string(ws, row, L.KEY_BID.index, clean_text(pb.bid.bid_id), st.locked)
+            write_string(ws, row, L.KEY_SUPPLIER.index, clean_text(pb.bid.label), st.locked)
+            write_string(ws, row, L.KEY_SHA256.index, pb.bid.sha256, st.locked)
         page_setup(ws, [c.width for c in L.KEY_COLUMNS], L.HEADER_ROW - 1)
         protect(ws)
         write_meta(wb, _meta(plan, KIND_KEY))

@@ -23,7 +23,7 @@ from socialvalue.words import wrap_words
 
 from ..atomic import OutputRefused, atomic_path
 from ..safe import WORKBOOK_OPTIONS, clean_text
-from ..sheets import put
+from ..sheets import put, write_string
 from .model import Cell, Column, DataTable, Kind, Report
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -142,7 +142,7 @@ class _Writer:
         if value is None:
             ws.write_blank(row, col, None, fmt)
         elif isinstance(value, bool):
-            ws.write_string(row, col, "yes" if value else "no", fmt)
+            write_string(ws, row, col, "yes" if value else "no", fmt)
         elif isinstance(value, int | float):
             ws.write_number(row, col, value, fmt)
         elif isinstance(value, dt.datetime):
@@ -150,7 +150,7 @@ class _Writer:
         elif isinstance(value, dt.date):
             ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmt)
         else:
-            ws.write_string(row, col, clean_text(value), fmt)
+            write_string(ws, row, col, clean_text(value), fmt)
 
     def formula(self, ws: Any, row: int, col: int, formula: str, value: Cell, fmt: Any) -> None:
         shown: Any = value if isinstance(value, int | float | str) else ""
@@ -185,7 +185,7 @@ class _Writer:
             row += 2
         heading = self.heading_format()
         for col, text in enumerate(("Figure", "Value", "Note")):
-            ws.write_string(row, col, text, heading)
+            write_string(ws, row, col, text, heading)
         heading_row = row
         where: dict[str, str] = {}
         for h in self.report.headlines:
@@ -198,7 +198,7 @@ class _Writer:
             lines = max(_lines(clean_text(h.label), SUMMARY_WIDTHS[0]), _lines(clean_text(h.note), SUMMARY_WIDTHS[2]))
             if lines > 1:
                 ws.set_row(row, _height(lines))
-            ws.write_string(row, 0, clean_text(h.label), wrap)
+            write_string(ws, row, 0, clean_text(h.label), wrap)
             fmt = self.kind_format(h.kind, wrap=True)
             if h.sums and h.sums in self.rows_columns:
                 self.formula(ws, row, 1, f"=SUM({self.rows_columns[h.sums]})", h.value, fmt)
@@ -208,14 +208,14 @@ class _Writer:
             else:
                 self.cell(ws, row, 1, h.value, h.kind, fmt)
             if h.note:
-                ws.write_string(
-                    row, 2, clean_text(h.note), self.fmt("note-cell", text_wrap=True, valign="top", indent=1)
+                write_string(
+                    ws, row, 2, clean_text(h.note), self.fmt("note-cell", text_wrap=True, valign="top", indent=1)
                 )
         ws.freeze_panes(heading_row + 1, 0)
         row += 2
         if self.report.basis:
-            ws.write_string(
-                row, 0, "What these figures rest on", self.fmt("h2", bold=True, font_size=12, font_color="#1F4E79")
+            write_string(
+                ws, row, 0, "What these figures rest on", self.fmt("h2", bold=True, font_size=12, font_color="#1F4E79")
             )
             for note in self.report.basis:
                 row += 1
@@ -226,8 +226,8 @@ class _Writer:
                 ws.set_row(row, 15 * max(1, len(text) // 120 + 1))
             row += 2
         if figure_sheets or self.rows_sheet:
-            ws.write_string(
-                row, 0, "Sheets in this workbook", self.fmt("h2", bold=True, font_size=12, font_color="#1F4E79")
+            write_string(
+                ws, row, 0, "Sheets in this workbook", self.fmt("h2", bold=True, font_size=12, font_color="#1F4E79")
             )
             for name, title in [
                 *figure_sheets,
@@ -235,14 +235,14 @@ class _Writer:
             ]:
                 row += 1
                 ws.write_url(row, 0, f"internal:{quote_sheet(name)}!A1", string=name)
-                ws.write_string(row, 1, clean_text(title))
+                write_string(ws, row, 1, clean_text(title))
         self.print_setup(ws, heading_row, landscape=False)
         ws.activate()
 
     def figure(self, name: str, table: DataTable, chart: Any) -> None:
         ws = self.wb.add_worksheet(name)
-        ws.write_string(
-            0, 0, clean_text(table.title), self.fmt("title2", bold=True, font_size=13, font_color="#1F4E79")
+        write_string(
+            ws, 0, 0, clean_text(table.title), self.fmt("title2", bold=True, font_size=13, font_color="#1F4E79")
         )
         if table.note:  # across the table's columns, wrapped: the page prints the table's width, not the note's
             note, width = clean_text(table.note), sum(_widths(table))
@@ -251,7 +251,7 @@ class _Writer:
             if len(table.columns) > 1:
                 ws.merge_range(1, 0, 1, len(table.columns) - 1, note, fmt)
             else:
-                ws.write_string(1, 0, note, fmt)
+                write_string(ws, 1, 0, note, fmt)
         self.table(ws, table, HEADING_ROW)
         if chart is not None and table.rows:
             self.chart(ws, name, table, chart)
@@ -265,7 +265,7 @@ class _Writer:
         )
         for col, (c, width) in enumerate(zip(table.columns, widths, strict=True)):
             ws.set_column(col, col, width)
-            ws.write_string(top, col, clean_text(c.heading), heading)
+            write_string(ws, top, col, clean_text(c.heading), heading)
         letters = {c.key: column_letters(i) for i, c in enumerate(table.columns)}
         text = [(c.key, w) for c, w in zip(table.columns, widths, strict=True) if c.kind == "text"]
         first = top + 1
@@ -282,7 +282,7 @@ class _Writer:
                 fmt = self.kind_format(c.kind, total=True)
                 letter = letters[c.key]
                 if col == 0:
-                    ws.write_string(row, 0, clean_text(table.total), fmt)
+                    write_string(ws, row, 0, clean_text(table.total), fmt)
                 elif c.ratio is not None:
                     num, den = letters[c.ratio[0]], letters[c.ratio[1]]
                     self.formula(
@@ -371,7 +371,7 @@ class _Writer:
         formats = [self.kind_format(c.kind) for c in table.columns]
         for col, c in enumerate(table.columns):
             ws.set_column(col, col, _width(c, table.rows))
-            ws.write_string(0, col, clean_text(c.heading), heading)
+            write_string(ws, 0, col, clean_text(c.heading), heading)
         keys = [c.key for c in table.columns]
         for r, values in enumerate(table.rows, start=1):  # the lean row writer: this sheet may hold a million rows
             for col, key in enumerate(keys):

@@ -1,8 +1,7 @@
 """The results workbook's Decision sheet: why the winner won, and how robust that is (from ``TenderResult.decision``).
 
 Written as text and numbers, not formulas: every figure on it comes from re-scoring the tender with
-one change (:mod:`socialvalue.scoring.decision`), which no spreadsheet formula could redo. Kept apart
-from :mod:`.results` so that the results writer can be split without touching it.
+one change (:mod:`socialvalue.scoring.decision`), which no spreadsheet formula could redo.
 """
 
 from __future__ import annotations
@@ -12,10 +11,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from socialvalue.scoring.results import Decision, PartGap
 
-from .safe import clean_text
-from .sheets import fit_height, lines_needed, page_setup, put
+from ..safe import clean_text
+from ..sheets import fit_height, lines_needed, page_setup, put
 
-DECISION = "Decision"
 WIDTHS = (30.0, 11.0, 11.0, 11.0, 52.0)
 """Part or change, winner, runner-up, difference, what lies behind it (prints on A4 portrait at about 90%)."""
 TEXT_WIDTH = sum(WIDTHS)
@@ -46,8 +44,8 @@ def write_decision_sheet(wb: Workbook, ws: Worksheet, decision: Decision | None,
     for i, width in enumerate(WIDTHS):
         ws.set_column(i, i, width)
     last_col = len(WIDTHS) - 1
-    ws.write_string(0, 0, "Decision: why the winner won, and how robust that is", title)
-    ws.write_string(1, 0, clean_text(rubric_note), subtitle)
+    ws.write(0, 0, "Decision: why the winner won, and how robust that is", title)
+    ws.write(1, 0, clean_text(rubric_note), subtitle)
     row = 3
 
     def paragraph(line: str, fmt: object = text) -> None:
@@ -61,7 +59,7 @@ def write_decision_sheet(wb: Workbook, ws: Worksheet, decision: Decision | None,
         paragraph("The decision was not worked out for these results.", warn)
         page_setup(ws, WIDTHS, last_row=row)
         return
-    ws.write_string(row, 0, "Why the winner won", heading)
+    ws.write(row, 0, "Why the winner won", heading)
     row += 1
     for line in decision.why:
         paragraph(line)
@@ -82,13 +80,13 @@ def write_decision_sheet(wb: Workbook, ws: Worksheet, decision: Decision | None,
             fit_height(ws, row, detail, WIDTHS[4])
             row += 1
     row += 1
-    ws.write_string(row, 0, "How robust the decision is", heading)
+    ws.write(row, 0, "How robust the decision is", heading)
     row += 1
     for i, line in enumerate(decision.robustness):
         paragraph(line, warn if i == 0 and line.startswith("Close") else text)
     if decision.method:
         row += 1
-        ws.write_string(row, 0, "How this was worked out", heading)
+        ws.write(row, 0, "How this was worked out", heading)
         row += 1
         for line in decision.method:
             paragraph(line, note)
