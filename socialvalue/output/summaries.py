@@ -24,6 +24,7 @@ from socialvalue.details import TenderDetails
 from socialvalue.problems import Problem, Severity
 from socialvalue.rubric import CriterionKind, Rubric
 from socialvalue.scoring.flags import TIES, FlagKind, in_order
+from socialvalue.scoring.pool import sv_points
 from socialvalue.scoring.results import BidResult, BidStatus, Decision, MeasureLine, QuestionLine, TenderResult
 
 from .atomic import atomic_dir
@@ -57,18 +58,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "bid"
 
 
-def _sv_points(rubric: Rubric, b: BidResult) -> float | None:
-    sv = rubric.social_value
-    if sv is None:
-        return None
-    parts: list[float | None] = []
-    if sv.quantitative_share_pct > 0:
-        parts.append(b.sv_quant_points)
-    if sv.quantitative_share_pct < 100:
-        parts.append(b.sv_qual_points)
-    return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
-
-
 def _criterion_rows(rubric: Rubric, bids: Sequence[BidResult | None]) -> tuple[list[list[str]], set[int]]:
     """Rows of (criterion, weight, points for each of ``bids``) and the index of the bold total row."""
     rows: list[list[str]] = []
@@ -79,7 +68,7 @@ def _criterion_rows(rubric: Rubric, bids: Sequence[BidResult | None]) -> tuple[l
         elif c.kind is CriterionKind.QUALITY:
             values = [b.quality_points if b else None for b in bids]
         else:
-            values = [_sv_points(rubric, b) if b else None for b in bids]
+            values = [sv_points(rubric, b) if b else None for b in bids]
         rows.append([c.name, f"{c.weight:g}", *(_pts(v) for v in values)])
         if c.kind is CriterionKind.SOCIAL_VALUE and sv is not None and 0 < sv.quantitative_share_pct < 100:
             rows.append(

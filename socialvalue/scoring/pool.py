@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from socialvalue.rubric import CriterionKind, Rubric
 
+from . import arithmetic
 from .methods import price_rule, sv_rule
 from .plausible import usable_price
 from .results import BidResult, BidStatus
@@ -117,10 +118,21 @@ def parts(
     parts: list[float | None] = [price if rubric.weight(CriterionKind.PRICE) else 0.0]
     if rubric.criterion(CriterionKind.QUALITY):
         parts.append(quality)
+    return parts + sv_parts(rubric, sv_quant, sv_qual)
+
+
+def sv_parts(rubric: Rubric, sv_quant: float | None, sv_qual: float | None) -> list[float | None]:
+    """The social value criterion's parts this rubric scores: commitments, written answers, or both."""
     sv = rubric.social_value
-    if sv is not None:
-        if sv.quantitative_share_pct > 0:
-            parts.append(sv_quant)
-        if sv.quantitative_share_pct < 100:
-            parts.append(sv_qual)
-    return parts
+    if sv is None:
+        return []
+    return ([sv_quant] if sv.quantitative_share_pct > 0 else []) + (
+        [sv_qual] if sv.quantitative_share_pct < 100 else []
+    )
+
+
+def sv_points(rubric: Rubric, b: BidResult) -> float | None:
+    """A bid's points on the social value criterion; None while a part of it is missing (or the rubric has none)."""
+    if rubric.social_value is None:
+        return None
+    return arithmetic.total(sv_parts(rubric, b.sv_quant_points, b.sv_qual_points))
