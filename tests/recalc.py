@@ -25,6 +25,11 @@ def soffice() -> str | None:
 
 def recalc_libreoffice(path: Path, workdir: Path) -> Path:
     """Open ``path`` in LibreOffice with recalculation forced on load, save it as .xlsx; return the copy."""
+    return recalc_libreoffice_all([path], workdir)[path]
+
+
+def recalc_libreoffice_all(paths: list[Path], workdir: Path) -> dict[Path, Path]:
+    """:func:`recalc_libreoffice` for many workbooks in one LibreOffice run (each start costs seconds)."""
     exe = soffice()
     assert exe, "LibreOffice is not installed"
     profile = workdir / "lo-profile"
@@ -34,10 +39,10 @@ def recalc_libreoffice(path: Path, workdir: Path) -> Path:
     out.mkdir(exist_ok=True)
     subprocess.run(
         [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to", "xlsx",
-         "--outdir", str(out), str(path)],
-        check=True, capture_output=True, timeout=180,
+         "--outdir", str(out), *map(str, paths)],
+        check=True, capture_output=True, timeout=180 + 20 * len(paths),
     )  # fmt: skip
-    return out / path.name
+    return {path: out / path.name for path in paths}
 
 
 def formula_cells(path: Path) -> dict[tuple[str, str], tuple[str, Any]]:

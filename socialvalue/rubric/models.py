@@ -121,12 +121,13 @@ class AgainstTarget(_Model):
 SvMethod = Annotated[RelativeToBest | AgainstTarget, Field(discriminator="method")]
 
 
-def _literals(union: Any) -> frozenset[str]:
+def method_literals(union: Any) -> frozenset[str]:
+    """Every ``method`` literal of a discriminated union of methods (:data:`PriceMethod`, :data:`SvMethod`)."""
     members = get_args(get_args(union)[0])
     return frozenset(str(lit) for m in members for lit in get_args(m.model_fields["method"].annotation))
 
 
-METHOD_TAGS = _literals(PriceMethod) | _literals(SvMethod)
+METHOD_TAGS = method_literals(PriceMethod) | method_literals(SvMethod)
 """Every ``method`` a rubric may name (the price and social value methods); pydantic puts the chosen one in the
 path of an error inside it (``price_method.linear-deduction.deduction_pct_per_pct``)."""
 
