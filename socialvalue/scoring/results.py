@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,6 +11,9 @@ from socialvalue.problems import Cell, Problem
 from socialvalue.records import record
 
 from .flags import Flag
+
+if TYPE_CHECKING:
+    from .frames import TenderFrames
 
 
 class _Model(BaseModel):
@@ -222,3 +226,9 @@ class TenderResult(_Model):
     def winner(self) -> BidResult | None:
         ranked = [b for b in self.bids if b.rank == 1]
         return ranked[0] if len(ranked) == 1 else None
+
+    def to_pandas(self) -> TenderFrames:
+        """Bids, commitments, questions and gates as tidy pandas DataFrames (:mod:`socialvalue.scoring.frames`)."""
+        from .frames import tender_frames
+
+        return tender_frames(self)
