@@ -194,7 +194,9 @@ def _write_str(ws: Worksheet, row: int, col: int, text: str, fmt: Any = None, *_
     return ws.write_string(row, col, text, text_format(ws, text, fmt))
 
 
-CLASSIC_FUNCTIONS = frozenset(("IF", "MIN", "MAX", "AVERAGE", "SUM", "SUMPRODUCT", "SUMIFS", "COUNT", "N", "OR"))
+CLASSIC_FUNCTIONS = frozenset(
+    ("IF", "MIN", "MAX", "AVERAGE", "SUM", "SUMPRODUCT", "SUMIFS", "COUNTIFS", "COUNT", "N", "OR", "ROUND")
+)
 """Every function our formulas use: all known to every Excel since 2007 (tests/test_methods.py checks the
 results workbook's formulas use no other)."""
 
