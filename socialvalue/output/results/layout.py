@@ -171,6 +171,14 @@ def header(
     return {c.key: i for i, c in enumerate(cols)}
 
 
+def titled(ws: Worksheet, widths: Sequence[float], title: str, f: Formats) -> None:
+    """A sheet of a few fixed columns (no column headings row): its print setup, column widths and title."""
+    page_setup(ws, widths)
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
+    ws.write(0, 0, title, f.title)
+
+
 def short(text: str, limit: int = SHORT_DESCRIPTION) -> str:
     """``text`` cut at a word boundary to about ``limit`` characters, with an ellipsis when cut."""
     return cut_words(text, limit)

@@ -11,8 +11,8 @@ from socialvalue.problems import Problem
 from socialvalue.scoring.results import TenderResult
 
 from ..safe import clean_text
-from ..sheets import fit_height, page_setup, put, write_string
-from .layout import AUDIT, ERRORS, HEADER_ROW, Col, Context, header
+from ..sheets import fit_height, put, write_string
+from .layout import AUDIT, ERRORS, HEADER_ROW, Col, Context, header, titled
 
 
 @dataclass
@@ -50,11 +50,7 @@ def write_errors(ctx: Context, problems: Sequence[Problem]) -> None:
 def write_audit(ctx: Context, res: TenderResult, info: AuditInfo) -> None:
     f, r = ctx.f, ctx.rubric
     ws = ctx.sheets[AUDIT]
-    page_setup(ws, (30, 70, 16))
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 1, 70)
-    ws.set_column(2, 2, 16)
-    ws.write(0, 0, "Audit: what produced these results", f.title)
+    titled(ws, (30, 70, 16), "Audit: what produced these results", f)
     vs = ctx.value_set
     facts: list[tuple[str, str]] = [
         ("Tool", f"socialvalue {__version__}"),

@@ -7,8 +7,8 @@ from socialvalue.scoring import arithmetic
 from socialvalue.scoring.methods import Named, price_rule, sv_rule
 
 from ..safe import clean_text
-from ..sheets import page_setup, put, write_formula
-from .layout import HEADER_ROW, MEASURES, METHOD, Col, Context, MeasureRef, header, on, ref
+from ..sheets import put, write_formula
+from .layout import HEADER_ROW, MEASURES, METHOD, Col, Context, MeasureRef, header, on, ref, titled
 
 
 def parameters(ctx: Context) -> list[Named]:
@@ -39,11 +39,7 @@ def parameters(ctx: Context) -> list[Named]:
 def write_method(ctx: Context, explanations: dict[str, str]) -> None:
     r, f = ctx.rubric, ctx.f
     ws = ctx.sheets[METHOD]
-    page_setup(ws, (26, 16, 100))
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 16)
-    ws.set_column(2, 2, 100)
-    ws.write(0, 0, "Method: the rubric's parameters used by every formula", f.title)
+    titled(ws, (26, 16, 100), "Method: the rubric's parameters used by every formula", f)
     ws.write(1, 0, clean_text(ctx.notes[0]), f.note)
     for i, h in enumerate(("Name", "Value", "Meaning")):
         ws.write(3, i, h, f.header)

@@ -6,6 +6,9 @@ first row (or at the end, when nothing needed explaining).
 
 from __future__ import annotations
 
+from xlsxwriter.worksheet import Worksheet
+
+from socialvalue.problems import cell_text
 from socialvalue.scoring.engine import ScoredBid
 from socialvalue.scoring.results import COUNT_ONLY_NOTE, BidResult, MeasureLine
 
@@ -66,16 +69,21 @@ class Readings:
             else:
                 self._commitment(line, names)
 
-    def _commitment(self, line: MeasureLine, names: tuple[str, str]) -> None:
-        f, row = self.ctx.f, self.row
-        ws = self.ctx.sheets[READINGS]
+    def _what(self, names: tuple[str, str], code: str, cell: str, raw: str) -> Worksheet:
+        """The row's first columns: whose, what, where in the bid file, as typed."""
+        ws, row = self.ctx.sheets[READINGS], self.row
         write_string(ws, row, C["bid"], names[0])
         write_string(ws, row, C["supplier"], names[1])
-        write_string(ws, row, C["code"], line.code)
-        if line.cell is not None:
-            write_string(ws, row, C["cell"], clean_text(line.cell.text))
-        if line.raw:
-            write_string(ws, row, C["raw"], clean_text(line.raw))
+        write_string(ws, row, C["code"], code)
+        if cell:
+            write_string(ws, row, C["cell"], clean_text(cell))
+        if raw:
+            write_string(ws, row, C["raw"], clean_text(raw))
+        return ws
+
+    def _commitment(self, line: MeasureLine, names: tuple[str, str]) -> None:
+        f, row = self.ctx.f, self.row
+        ws = self._what(names, line.code, cell_text(line.cell), line.raw)
         if line.quantity is not None:
             ws.write_number(row, C["qty"], line.quantity, f.number)
         ws.write_number(row, C["counted"], line.counted_quantity, f.not_counted if not line.counted else f.number)
@@ -85,14 +93,7 @@ class Readings:
     def _price(self, b: BidResult, names: tuple[str, str]) -> None:
         """A bid price typed as text: how it was read (a price is refused, never guessed, when ambiguous)."""
         f, row = self.ctx.f, self.row
-        ws = self.ctx.sheets[READINGS]
-        write_string(ws, row, C["bid"], names[0])
-        write_string(ws, row, C["supplier"], names[1])
-        write_string(ws, row, C["code"], "Price £")
-        if b.price_cell is not None:
-            write_string(ws, row, C["cell"], clean_text(b.price_cell.text))
-        if b.price_raw:
-            write_string(ws, row, C["raw"], clean_text(b.price_raw))
+        ws = self._what(names, "Price £", cell_text(b.price_cell), b.price_raw)
         if b.price is not None:
             ws.write_number(row, C["qty"], b.price, f.money)
             ws.write_number(row, C["counted"], b.price, f.money)
