@@ -28,7 +28,7 @@ from .recalc import formula_cells, recalc_formulas_package, recalc_libreoffice_a
 
 # four bids far enough apart that every branch is taken: the lowest price, one at the mean, one so far above
 # that a deduction or the mean rule gives 0, and social value £ from nothing to above a £50,000 target
-TENDER = [
+TENDER: list[tuple[str, float, dict[str, float | None], float]] = [
     ("alpha", 1_000_000, {"M1": 1, "M2": 100}, 4),
     ("beta", 1_150_000, {"M1": 3, "M2": 0}, 5),
     ("gamma", 1_400_000, {"M1": 0, "M2": 0}, 3),
