@@ -33,6 +33,8 @@ class Page:
     landscape: bool
     smallest: float
     """Smallest type on the page, in points, leaving out the footer."""
+    text: str
+    """The page's text, leaving out the footer (a column too narrow for its number prints as ###)."""
 
 
 def read_pages(pdf: Path) -> list[Page]:
@@ -57,9 +59,11 @@ def read_pages(pdf: Path) -> list[Page]:
         bottom = min(y for y, _, _ in items)
         footer = [t for y, _, t in items if abs(y - bottom) < 1]
         sheet = " ".join(footer).split(" Page ")[0].strip()
-        body = [s for y, s, _ in items if abs(y - bottom) >= 1]
+        body = [(s, t) for y, s, t in items if abs(y - bottom) >= 1]
         box = page.mediabox
-        pages.append(Page(sheet, float(box.width) > float(box.height), min(body)))
+        pages.append(
+            Page(sheet, float(box.width) > float(box.height), min(s for s, _ in body), " ".join(t for _, t in body))
+        )
     return pages
 
 
@@ -114,6 +118,8 @@ def test_results_summary_prints_on_one_page_in_readable_type(printed: dict[str, 
     assert all(p.landscape for p in pages)
     summary = next(p for p in pages if p.sheet == "Summary")
     assert summary.smallest >= SMALLEST_TYPE
+    assert "Mersey Care Services" in summary.text and "£1,850,000.00" in summary.text
+    assert [p.sheet for p in pages if "###" in p.text] == []  # every figure fits its column
     assert min(p.smallest for p in pages) >= SMALLEST_TYPE
 
 

@@ -84,12 +84,19 @@ class Formats:
                 ("text", "General"),
             )
         }
+        self.winner_by_kind["wrap"] = wb.add_format(
+            {"bg_color": "#C6EFCE", "bold": True, "valign": "top", "text_wrap": True}
+        )
+        self.by_kind = {
+            "money": self.money, "points": self.points, "pct": self.pct, "number": self.number, "wrap": self.wrap,
+        }  # fmt: skip
 
     def kind(self, kind: str, winner: bool = False) -> Any:
-        """The format of a column of this kind (money, points, pct, number, text); the winner's row is shaded."""
+        """The format of a column of this kind (money, points, pct, number, text, wrap: text wrapped in its cell);
+        the winner's row is shaded."""
         if winner:
             return self.winner_by_kind[kind]
-        return {"money": self.money, "points": self.points, "pct": self.pct, "number": self.number}.get(kind, self.text)
+        return self.by_kind.get(kind, self.text)
 
 
 @dataclass(frozen=True)

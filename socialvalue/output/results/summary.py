@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from xlsxwriter.worksheet import Worksheet
+
 from socialvalue.rubric import CriterionKind
 from socialvalue.scoring import arithmetic
 from socialvalue.scoring.flags import in_order
 from socialvalue.scoring.methods import PriceCells, price_rule, sv_rule
 from socialvalue.scoring.results import BidStatus, TenderResult
 
-from ..sheets import fit_height, put, write_formula
+from ..sheets import fit_height, lines_needed, put, write_formula
 from .layout import HEADER_ROW, QUESTIONS, SUMMARY, Col, Context, header, heading_lines, on, ref, span
 
 CHART_BIDS = 15
@@ -21,9 +23,10 @@ def columns(ctx: Context) -> list[Col]:
     sv = r.social_value
     quality = r.criterion(CriterionKind.QUALITY)
     # narrow figures under wrapped headings, so the table prints one A4 page across with readable type
-    cols = [Col("rank", "Rank", 5), Col("supplier", "Supplier", 18), Col("bid", "Bid file", 14),
-            Col("status", "Status", 10), Col("price", "Bid price £", 12, "money"),
-            Col("cprice", "Compared price £", 11, "money")]  # fmt: skip
+    # (names wrap in their cells; £ columns are wide enough for £9,999,999.99, which Excel would otherwise show as ###)
+    cols = [Col("rank", "Rank", 4), Col("supplier", "Supplier", 18, "wrap"), Col("bid", "Bid file", 14, "wrap"),
+            Col("status", "Status", 10), Col("price", "Bid price £", 13, "money"),
+            Col("cprice", "Compared price £", 13, "money")]  # fmt: skip
     if price_rule(r.price_method).reads_other_points:
         cols.append(Col("ratio", "Price per point £", 11, "money"))
     if r.weight(CriterionKind.PRICE) > 0:
@@ -39,7 +42,7 @@ def columns(ctx: Context) -> list[Col]:
                  Col("sv_pts", f"SV commitments points (of {r.sv_quantitative_weight:g})", 10, "points")]  # fmt: skip
     if sv is not None and sv.quantitative_share_pct < 100:
         cols.append(Col("sv_qual", f"SV questions points (of {r.sv_qualitative_weight:g})", 10, "points"))
-    return [*cols, Col("total", "Total (of 100)", 8, "points"), Col("flags", "Reason / flags", 28)]
+    return [*cols, Col("total", "Total (of 100)", 8, "points"), Col("flags", "Reason / flags", 26)]
 
 
 def write_summary(ctx: Context, res: TenderResult) -> None:
@@ -81,6 +84,7 @@ def write_summary(ctx: Context, res: TenderResult) -> None:
                 if key not in figures:
                     put(ws, row, c[key], None)
             put(ws, row, c["flags"], b.status_reason, f.wrap)
+            _fit_row(ws, row, by, supplier=b.supplier or "(unreadable)", bid=b.bid_id, flags=b.status_reason)
             continue
         rest = [cell[k] for k in ("quality_pts", "sv_pts", "sv_qual") if k in c]
         if "ratio" in c:
@@ -114,9 +118,15 @@ def write_summary(ctx: Context, res: TenderResult) -> None:
         write_formula(ws, row, c["total"], arithmetic.total_formula(cell["cprice"], parts), b.total, fmt("total"))
         reason = "; ".join(x for x in [b.status_reason, *(flag.text for flag in in_order(b.flags))] if x)
         put(ws, row, c["flags"], reason, f.wrap)
-        fit_height(ws, row, reason, by["flags"].width)
+        _fit_row(ws, row, by, supplier=b.supplier or "", bid=b.bid_id, flags=reason)
     ws.autofilter(HEADER_ROW, 0, last, len(cols) - 1)
     _chart(ctx, res, c, rows)
+
+
+def _fit_row(ws: Worksheet, row: int, by: dict[str, Col], **texts: str) -> None:
+    """A row tall enough for the wrapped cell that needs most lines (supplier, bid file or reasons)."""
+    tallest = max(texts, key=lambda key: lines_needed(texts[key], by[key].width))
+    fit_height(ws, row, texts[tallest], by[tallest].width)
 
 
 def _points_sum(ctx: Context, row: int, col: int, key: tuple[str, str], value: float | None, fmt: object) -> None:
