@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from socialvalue.store import schema as S
 from socialvalue.store.engine import Store
 
-SPEND_KEYS = ("organisation", "place", "month", "period", "supplier_type", "paid_by")
+SPEND_KEYS = ("organisation", "place", "month", "period", "supplier_type", "paid_by", "category")
 """What :func:`local_spend` can group by."""
 
 
@@ -114,7 +114,8 @@ def local_spend(
 ) -> list[SpendFigures]:
     """Local and not-local payments, credits and rows, grouped ``by`` any of :data:`SPEND_KEYS` (``()`` for one
     total): ``organisation`` (rolled up, with its name), ``place`` (the paying organisation's place, GSS code),
-    ``month`` (``2024-07``), ``period`` (quarter index, as ``kpi_period.period_index``), ``supplier_type``."""
+    ``month`` (``2024-07``), ``period`` (quarter index, as ``kpi_period.period_index``), ``supplier_type``,
+    ``category`` (where the supplier was placed, or why it was not: :class:`~.models.Category`)."""
     unknown = [k for k in by if k not in SPEND_KEYS]
     if unknown:
         raise ValueError(f"cannot group local spend by {', '.join(unknown)} (by: {', '.join(SPEND_KEYS)})")
@@ -122,7 +123,7 @@ def local_spend(
     code, name, joined = _rolled_up(rows)
     columns = {
         "organisation": code, "place": rows.c.place_gss, "month": rows.c.month, "period": rows.c.period_index,
-        "supplier_type": rows.c.supplier_type, "paid_by": rows.c.paid_by,
+        "supplier_type": rows.c.supplier_type, "paid_by": rows.c.paid_by, "category": rows.c.category,
     }  # fmt: skip
     keys = [columns[k].label(k) for k in by]
     payment, local = rows.c.kind == "payment", rows.c.category == "local"

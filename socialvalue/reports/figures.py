@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from socialvalue.output.reportkit import Cell
+
+if TYPE_CHECKING:
+    from .local import LocalEconomy
 
 
 @dataclass
@@ -114,6 +118,10 @@ class FootprintFigures:
     rows: Collection[dict[str, Cell]] | None = None
     """The KPI-quarter rows behind the totals (keys: see :data:`ROW_COLUMNS`), streamed from the store."""
     kpi_periods: int = 0
+    code: str = ""
+    """The footprint's code (``QYG``)."""
+    local: LocalEconomy | None = None
+    """Local spend and local employment from the store's local-spend runs (None: not asked for)."""
 
 
 ROW_COLUMNS: tuple[tuple[str, str, str, float], ...] = (

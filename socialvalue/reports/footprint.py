@@ -24,6 +24,7 @@ from socialvalue.output.reportkit import (
 )
 
 from .figures import ROW_COLUMNS, FootprintFigures, Group
+from .footprint_local import local_basis, local_headlines, local_section
 
 RAG_ORDER = ("red", "amber", "green", "not due")
 GRADE_NOTE = (
@@ -110,6 +111,9 @@ def footprint_report(figures: FootprintFigures, generated: dt.datetime | None = 
         headlines.append(Headline(f"count-{c.measure}", f"{c.description} ({c.unit}) delivered", c.delivered, "count",
                                   note=f"of {c.committed:,.6g} committed; a count, never given a £ value"))  # fmt: skip
 
+    if f.local is not None:
+        headlines += local_headlines(f.local)
+
     sections = [
         Section("By organisation", [Note("Records of organisations that have closed or merged roll up under their successor.", "note")],
                 [breakdown("By organisation", "By organisation", f.by_organisation, "org_code", "Organisation", "Place", traced=traced)]),
@@ -162,6 +166,9 @@ def footprint_report(figures: FootprintFigures, generated: dt.datetime | None = 
         Figure(grades, Chart("bar", "Delivered £ (gross) by evidence grade", "grade", [Series("delivered_gross", "Delivered (gross)")], "£")),
     ]))  # fmt: skip
 
+    if f.local is not None:
+        sections.append(local_section(f.local, f.code))
+
     basis, warnings = [], []
     for v in f.value_sets:
         label = v.label
@@ -180,6 +187,8 @@ def footprint_report(figures: FootprintFigures, generated: dt.datetime | None = 
         Note(f"Committed figures are the commitment phased over the contract's quarters, for {period}; delivered figures are "
              "what the suppliers' current returns report (a corrected return replaces the one before it).", label="Periods:"),
     ]  # fmt: skip
+    if f.local is not None:
+        basis += local_basis(f.local)
     if traced:
         basis.append(Note("Every total in the workbook is a formula over its Rows sheet: one row per contract KPI per quarter, "
                           "with the return file and its SHA-256 it came from.", label="Tracing a figure:"))  # fmt: skip

@@ -287,6 +287,8 @@ def footprint_figures(
     from socialvalue.contracts.status import AMBER, GREEN, NOT_DUE, RED, contract_status
     from socialvalue.store.status import Scope
 
+    from .local import local_economy
+
     with store.read() as conn:
         w = find_window(conn, footprint, first, last)
         fp = conn.execute(sa.select(S.footprint).where(S.footprint.c.id == w.footprint_id)).one()
@@ -297,8 +299,9 @@ def footprint_figures(
             by_measure=by_measure(conn, w), by_quarter=by_quarter(conn, w), counts=counts(conn, w),
             grades=grades(conn, w), value_sets=value_sets(conn, w), rag={}, at_risk=[], overdue_returns=0,
             thresholds=(float(fp.rag_green_pct), float(fp.rag_amber_pct)), as_of=f"{as_of.day} {as_of:%B %Y}",
-            kpi_periods=n,
+            kpi_periods=n, code=fp.code,
         )  # fmt: skip
+    figures.local = local_economy(store, fp.code)
     status = contract_status(store, as_of, Scope(footprint=fp.code), findings=False)
     figures.rag = {k: 0 for k in (RED, AMBER, GREEN, NOT_DUE)}
     for c in status.contracts:
