@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
+LOCALSPEND = templates/example/localspend
 
 .PHONY: demo test lint bench bench-localspend clean
 
@@ -33,9 +34,16 @@ demo: $(STAMP)
 	$(BIN)/socialvalue returns ingest demo/returns --store demo/store.db
 	$(BIN)/socialvalue returns grade LUH-2026-014 --period 2026Q2 --grade documented --by "A. Shah" --store demo/store.db
 	$(BIN)/socialvalue returns status --footprint QYG --store demo/store.db
+	@# Local economy: two trusts' invented spend-over-£25k files, supplier register and staff postcodes (templates/example/localspend,
+	@# with its dirty rows: exit code 1, outputs written, problems listed), recorded in the store for the footprint report.
+	$(BIN)/socialvalue localspend $(LOCALSPEND)/REM-spend-over-25k-2026-07.csv $(LOCALSPEND)/RBQ-spend-over-25k-2026-08.csv \
+		--suppliers $(LOCALSPEND)/supplier-register.csv --postcodes $(LOCALSPEND)/postcode-directory-extract.csv \
+		--staff $(LOCALSPEND)/staff-home-postcodes.csv --respend-suppliers 25 --respend-staff 30 --pay-per-fte 38000 \
+		--footprint cheshire-and-merseyside --store demo/store.db -o demo/local-spend.xlsx --html demo/local-spend.html; \
+		rc=$$?; [ $$rc -le 1 ] || exit $$rc
 	$(BIN)/socialvalue report footprint --from 2026Q2 --to 2026Q3 -o demo/footprint.xlsx --html demo/footprint.html --store demo/store.db
 	$(BIN)/socialvalue report contract LUH-2026-014 -o demo/contract.xlsx --html demo/contract.html --store demo/store.db
-	@echo "Delivery: contract LUH-2026-014 in demo/store.db; footprint report demo/footprint.xlsx and .html; contract report demo/contract.xlsx and .html"
+	@echo "Delivery: contract LUH-2026-014 in demo/store.db; local spend demo/local-spend.xlsx and .html; footprint report (social value and local economy) demo/footprint.xlsx and .html; contract report demo/contract.xlsx and .html"
 	@echo "Run socialvalue yourself: .venv/bin/socialvalue --help  (or: source .venv/bin/activate, then socialvalue --help)"
 
 lint: $(STAMP)
