@@ -136,14 +136,16 @@ def _lm3(le: LocalEconomy) -> Figure | None:
          "lm3": m.lm3 if m.lm3 is not None else "not worked out"}
         for m in le.lm3
     ]  # fmt: skip
-    assumptions = sorted({a for m in le.lm3 for a in m.assumptions})
+    together = next((m for m in le.lm3 if m.organisation is None), le.lm3[0])  # each organisation's differ only in £
+    assumptions = [a.strip().rstrip(".") for a in together.assumptions if a.strip()]
     table = DataTable(
         "LM3", "Local multiplier (LM3, New Economics Foundation): (round 1 + round 2 + round 3) ÷ round 1",
         [Column("key", "Code", code=True), Column("name", "Organisation"), Column("months", "Payments"),
          Column("r1", "Round 1 £", "gbp"), Column("r2", "Round 2 £", "gbp"), Column("r3", "Round 3 £", "gbp"),
          Column("lm3", "LM3", "number")],
         rows,
-        note="Assumptions: " + "; ".join(assumptions) if assumptions else "No assumptions were recorded with the runs.",
+        note=f"Assumptions ({together.organisation or 'all the organisations'}): " + "; ".join(assumptions) + "."
+        if assumptions else "No assumptions were recorded with the runs.",
     )  # fmt: skip
     return Figure(table)
 
@@ -185,15 +187,20 @@ def _staff_by_organisation(le: LocalEconomy) -> Figure:
     orgs = sorted({e.organisation for e in le.employment if e.organisation is not None})
     rows = [_staff_row(le, org, names.get(org, org), t) for org in orgs]
     if len(orgs) > 1:
-        rows.append(_staff_row(le, None, "All organisations", t))
+        together = _staff_row(le, None, "All organisations", t)
+        for key in ("local", "elsewhere", "unplaced", "all"):  # else a hidden count = the total less the others shown
+            if any(isinstance(r[key], str) for r in rows):
+                together[key] = "suppressed"
+        rows.append(together)
     table = DataTable(
         "Staff by organisation", "Staff living locally, by organisation",
         [Column("key", "Code", code=True), Column("name", "Organisation"), Column("local", "Living locally", "count"),
          Column("elsewhere", "Living outside the footprint", "count"), Column("unplaced", "Home not placed", "count"),
          Column("all", "All staff", "count"), Column("share", "Share living locally", "percent")],
         rows,
-        note=f"Headcount. '<{t}' and 'suppressed': small counts hidden as the local-spend run hid them. 'Home not "
-        "placed': no postcode, a bad one, or one the postcode directory does not hold.",
+        note=f"Headcount. '<{t}' and 'suppressed': small counts hidden as the local-spend run hid them; an all-"
+        "organisations count is hidden where one organisation's is, so that none can be worked out by subtraction. "
+        "'Home not placed': no postcode, a bad one, or one the postcode directory does not hold.",
     )  # fmt: skip
     return Figure(table, Chart("barh", "Share of staff living locally", "name", [Series("share", "Share living locally")], "Share"))  # fmt: skip
 
@@ -218,18 +225,20 @@ def _staff_row(le: LocalEconomy, org: str | None, name: str, t: int) -> dict[str
 
 def _runs(le: LocalEconomy) -> Figure:
     rows: list[dict[str, Cell]] = [
-        {"run": r.id, "recorded": f"{r.recorded_at:%d %b %Y %H:%M} UTC", "months": f"{_month(r.first_month)} to {_month(r.last_month)}",
-         "role": role, "file": name, "sha256": sha}
-        for r in le.runs
-        for role, name, sha in r.inputs
-    ]  # fmt: skip
+        {"run": r.id, "role": role, "file": name, "sha256": sha} for r in le.runs for role, name, sha in r.inputs
+    ]
+    runs = "; ".join(
+        f"run {r.id} recorded {r.recorded_at:%d %B %Y %H:%M} UTC, payments {_month(r.first_month)} to "
+        f"{_month(r.last_month)}, {r.rows_read:,} spend rows read" for r in le.runs
+    )  # fmt: skip
     table = DataTable(
         "Local spend runs", "The local-spend runs these figures come from, and the files each read",
-        [Column("run", "Run", "count"), Column("recorded", "Recorded"), Column("months", "Payments"),
-         Column("role", "Input"), Column("file", "File"), Column("sha256", "SHA-256", code=True)],
+        [Column("run", "Run", "count", 6), Column("role", "Input", width=16), Column("file", "File", width=30),
+         Column("sha256", "SHA-256 of the file", width=66)],
         rows,
-        note="Each organisation's month counts from the newest run of this footprint that reports it; staff from each "
-        "organisation's newest run with a staff file. Re-running with a corrected file replaces, never adds.",
+        note=f"{runs[0].upper()}{runs[1:]}. Each organisation's month counts from the newest run of this footprint that "
+        "reports it; staff from each organisation's newest run with a staff file. Re-running with a corrected file "
+        "replaces, never adds.",
     )  # fmt: skip
     return Figure(table)
 

@@ -352,6 +352,8 @@ class _Writer:
         if all(not isinstance(v, int | float) or v >= 0 for v in values):
             value_axis["min"] = 0  # amounts from zero, as on the page: a spreadsheet's own scale can exaggerate a gap
         numbers = [float(v) for v in values if isinstance(v, int | float)]
+        if kind == "percent" and "min" in value_axis and max(numbers, default=0) <= 1:
+            value_axis["max"] = 1  # shares of a whole on the whole scale, 0 to 100%, as on the page
         if kind == "count" and numbers and all(v.is_integer() for v in numbers) and max(numbers) <= 10:
             value_axis["major_unit"] = 1  # whole contracts or lines: never a gridline at 2.5
         if excel_kind == "bar":
