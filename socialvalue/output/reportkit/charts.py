@@ -107,10 +107,10 @@ def svg(chart: Chart, table: DataTable, chart_id: str) -> str:
                     tick.set_rotation(35)
                     tick.set_horizontalalignment("right")
         ax.set_axisbelow(True)
-        drawn = [_number(r.get(s.column)) for s in chart.series for r in table.rows]
-        if all(v >= 0 for v in drawn):
+        plotted = [_number(r.get(s.column)) for s in chart.series for r in table.rows]
+        if all(v >= 0 for v in plotted):
             # amounts from zero: never exaggerate a gap; shares of a whole on the whole scale, 0 to 100%
-            whole = 1 if kind == "percent" and max(drawn, default=0) <= 1 else None
+            whole = 1 if kind == "percent" and max(plotted, default=0) <= 1 else None
             (ax.set_xlim if horizontal else ax.set_ylim)(0, whole)
         if chart.axis:
             (ax.set_xlabel if horizontal else ax.set_ylabel)(label(chart.axis, MAX_TITLE, 1))
