@@ -248,7 +248,10 @@ def local_section(le: LocalEconomy, footprint_code: str) -> Section:
         return Section(HEADING, [Note(
             f"No local-spend run is recorded for this footprint: record one with socialvalue localspend SPEND... "
             f"--footprint {footprint_code} --store (see docs/localspend.md).", "note")])  # fmt: skip
-    notes = [Note(APART, "note"), Note(f"Payments {payments_period(le)}, from {len(le.runs)} local-spend run(s) listed at the end of this part.")]  # fmt: skip
+    runs = f"run {le.runs[0].id}" if len(le.runs) == 1 else "runs " + ", ".join(str(r.id) for r in le.runs)
+    notes = [Note(APART, "note"), Note(
+        f"Payments made {payments_period(le)}: the months the local-spend {runs} recorded (listed at the end of this "
+        "part), whatever the quarters of the social value figures above.")]  # fmt: skip
     figures = [
         _spend_figure("Local spend by org", "Local spend by organisation", "Organisation",
                       [_spend_row(str(f.keys["organisation"]), str(f.keys.get("organisation_name") or f.keys["organisation"]), f)

@@ -122,6 +122,8 @@ class _Writer:
     def kind_format(self, kind: Kind, total: bool = False, wrap: bool = False) -> Any:
         """The cells of one kind; ``wrap``: a figure table's cells (top-aligned, text wrapping between words)."""
         props: dict[str, Any] = {"num_format": _NUMBER_FORMATS[kind]}
+        if kind in ("gbp", "count", "number", "percent"):
+            props["align"] = "right"  # a word in a figures column ('<5', 'suppressed') lines up with the numbers
         if wrap:
             props |= {"valign": "top", "text_wrap": kind == "text"}
         if total:
