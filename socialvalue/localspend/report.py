@@ -43,19 +43,23 @@ def _label(b: Breakdown, r: ShareRow) -> str:
     return f"{r.name} ({r.key})" if r.name and r.name != r.key else r.key
 
 
+SHARE_COLUMNS = (
+    Column("local", "Local £", "gbp"),
+    Column("placed", "Placed £ (local + not local)", "gbp"),
+    Column("share", "Local share", "percent", ratio=("local", "placed")),
+    Column("not_placed", "Not placed £", "gbp"),
+    Column("paid", "All payments £", "gbp"),
+    Column("coverage", "Coverage", "percent", ratio=("placed", "paid")),
+    Column("credits", "Credits £", "gbp"),
+)
+"""A local-share breakdown's figures, on this page and in the footprint report: the share with the placed and
+all-payments £ it and the coverage divide by, and credits apart."""
+
+
 def _share_figure(b: Breakdown) -> Figure:
     """One breakdown as the workbook's sheet of the same name has it, with the placed and all-payments £ that the
     local share and coverage divide by, and a chart of the local share."""
-    columns = [
-        Column("key", b.label.capitalize()),
-        Column("local", "Local £", "gbp"),
-        Column("placed", "Placed £ (local + not local)", "gbp"),
-        Column("share", "Local share", "percent", ratio=("local", "placed")),
-        Column("not_placed", "Not placed £", "gbp"),
-        Column("paid", "All payments £", "gbp"),
-        Column("coverage", "Coverage", "percent", ratio=("placed", "paid")),
-        Column("credits", "Credits £", "gbp"),
-    ]
+    columns = [Column("key", b.label.capitalize()), *SHARE_COLUMNS]
     rows: list[dict[str, Cell]] = [
         {"key": _label(b, r), "local": r.local, "placed": round(r.local + r.not_local, 2),
          "not_placed": r.not_placed, "paid": r.paid, "share": r.share, "coverage": r.coverage, "credits": r.credits}

@@ -15,6 +15,7 @@ import datetime as dt
 from socialvalue.localspend.employment import ALL_STAFF, LIVING_LOCALLY, NOT_PLACED
 from socialvalue.localspend.models import CATEGORY_MEANING, Category
 from socialvalue.localspend.queries import EmploymentFigures, SpendFigures
+from socialvalue.localspend.report import SHARE_COLUMNS
 from socialvalue.output.reportkit import Cell, Chart, Column, DataTable, Figure, Headline, Note, Section, Series
 
 from .local import LocalEconomy
@@ -82,17 +83,6 @@ def local_headlines(le: LocalEconomy) -> list[Headline]:
     return out
 
 
-SPEND_COLUMNS = [
-    Column("local", "Local £", "gbp"),
-    Column("placed", "Placed £ (local + not local)", "gbp"),
-    Column("share", "Local share", "percent", ratio=("local", "placed")),
-    Column("not_placed", "Not placed £", "gbp"),
-    Column("paid", "All payments £", "gbp"),
-    Column("coverage", "Coverage (placed ÷ all)", "percent", ratio=("placed", "paid")),
-    Column("credits", "Credits £", "gbp"),
-]
-
-
 def _spend_row(key: str, name: str, f: SpendFigures) -> dict[str, Cell]:
     return {"key": key, "name": name, "local": f.local_gbp, "placed": round(f.local_gbp + f.not_local_gbp, 2),
             "share": f.local_share, "not_placed": f.unplaced_gbp, "paid": f.payments_gbp, "coverage": f.coverage,
@@ -101,7 +91,7 @@ def _spend_row(key: str, name: str, f: SpendFigures) -> dict[str, Cell]:
 
 def _spend_figure(key: str, title: str, heading: str, rows: list[dict[str, Cell]]) -> Figure:
     table = DataTable(
-        key, title, [Column("key", "Code", code=True), Column("name", heading), *SPEND_COLUMNS], rows,
+        key, title, [Column("key", "Code", code=True), Column("name", heading), *SHARE_COLUMNS], rows,
         total="Total", note=SHARE_MEANS,
     )  # fmt: skip
     return Figure(table, Chart("barh", f"{title}: local share of placed payments", "name",
