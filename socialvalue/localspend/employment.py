@@ -143,8 +143,9 @@ class Staff:
         ]  # fmt: skip
         cells = suppress(cells, self.suppress_under)
         note = (
-            f"Counts under {self.suppress_under} are suppressed (shown as '<{self.suppress_under}'); where one count "
-            "beside a total is suppressed the next smallest is too, so none can be worked out from the totals."
+            f"Counts under {self.suppress_under} are suppressed (shown as '<{self.suppress_under}'); where a suppressed "
+            "count could be worked out from the totals (within an organisation or across organisations), the next "
+            "smallest count is suppressed too, until none can."
         )
         return cells, note
 
@@ -155,27 +156,74 @@ LOCAL_CATEGORIES = ("local", "several-local-districts")
 ALL_ORGANISATIONS = "All organisations"
 
 
+def additive_groups(cells: Sequence[EmploymentCell]) -> list[tuple[int, list[int]]]:
+    """The sums a reader can check between the counts: (the total's index, its parts' indexes). Each organisation's
+    all staff = living locally + each way of not living locally; living locally = its local districts; and, per
+    district and category, all organisations = each organisation (a count an organisation lacks is a known 0)."""
+    at = {(c.organisation, c.district, c.category): i for i, c in enumerate(cells)}
+    groups: list[tuple[int, list[int]]] = []
+    for (org, district, category), i in at.items():
+        if category == ALL_STAFF:
+            parts = [j for (o, _, c), j in at.items() if o == org and c not in LOCAL_CATEGORIES and c != ALL_STAFF]
+            groups.append((i, parts))
+        elif category == LIVING_LOCALLY:
+            groups.append((i, [j for (o, _, c), j in at.items() if o == org and c in LOCAL_CATEGORIES]))
+        if org == ALL_ORGANISATIONS:
+            parts = [j for (o, d, c), j in at.items() if o != ALL_ORGANISATIONS and (d, c) == (district, category)]
+            groups.append((i, parts))
+    return groups
+
+
+def worked_out(cells: Sequence[EmploymentCell], hidden: set[int]) -> set[int]:
+    """The ``hidden`` counts a reader could still work out exactly from the shown ones, combining any of the sums
+    (:func:`additive_groups`): by linear algebra, a hidden count is determined when every solution of the sums
+    over the hidden counts gives it the same value, i.e. it is zero in every vector of their null space."""
+    import numpy as np
+
+    order = sorted(hidden)
+    if not order:
+        return set()
+    column = {i: k for k, i in enumerate(order)}
+    rows = []
+    for total, parts in additive_groups(cells):
+        row = np.zeros(len(order))
+        for i, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+            if i in column:
+                row[column[i]] += sign
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return set()
+    matrix = np.array(rows)
+    _, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9 * max(matrix.shape)).sum())
+    null = vt[rank:]  # rows spanning the null space
+    free = np.abs(null).max(axis=0) > 1e-9 if len(null) else np.zeros(len(order), dtype=bool)
+    return {i for i, k in column.items() if not free[k]}
+
+
 def suppress(cells: list[EmploymentCell], threshold: int) -> list[EmploymentCell]:
-    """Primary suppression (headcount under ``threshold``) and secondary: in each group of counts that add up to a
-    shown total (an organisation's counts to its all-staff total; its local districts to its living-locally total),
-    a count suppressed alone hides the next smallest too."""
+    """Primary suppression (headcount under ``threshold``) and secondary: while a hidden count could be worked out
+    from the shown ones through the sums a reader can check (:func:`worked_out`), the smallest shown count in a
+    sum it is part of is hidden too (a part before a total). Each round hides one more count, so it ends."""
     hidden = {i for i, c in enumerate(cells) if c.headcount is not None and c.headcount < threshold}
-    groups: list[list[int]] = []
-    for org in {c.organisation for c in cells}:
-        detail = [
-            i for i, c in enumerate(cells) if c.organisation == org and c.category not in (LIVING_LOCALLY, ALL_STAFF)
-        ]
-        groups.append(detail)
-        groups.append([i for i in detail if cells[i].category in LOCAL_CATEGORIES])
-    changed = True
-    while changed:
-        changed = False
-        for members in groups:
-            alone = [i for i in members if i in hidden]
-            rest = sorted((i for i in members if i not in hidden), key=lambda i: cells[i].headcount or 0)
-            if len(alone) == 1 and rest:
-                hidden.add(rest[0])
-                changed = True
+    groups = additive_groups(cells)
+    while exposed := worked_out(cells, hidden):
+        # the smallest shown count in a sum with an exposed one; failing that (every such sum is hidden whole, and the
+        # count is found by combining sums), the smallest in any sum with a hidden count
+        for reach in (exposed, hidden):
+            candidates = [
+                (i == total, cells[i].headcount or 0, i)
+                for total, parts in groups
+                if reach & {total, *parts}
+                for i in (total, *parts)
+                if i not in hidden
+            ]
+            if candidates:
+                hidden.add(min(candidates)[2])
+                break
+        else:
+            break  # nothing left to hide
     return [
         c.model_copy(update={"headcount": None, "fte": None, "suppressed": True}) if i in hidden else c
         for i, c in enumerate(cells)
