@@ -527,7 +527,7 @@ def _worked_out(cells: list[Any]) -> set[int]:
                     ("", "no-postcode"),
                     ("", "several-local-districts"),
                 ]
-            ),  # fmt: skip
+            ),
         ),
         st.integers(1, 40),
         min_size=1,
