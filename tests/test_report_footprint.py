@@ -16,7 +16,7 @@ from socialvalue.reports.figures import FootprintFigures, Group, Money
 from socialvalue.reports.queries import footprint_figures
 from socialvalue.store.engine import open_store
 
-from .browser import check_page, require_chromium
+from .browser import check_page, require_chromium, rgb
 from .recalc import cached_values, formula_cells, recalc_libreoffice, same, soffice
 from .report_store import FOOTPRINT, QUARTERS, Fact, SyntheticFootprint, build
 from .stores import postgres_database
@@ -184,6 +184,28 @@ def test_html_report_in_headless_chromium(report_files: tuple[Path, Path], tmp_p
         )
     page = report_files[1].read_text(encoding="utf-8")
     assert "Illustrative values:" in page
+    from socialvalue.reports.footprint import RAG_COLOURS
+
+    rag = next(c for c in charts if c["id"].startswith("t-rag"))
+    shown = {status for status, colour in RAG_COLOURS.items() if rag["colours"].get(rgb(colour), 0) > 0}
+    counted = {k for k, n in _rag_counts(report_files[0]).items() if n}
+    assert counted and counted <= shown  # each status's bar in its own colour
+
+
+def _rag_counts(workbook: Path) -> dict[str, float]:
+    values = cached_values(workbook)
+    return {str(values[("RAG", f"A{r}")]): float(values[("RAG", f"B{r}")]) for r in range(5, 9)}
+
+
+def test_workbook_rag_chart_colours_each_status(report_files: tuple[Path, Path]) -> None:
+    import zipfile
+
+    from socialvalue.reports.footprint import RAG_COLOURS
+
+    with zipfile.ZipFile(report_files[0]) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    rag = [c for c in charts if "RAG" in c]
+    assert len(rag) == 1 and all(colour[1:] in rag[0] for colour in RAG_COLOURS.values())
 
 
 def test_contract_report_for_the_review_meeting(synthetic: SyntheticFootprint, tmp_path: Path) -> None:

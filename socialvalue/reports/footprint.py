@@ -27,6 +27,8 @@ from .figures import ROW_COLUMNS, FootprintFigures, Group
 from .footprint_local import local_basis, local_headlines, local_section
 
 RAG_ORDER = ("red", "amber", "green", "not due")
+RAG_COLOURS = {"red": "#C00000", "amber": "#FFC000", "green": "#00B050", "not due": "#A6A6A6"}
+"""Each RAG status's bar in its own colour (the names are on the axis too, for anyone who cannot tell them apart)."""
 GRADE_NOTE = (
     "Evidence grades, weakest first: self-reported (the supplier's word), documented (documents seen), "
     "verified (checked by the contract manager). Delivered £ not yet graded is shown as such."
@@ -151,7 +153,8 @@ def footprint_report(figures: FootprintFigures, generated: dt.datetime | None = 
         [{"status": k, "contracts": v} for k, v in counted_rag.items()], total="All contracts",
     )  # fmt: skip
     sections.append(Section("Contracts at risk", [], [
-        Figure(rag_table, Chart("bar", "Contracts by RAG status", "status", [Series("contracts", "Contracts", "#1F4E79")])),
+        Figure(rag_table, Chart("bar", "Contracts by RAG status", "status", [Series("contracts", "Contracts", "#1F4E79")],
+                                category_colours=RAG_COLOURS)),
         Figure(risk),
     ]))  # fmt: skip
 

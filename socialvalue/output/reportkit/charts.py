@@ -91,7 +91,7 @@ def svg(chart: Chart, table: DataTable, chart_id: str) -> str:
             else:
                 offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
                 bar = ax.barh if horizontal else ax.bar
-                bar(offsets, values, width * 0.95, color=colours[i], label=name)
+                bar(offsets, values, width * 0.95, color=chart.bar_colours(colours[i], table.rows), label=name)
         value_axis, category_axis = (ax.xaxis, ax.yaxis) if horizontal else (ax.yaxis, ax.xaxis)
         value_axis.set_major_formatter(formatter)
         if kind == "count" and all(_number(r.get(s.column)).is_integer() for s in chart.series for r in table.rows):

@@ -12,7 +12,7 @@ Nothing here imports a heavy library: reports are built before either writer is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -108,9 +108,16 @@ class Chart:
     series: list[Series]
     axis: str = ""
     """Value axis label, e.g. ``£`` or ``hours``."""
+    category_colours: dict[str, str] = field(default_factory=dict)
+    """A colour for the bars of some categories (by the category's value in the table), e.g. red, amber and
+    green for contracts by RAG status; other bars take their series' colour."""
 
     def colours(self) -> list[str]:
         return [s.colour or PALETTE[i % len(PALETTE)] for i, s in enumerate(self.series)]
+
+    def bar_colours(self, series_colour: str, rows: Collection[Mapping[str, object]]) -> list[str]:
+        """Each row's bar colour in a series: its category's own colour where it has one, else the series'."""
+        return [self.category_colours.get(str(r.get(self.category)), series_colour) for r in rows]
 
 
 @dataclass

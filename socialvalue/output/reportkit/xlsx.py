@@ -345,6 +345,9 @@ class _Writer:
                            "fill": {"color": colour}, "border": {"color": colour}}}  # fmt: skip
             else:
                 series |= {"fill": {"color": colour}, "border": {"none": True}, "gap": 60}
+                if chart.category_colours:
+                    bars = chart.bar_colours(colour, table.rows)
+                    series["points"] = [{"fill": {"color": c}, "border": {"none": True}} for c in bars]
             xl.add_series(series)
         xl.set_title({"name": clean_text(chart.title, limit=255), "name_font": {"size": 12, "bold": True}})
         value_axis: dict[str, Any] = {"num_format": _NUMBER_FORMATS.get(kind, "General"), "major_gridlines": {"visible": True,
