@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from socialvalue.exitcodes import ExitCode
-from socialvalue.terminal import print_notes, say
+from socialvalue.terminal import print_notes, print_problems, say
 
 if TYPE_CHECKING:
     from socialvalue.problems import Problem
@@ -25,10 +25,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(problems: Sequence[Problem], what: str) -> NoReturn:
-    """Stop with exit 2 (nothing written), ``what`` and every problem listed."""
+    """Stop with exit 2 (nothing written): ``what``, then every problem with its severity (notes too: they may
+    say why), on stderr. The one way every command stops on problems in what it was given."""
     say(f"{what}:", err=True, fg="red")
-    for p in problems:
-        say(f"  {p}", err=True)
+    print_problems(problems, limit=None)
+    print_notes(problems)
     raise SystemExit(ExitCode.USAGE)
 
 

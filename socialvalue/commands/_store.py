@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -41,10 +41,3 @@ def open_or_fail(url: str | None, create: bool = True) -> Store:
 def list_problems(problems: Sequence[Problem]) -> None:
     """Every error and warning, one a line on stderr: the store's commands write them nowhere else."""
     print_problems(problems, limit=None)
-
-
-def fail(problems: Sequence[Problem], what: str) -> NoReturn:
-    """Stop with a usage error (exit 2, nothing written), every problem listed."""
-    say(f"{what}:", err=True, fg="red")
-    list_problems(problems)
-    raise click.UsageError(f"{what} ({len(problems)} problem(s) above)")

@@ -6,7 +6,8 @@ import click
 
 from socialvalue.terminal import say
 
-from ._store import fail, open_or_fail, store_option
+from ._common import fail
+from ._store import open_or_fail, store_option
 
 
 @click.group()

@@ -9,7 +9,8 @@ import click
 from socialvalue.exitcodes import ExitCode
 from socialvalue.terminal import say
 
-from ._store import fail, list_problems, open_or_fail, store_option
+from ._common import fail
+from ._store import list_problems, open_or_fail, store_option
 
 
 @click.group()

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._store import fail, open_or_fail
+from ._common import fail
+from ._store import open_or_fail
 
 if TYPE_CHECKING:
     from socialvalue.store import Store
