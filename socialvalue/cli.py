@@ -58,7 +58,19 @@ def main() -> None:
     No panel workbooks? `socialvalue template --consensus-for bids/ ...` makes a single consensus sheet.
 
     \b
-    Try it on example data:  socialvalue example demo/  (then follow what it prints)
+    After award, in the store a footprint shares (--store, or SOCIALVALUE_STORE):
+      socialvalue footprint create cheshire-and-merseyside     the organisations and places
+      socialvalue award results.json --bid bids/acme.xlsx --contract C-1 --org RBQ --start 2026-04-01 --end 2028-03-31
+                                                           commitments become the contract's KPIs
+      socialvalue template --return C-1 --period 2026Q3 -o c1-q3.xlsx   the supplier's quarterly return
+      socialvalue returns ingest returned/                 record the filled returns
+      socialvalue returns status --footprint QYG           delivered against committed, RAG, overdue
+      socialvalue localspend spend/*.csv --suppliers register.csv --postcodes onspd.csv --footprint QYG -o local.xlsx
+                                                           how much of our spend stays local
+      socialvalue report footprint --period 2026Q3 -o board.xlsx --html board.html   the board's report
+
+    \b
+    Try it on example data:  socialvalue example demo/  (then follow what it prints; `make demo` runs it all)
     No command replaces a file holding people's entries (answers, scores, reasons) unless given --overwrite.
     """
 
