@@ -26,6 +26,7 @@ from socialvalue.rubric import CriterionKind, Rubric
 from socialvalue.scoring.flags import TIES, FlagKind, in_order
 from socialvalue.scoring.pool import sv_points
 from socialvalue.scoring.results import BidResult, BidStatus, Decision, MeasureLine, QuestionLine, TenderResult
+from socialvalue.shown import NONE, money, points, quantity
 
 from .atomic import atomic_dir
 from .document import Block, Bullets, Document, Heading, Para, Table, write_docx, write_html
@@ -34,24 +35,8 @@ from .scored import LoadedResults
 if TYPE_CHECKING:
     from socialvalue.panel.record import PanelRecord
 
-NONE = "—"
-
 
 # --- small formatting helpers ------------------------------------------------------------------
-
-
-def _pts(value: float | None) -> str:
-    return NONE if value is None else f"{value:.2f}"
-
-
-def _money(value: float | None, pence: bool = False) -> str:
-    if value is None:
-        return NONE
-    return f"£{value:,.2f}" if pence else f"£{value:,.0f}"
-
-
-def _num(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _slug(text: str) -> str:
@@ -69,15 +54,15 @@ def _criterion_rows(rubric: Rubric, bids: Sequence[BidResult | None]) -> tuple[l
             values = [b.quality_points if b else None for b in bids]
         else:
             values = [sv_points(rubric, b) if b else None for b in bids]
-        rows.append([c.name, f"{c.weight:g}", *(_pts(v) for v in values)])
+        rows.append([c.name, f"{c.weight:g}", *(points(v) for v in values)])
         if c.kind is CriterionKind.SOCIAL_VALUE and sv is not None and 0 < sv.quantitative_share_pct < 100:
             rows.append(
-                ["   of which: commitments (£ value)", f"{rubric.sv_quantitative_weight:g}", *(_pts(b.sv_quant_points if b else None) for b in bids)]
+                ["   of which: commitments (£ value)", f"{rubric.sv_quantitative_weight:g}", *(points(b.sv_quant_points if b else None) for b in bids)]
             )  # fmt: skip
             rows.append(
-                ["   of which: written answers", f"{rubric.sv_qualitative_weight:g}", *(_pts(b.sv_qual_points if b else None) for b in bids)]
+                ["   of which: written answers", f"{rubric.sv_qualitative_weight:g}", *(points(b.sv_qual_points if b else None) for b in bids)]
             )  # fmt: skip
-    rows.append(["Total", "100", *(_pts(b.total if b else None) for b in bids)])
+    rows.append(["Total", "100", *(points(b.total if b else None) for b in bids)])
     return rows, {len(rows) - 1}
 
 
@@ -115,9 +100,9 @@ def _illustrative(result: TenderResult) -> list[Block]:
 def _quantity(line: MeasureLine) -> str:
     if line.quantity is None:
         return f"{line.raw} (could not be read as a number: not counted)" if line.raw else "none"
-    text = _num(line.quantity)
+    text = quantity(line.quantity)
     if line.counted_quantity != line.quantity:
-        text += f" (counted: {_num(line.counted_quantity)})"
+        text += f" (counted: {quantity(line.counted_quantity)})"
     return text
 
 
@@ -185,12 +170,12 @@ def assessment_summary(
         if is_winner:
             blocks.append(
                 Para(
-                    f"Your tender is the most advantageous tender: ranked 1 of {len(compared)} with {_pts(bid.total)} points out of 100."
+                    f"Your tender is the most advantageous tender: ranked 1 of {len(compared)} with {points(bid.total)} points out of 100."
                 )
             )
         else:
             blocks.append(
-                Para(f"Your tender ranked {bid.rank} of {len(compared)} with {_pts(bid.total)} points out of 100.")
+                Para(f"Your tender ranked {bid.rank} of {len(compared)} with {points(bid.total)} points out of 100.")
             )
     elif bid.status is BidStatus.EXCLUDED:
         blocks.append(
@@ -207,7 +192,7 @@ def assessment_summary(
     if winner is not None and not is_winner:
         blocks.append(
             Para(
-                f"The most advantageous tender was submitted by {winner.supplier or winner.file}, with {_pts(winner.total)} points out of 100."
+                f"The most advantageous tender was submitted by {winner.supplier or winner.file}, with {points(winner.total)} points out of 100."
             )
         )
     elif winner is None:
@@ -246,14 +231,14 @@ def assessment_summary(
         other = theirs.get(q.code)
         q_rows = [
             ["Score", _score_text(rubric, line)],
-            ["Points", f"{_pts(line.points)} of {line.max_points:g}"],
+            ["Points", f"{points(line.points)} of {line.max_points:g}"],
             ["Reason", line.reason or "no reason recorded"],
         ]
         q_headings = ["", "Your tender"]
         if not is_winner:
             q_headings.append("Most advantageous tender")
             q_rows[0].append(_score_text(rubric, other))
-            q_rows[1].append(f"{_pts(other.points if other else None)} of {line.max_points:g}")
+            q_rows[1].append(f"{points(other.points if other else None)} of {line.max_points:g}")
             q_rows[2].append((other.reason if other else "") or "no reason recorded")
         if line.minimum_score is not None:
             q_rows.append(
@@ -271,18 +256,18 @@ def assessment_summary(
         blocks.append(Para("What your tender committed to deliver over the contract, as read from your response workbook. "
                            "If this contract is awarded to you, these commitments become contract KPIs reported each quarter."))  # fmt: skip
         m_rows = [
-            [m.code, m.description, _quantity(m), m.unit, _money(m.net) if m.net is not None else "counted, no £ value"]
+            [m.code, m.description, _quantity(m), m.unit, money(m.net) if m.net is not None else "counted, no £ value"]
             for m in lines
         ]
         m_rows.append(
-            ["", "Total social value (net of deadweight, displacement and attribution)", "", "", _money(bid.sv_net)]
+            ["", "Total social value (net of deadweight, displacement and attribution)", "", "", money(bid.sv_net)]
         )
         blocks.append(Table(["Code", "Measure", "Committed", "Unit", "Social value (net £)"], m_rows,
                             widths=[0.8, 3.4, 1.5, 0.9, 1.4], bold_rows={len(m_rows) - 1}))  # fmt: skip
         if bid.sv_percent_of_price is not None:
             blocks.append(
                 Para(
-                    f"Net social value scored: {_money(bid.sv_scored)}, {bid.sv_percent_of_price:.1f}% of your bid price.",
+                    f"Net social value scored: {money(bid.sv_scored)}, {bid.sv_percent_of_price:.1f}% of your bid price.",
                     "note",
                 )
             )
@@ -385,16 +370,16 @@ def _ranking(rubric: Rubric, result: TenderResult) -> list[Block]:
     headings.append("Total")
     rows: list[list[str]] = []
     for b in result.bids:
-        row = [str(b.rank) if b.rank else NONE, b.supplier or b.file, b.status.value, _money(b.price, pence=True)]
+        row = [str(b.rank) if b.rank else NONE, b.supplier or b.file, b.status.value, money(b.price, pence=True)]
         if "Price points" in headings:
-            row.append(_pts(b.price_points))
+            row.append(points(b.price_points))
         if "Quality points" in headings:
-            row.append(_pts(b.quality_points))
+            row.append(points(b.quality_points))
         if "SV commitments points" in headings:
-            row.append(_pts(b.sv_quant_points))
+            row.append(points(b.sv_quant_points))
         if "SV answers points" in headings:
-            row.append(_pts(b.sv_qual_points))
-        row.append(_pts(b.total))
+            row.append(points(b.sv_qual_points))
+        row.append(points(b.total))
         rows.append(row)
     widths = [0.6, 2.6, 1.1, 1.4] + [1.1] * (len(headings) - 4)
     bold = {i for i, b in enumerate(result.bids) if result.winner is not None and b.bid_id == result.winner.bid_id}
@@ -498,9 +483,15 @@ def _decision(decision: Decision | None) -> list[Block]:
         for gap in decision.gaps:
             bold.add(len(rows))
             rows.append(
-                [gap.part, _pts(gap.winner_points), _pts(gap.runner_up_points), f"{gap.difference:+.2f}", gap.detail]
+                [
+                    gap.part,
+                    points(gap.winner_points),
+                    points(gap.runner_up_points),
+                    f"{gap.difference:+.2f}",
+                    gap.detail,
+                ]
             )
-            rows += [["   " + g.part, _pts(g.winner_points), _pts(g.runner_up_points), f"{g.difference:+.2f}", g.detail]
+            rows += [["   " + g.part, points(g.winner_points), points(g.runner_up_points), f"{g.difference:+.2f}", g.detail]
                      for g in gap.questions]  # fmt: skip
         blocks.append(Table(["Points", decision.winner, decision.runner_up, "Difference", "What lies behind it"], rows,
                             widths=[1.6, 1.2, 1.2, 1.0, 3.6], bold_rows=bold, label_column=True))  # fmt: skip
@@ -534,7 +525,7 @@ def evaluation_report(
     ]
     if winner is not None:
         blocks.append(Para(f"The most advantageous tender is {winner.supplier or winner.file} ({winner.file}), ranked 1 "
-                           f"with {_pts(winner.total)} points out of 100."))  # fmt: skip
+                           f"with {points(winner.total)} points out of 100."))  # fmt: skip
         if checks:
             blocks.append(Para("Resolve the before-award checks below before the contract award notice.", "warning"))
     else:
