@@ -9,9 +9,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from socialvalue.batch import Batch, score_folder
 from socialvalue.cli import main
 from socialvalue.contracts.fill import fill_return
 from socialvalue.fill import fill_consensus, fill_response
+from socialvalue.rubric import RubricSource
 
 RUBRIC = "local-measures"
 
@@ -73,3 +75,34 @@ def filled_return(
     fill_return(blank, target, dict(delivered), evidence, refs)  # type: ignore[arg-type]
     blank.unlink()
     return target
+
+
+def three_bid_tender(rubric_id: str, folder: Path) -> tuple[Batch, RubricSource]:
+    """A built-in rubric's tender made as a real one is: its template, three bids filled in (Alpha, Beta, Gamma,
+    each committing a little more), the panel's consensus (Alpha best on every question), scored."""
+    from socialvalue.bid import PanelScore
+    from socialvalue.output.consensus import write_consensus_template
+    from socialvalue.output.template import write_response_template
+    from socialvalue.rubric import load_rubric
+
+    source, problems = load_rubric(rubric_id)
+    assert source is not None, problems
+    r = source.rubric
+    template = write_response_template(r, source.value_set, folder / "response.xlsx")
+    bids = folder / "bids"
+    for i, name in enumerate(("Alpha Ltd", "Beta Ltd", "Gamma CIC")):
+        fill_response(
+            template, bids / f"{name.split()[0].lower()}.xlsx",
+            supplier={"supplier_name": name, "bid_price": 900_000 + 150_000 * i, "postcode": "L3 8EN"},
+            commitments={m.code: (m.min or 0) + 3 + 2 * i for _, m in r.measures()},
+            answers={q.code: f"Our plan for {q.code}, with dates and owners." for q in r.all_questions()},
+            gates={g.code: "Yes" for g in r.all_gates()},
+        )  # fmt: skip
+    first = score_folder(bids, source)
+    panel = [
+        PanelScore(bid_id=b.bid_id, code=q.code, score=r.scale_for(q).scores[-1 - i], reason="agreed at moderation")
+        for i, b in enumerate(first.bids)
+        for q in r.all_questions()
+    ]
+    consensus = write_consensus_template(r, first.bids, folder / "consensus.xlsx", panel)
+    return score_folder(bids, source, [consensus]), source

@@ -27,6 +27,7 @@ from .recalc import (
     same,
     soffice,
 )
+from .tenders import three_bid_tender
 
 
 @pytest.fixture
@@ -402,33 +403,10 @@ def test_the_summary_chart_shows_the_top_of_the_ranking(count: int, shown: int, 
 @pytest.mark.parametrize("rubric_id", ["nhs-net-zero-sv", "local-measures", "hybrid-commitments-plan"])
 def test_every_built_in_rubric_scores_end_to_end(rubric_id: str, tmp_path: Path) -> None:
     """Each built-in rubric: template → three filled bids → consensus → results whose formulas recompute."""
-    from socialvalue.bid import PanelScore
-    from socialvalue.output.consensus import write_consensus_template
     from socialvalue.output.results import AuditInfo, write_results
-    from socialvalue.output.template import write_response_template
-    from socialvalue.rubric import load_rubric
 
-    source, _ = load_rubric(rubric_id)
-    assert source is not None
+    batch, source = three_bid_tender(rubric_id, tmp_path)
     r = source.rubric
-    template = write_response_template(r, source.value_set, tmp_path / "response.xlsx")
-    bids = tmp_path / "bids"
-    for i, name in enumerate(("Alpha Ltd", "Beta Ltd", "Gamma CIC")):
-        fill_response(
-            template, bids / f"{name.split()[0].lower()}.xlsx",
-            supplier={"supplier_name": name, "bid_price": 900_000 + 150_000 * i, "postcode": "L3 8EN"},
-            commitments={m.code: (m.min or 0) + 3 + 2 * i for _, m in r.measures()},
-            answers={q.code: f"Our plan for {q.code}, with dates and owners." for q in r.all_questions()},
-            gates={g.code: "Yes" for g in r.all_gates()},
-        )  # fmt: skip
-    first = score_folder(bids, source)
-    panel = [
-        PanelScore(bid_id=b.bid_id, code=q.code, score=r.scale_for(q).scores[-1 - i], reason="agreed at moderation")
-        for i, b in enumerate(first.bids)
-        for q in r.all_questions()
-    ]
-    consensus = write_consensus_template(r, first.bids, tmp_path / "consensus.xlsx", panel)
-    batch = score_folder(bids, source, [consensus])
     assert not [p for p in batch.problems if p.severity is Severity.ERROR], batch.problems
     assert sorted(b.rank or 0 for b in batch.result.bids) == [1, 2, 3]
     out = write_results(batch.result, r, source.value_set, tmp_path / "results.xlsx", batch.problems, AuditInfo())

@@ -23,10 +23,11 @@ from openpyxl import load_workbook
 
 from socialvalue.batch import Batch, score_folder
 from socialvalue.example import ExampleTender
-from socialvalue.fill import fill_response
 from socialvalue.output.export import write_json
 from socialvalue.output.results import AuditInfo, write_results
-from socialvalue.rubric import RubricSource, load_rubric
+from socialvalue.rubric import RubricSource
+
+from .tenders import three_bid_tender
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SV_GOLDEN_UPDATE") == "1"
@@ -90,34 +91,6 @@ def _write(batch: Batch, source: RubricSource, folder: Path) -> dict[str, Any]:
     return {"workbook": _canonical_workbook(xlsx), "json": _canonical_json(js)}
 
 
-def _three_bids(rubric_id: str, folder: Path) -> tuple[Batch, RubricSource]:
-    from socialvalue.bid import PanelScore
-    from socialvalue.output.consensus import write_consensus_template
-    from socialvalue.output.template import write_response_template
-
-    source, problems = load_rubric(rubric_id)
-    assert source is not None, problems
-    r = source.rubric
-    template = write_response_template(r, source.value_set, folder / "response.xlsx")
-    bids = folder / "bids"
-    for i, name in enumerate(("Alpha Ltd", "Beta Ltd", "Gamma CIC")):
-        fill_response(
-            template, bids / f"{name.split()[0].lower()}.xlsx",
-            supplier={"supplier_name": name, "bid_price": 900_000 + 150_000 * i, "postcode": "L3 8EN"},
-            commitments={m.code: (m.min or 0) + 3 + 2 * i for _, m in r.measures()},
-            answers={q.code: f"Our plan for {q.code}, with dates and owners." for q in r.all_questions()},
-            gates={g.code: "Yes" for g in r.all_gates()},
-        )  # fmt: skip
-    first = score_folder(bids, source)
-    panel = [
-        PanelScore(bid_id=b.bid_id, code=q.code, score=r.scale_for(q).scores[-1 - i], reason="agreed at moderation")
-        for i, b in enumerate(first.bids)
-        for q in r.all_questions()
-    ]
-    consensus = write_consensus_template(r, first.bids, folder / "consensus.xlsx", panel)
-    return score_folder(bids, source, [consensus]), source
-
-
 def _json_differences(want: Any, got: Any, path: str) -> list[str]:
     if isinstance(want, dict) and isinstance(got, dict):
         return [
@@ -164,5 +137,5 @@ def test_the_example_tender_gives_the_recorded_outputs(
 
 @pytest.mark.parametrize("rubric_id", ["nhs-net-zero-sv", "local-measures", "hybrid-commitments-plan"])
 def test_each_built_in_rubric_gives_the_recorded_outputs(rubric_id: str, tmp_path: Path) -> None:
-    batch, source = _three_bids(rubric_id, tmp_path)
+    batch, source = three_bid_tender(rubric_id, tmp_path)
     _compare(f"three-bids-{rubric_id}", _write(batch, source, tmp_path))
