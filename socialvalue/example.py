@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from socialvalue.fill import fill_consensus, fill_response
+from socialvalue.problems import Problem
 from socialvalue.rubric import data_dir, load_rubric
 
 DETAILS = "tender-details.yaml"
@@ -96,22 +97,21 @@ def build_example(folder: Path) -> ExampleTender:
 
 
 def _issued_return(path: Path) -> tuple[str, str, list[str]]:
-    """The contract, quarter and KPI codes of a delivery return issued from the store (its hidden record and rows)."""
-    from openpyxl import load_workbook
-
+    """The contract, quarter and KPI codes of a delivery return issued from the store, read as every return is
+    read (the guard, its hidden record, its rows by KPI code)."""
     from socialvalue.contracts import return_layout as R
-    from socialvalue.fill import _rows
+    from socialvalue.intake.rows import keyed_rows
+    from socialvalue.intake.workbook import open_workbook, read_grid, read_meta
 
-    wb = load_workbook(path, read_only=False)
-    try:
-        if R.META_SHEET not in wb.sheetnames or R.DELIVERY not in wb.sheetnames:
-            raise NoExampleFigures(f"{path.name} is not a delivery return made by `socialvalue template --return`")
-        meta = {str(k): str(v) for k, v in wb[R.META_SHEET].iter_rows(max_col=2, values_only=True) if k is not None}
-        if meta.get("kind") != R.RETURN_KIND:
-            raise NoExampleFigures(f"{path.name} is not a delivery return made by `socialvalue template --return`")
-        return meta.get("contract", ""), meta.get("period", ""), list(_rows(wb[R.DELIVERY], R.RET_CODE))
-    finally:
-        wb.close()
+    problems: list[Problem] = []
+    wb = open_workbook(path, problems, areas=R.return_areas()).wb
+    meta = read_meta(wb, path.name, problems) if wb is not None else None
+    grid = read_grid(wb, path.name, R.DELIVERY, problems) if wb is not None and meta else None
+    if meta is None or meta.get("kind") != R.RETURN_KIND or grid is None:
+        why = f": {problems[0]}" if problems else ""
+        raise NoExampleFigures(f"{path.name} is not a delivery return made by `socialvalue template --return`{why}")
+    codes = [row.key[0] for row in keyed_rows(grid, [R.RET_CODE.index], R.FIRST_ROW - 1)]
+    return meta.get("contract", ""), meta.get("period", ""), codes
 
 
 def fill_example_returns(issued: Path, folder: Path) -> list[Path]:
